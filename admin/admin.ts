@@ -1,0 +1,173 @@
+import AdminJS, { AppController, type AdminJSOptions, type ResourceWithOptions } from 'adminjs';
+import { Database as PrismaDatabase, Resource as PrismaResource } from '@adminjs/prisma';
+import { buildAssets, buildRoutes } from '@adminjs/express';
+import formidableMiddleware from 'express-formidable';
+import express, { type Request, type Response, type Router } from 'express';
+import { Router as AdminRouter } from 'adminjs';
+import type { Host } from '../server/host.js';
+import type { DashboardWidget } from '../server/plugin.js';
+import { resolveActor } from '../server/http/app.js';
+import { endSession, startSession } from '../server/auth/session-auth.js';
+import { hasRole } from '../server/auth/roles.js';
+import { runWithContext } from '../server/request-context.js';
+import { withActionRoles } from './access.js';
+import { componentLoader, Components } from './components.js';
+import { hostResources } from './host-resources.js';
+
+AdminJS.registerAdapter({ Database: PrismaDatabase, Resource: PrismaResource });
+
+export const ADMIN_ROOT = '/admin';
+const BRAND = 'Contacts CRM';
+
+function hostWidgets(host: Host): DashboardWidget[] {
+  return [
+    {
+      name: 'users',
+      title: 'Users',
+      load: async () => ({ value: await host.prisma.user.count({ where: { active: true } }), caption: 'active accounts' }),
+    },
+    {
+      name: 'jobs',
+      title: 'Job runs (24 h)',
+      load: async () => {
+        const since = new Date(Date.now() - 86_400_000);
+        const [ok, failed] = await Promise.all([
+          host.prisma.jobRun.count({ where: { startedAt: { gte: since }, status: 'SUCCEEDED' } }),
+          host.prisma.jobRun.count({ where: { startedAt: { gte: since }, status: 'FAILED' } }),
+        ]);
+        return { value: ok + failed, caption: `${failed} failed`, items: [{ label: 'succeeded', value: ok }, { label: 'failed', value: failed }] };
+      },
+    },
+  ];
+}
+
+export function buildAdminOptions(host: Host): AdminJSOptions {
+  const pluginResources = host.admin.flatMap((contribution) =>
+    (contribution.resources ?? []).map((entry) => {
+      const resource = entry as ResourceWithOptions;
+      return { ...resource, options: withActionRoles(resource.options) };
+    }),
+  );
+  const widgets = [...hostWidgets(host), ...host.admin.flatMap((c) => c.dashboard ?? [])];
+  const pluginPages = Object.assign({}, ...host.admin.map((c) => c.pages ?? {})) as AdminJSOptions['pages'];
+
+  return {
+    rootPath: ADMIN_ROOT,
+    loginPath: `${ADMIN_ROOT}/login`,
+    logoutPath: `${ADMIN_ROOT}/logout`,
+    componentLoader,
+    resources: [...hostResources(host), ...pluginResources],
+    branding: { companyName: BRAND, withMadeWithLove: false, logo: false },
+    locale: { language: 'en', translations: { en: { messages: { loginWelcome: 'Sign in to manage your contacts' } } } },
+    dashboard: {
+      component: Components.Dashboard,
+      handler: async () => ({
+        widgets: await Promise.all(
+          widgets.map(async (w) => {
+            try {
+              return { name: w.name, title: w.title, ...(await w.load()) };
+            } catch (err) {
+              host.logger.error({ err, widget: w.name }, 'dashboard widget failed');
+              return { name: w.name, title: w.title, value: '—', caption: 'could not load' };
+            }
+          }),
+        ),
+      }),
+    },
+    pages: {
+      jobs: {
+        component: Components.JobsPage,
+        icon: 'Clock',
+        handler: async (request, _response, context) => {
+          if (!hasRole((context.currentAdmin as { role?: never })?.role, 'MANAGER')) {
+            return { error: 'This needs the MANAGER role or higher' };
+          }
+          if (request.method === 'post') {
+            const name = String((request.payload as { job?: string } | undefined)?.job ?? '');
+            const actor = context.currentAdmin as unknown as { id: number; email: string; role: never };
+            try {
+              const run = await host.jobs.runNow(name, { userId: actor.id, email: actor.email, role: actor.role });
+              return { run, jobs: await host.jobs.list() };
+            } catch (err) {
+              return { error: (err as Error).message, jobs: await host.jobs.list() };
+            }
+          }
+          return { jobs: await host.jobs.list() };
+        },
+      },
+      ...pluginPages,
+    },
+  };
+}
+
+function logoutPage(): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Sign out · ${BRAND}</title>
+<style>body{font-family:system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0;background:#f6f7fb}
+form{background:#fff;padding:2rem 3rem;border-radius:8px;box-shadow:0 1px 4px #0002;text-align:center}
+button{background:#3040d6;color:#fff;border:0;border-radius:4px;padding:.6rem 1.4rem;font-size:1rem;cursor:pointer}
+a{display:block;margin-top:1rem;color:#3040d6}</style></head>
+<body><form method="post" action="${ADMIN_ROOT}/logout"><h1>Sign out of ${BRAND}?</h1>
+<button type="submit">Sign out</button><a href="${ADMIN_ROOT}">Back to the admin</a></form></body></html>`;
+}
+
+/**
+ * The admin at /admin: our own login (session rotation, lockout, audit) in front of AdminJS's
+ * routes, AdminJS's assets public so the login page renders, everything else behind the session.
+ */
+export async function buildAdmin(host: Host, options: { bundle?: boolean } = {}): Promise<{ admin: AdminJS; router: Router }> {
+  const admin = new AdminJS(buildAdminOptions(host));
+  // In production AdminJS bundles the custom components here (or serves a pre-built bundle when
+  // ADMIN_JS_SKIP_BUNDLE=true); in development it would wait for the first page: bundle now instead.
+  await admin.initialize();
+  if (options.bundle && process.env.NODE_ENV !== 'production') {
+    await new AppController({ admin }, undefined as never).bundleComponents();
+  }
+  const router = express.Router();
+  router.use(formidableMiddleware() as never);
+
+  const renderLogin = async (res: Response, status: number, errorMessage: string | null) => {
+    res.status(status).send(await admin.renderLogin({ action: admin.options.loginPath, errorMessage }));
+  };
+  router.get('/login', async (_req, res) => renderLogin(res, 200, null));
+  router.post('/login', async (req: Request, res) => {
+    const fields = (req as Request & { fields?: Record<string, unknown> }).fields ?? {};
+    const result = await host.users.login(String(fields.email ?? ''), String(fields.password ?? ''));
+    if (!result.ok) {
+      const message =
+        result.reason === 'locked'
+          ? `Too many failed sign-ins: this account is locked until ${result.lockedUntil.toISOString()}`
+          : 'Wrong email or password';
+      return renderLogin(res, result.reason === 'locked' ? 423 : 401, message);
+    }
+    await startSession(req, result.user);
+    res.redirect(ADMIN_ROOT);
+  });
+  router.get('/logout', (_req, res) => {
+    res.send(logoutPage());
+  });
+  router.post('/logout', async (req, res) => {
+    const userId = req.session?.adminUser?.id;
+    if (userId) await host.users.recordLogout(userId);
+    await endSession(req);
+    res.clearCookie('crm.sid');
+    res.redirect(admin.options.loginPath);
+  });
+
+  const { routes, assets } = AdminRouter;
+  buildAssets({ admin, assets, routes, router });
+  router.use(async (req, res, next) => {
+    const actor = await resolveActor(host, req);
+    if (!actor) {
+      if (req.path.startsWith('/api/')) {
+        res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } });
+        return;
+      }
+      res.redirect(admin.options.loginPath);
+      return;
+    }
+    if (req.session.adminUser && req.session.adminUser.role !== actor.role) req.session.adminUser.role = actor.role;
+    runWithContext({ actor, via: 'admin' }, next);
+  });
+  buildRoutes({ admin, routes, router });
+  return { admin, router };
+}

@@ -1,0 +1,89 @@
+import { Prisma } from '@prisma/client';
+import { currentContext } from './request-context.js';
+
+/** Models whose writes are bookkeeping, not business data. */
+const UNAUDITED_MODELS = new Set(['AuditLog', 'Session', 'JobRun', 'JobLease']);
+const REDACTED_FIELDS = new Set(['passwordHash', 'keyHash']);
+
+type Row = Record<string, unknown>;
+
+function redact(row: unknown): Row | undefined {
+  if (!row || typeof row !== 'object') return undefined;
+  return Object.fromEntries(
+    Object.entries(row as Row).map(([key, value]) => [key, REDACTED_FIELDS.has(key) ? '[redacted]' : value]),
+  );
+}
+
+function diff(before: Row | undefined, after: Row | undefined): Row {
+  const changes: Row = {};
+  for (const key of Object.keys(after ?? {})) {
+    const a = before?.[key];
+    const b = after?.[key];
+    if (key === 'updatedAt' || JSON.stringify(a) === JSON.stringify(b)) continue;
+    changes[key] = { from: a ?? null, to: b ?? null };
+  }
+  return changes;
+}
+
+function json(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value ?? null, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+/**
+ * Records who created, changed or deleted what, for every model outside the bookkeeping ones,
+ * whichever channel (API, admin, CLI) made the write. Writes made with no acting person
+ * and outside the CLI (e.g. login counters) are left to the code that makes them.
+ */
+export const auditExtension = Prisma.defineExtension((client) =>
+  client.$extends({
+    name: 'audit',
+    query: {
+      $allModels: {
+        async $allOperations({ model, operation, args, query }) {
+          const context = currentContext();
+          const audited =
+            !!context &&
+            (context.actor || context.via === 'cli') &&
+            !UNAUDITED_MODELS.has(model) &&
+            ['create', 'update', 'delete', 'upsert', 'createMany', 'updateMany', 'deleteMany'].includes(operation);
+          if (!audited) return query(args);
+
+          const delegate = (client as unknown as Record<string, { findUnique(a: unknown): Promise<unknown> }>)[
+            model.charAt(0).toLowerCase() + model.slice(1)
+          ]!;
+          const where = (args as { where?: unknown }).where;
+          const before =
+            (operation === 'update' || operation === 'upsert') && where
+              ? redact(await delegate.findUnique({ where }))
+              : undefined;
+          const result = await query(args);
+          const row = redact(result);
+          const action =
+            operation.startsWith('create') || (operation === 'upsert' && !before)
+              ? 'CREATE'
+              : operation.startsWith('delete')
+                ? 'DELETE'
+                : 'UPDATE';
+          const bulk = operation.endsWith('Many');
+          const changes = bulk
+            ? { where: where ?? null, count: (result as { count?: number }).count ?? null }
+            : action === 'UPDATE'
+              ? diff(before, row)
+              : row;
+          if (action === 'UPDATE' && !bulk && Object.keys(changes ?? {}).length === 0) return result;
+          await client.auditLog.create({
+            data: {
+              action,
+              entity: model,
+              entityId: bulk || row?.id === undefined ? null : String(row.id),
+              actorId: context.actor?.userId ?? null,
+              via: context.via,
+              changes: json(changes),
+            },
+          });
+          return result;
+        },
+      },
+    },
+  }),
+);

@@ -1,0 +1,168 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from './config.js';
+import { openDatabase, type Database, type DatabaseHandle } from './db.js';
+import { EventBus, type EventName } from './events.js';
+import { createLogger } from './logger.js';
+import { migrate } from './migrations.js';
+import type { AdminContribution, PluginDefinition, PluginSetup } from './plugin.js';
+import { resolvePluginOrder, settingsFromEnv, validatePluginSettings } from './plugin-loader.js';
+import type { ApiRoute } from './http/route.js';
+import type { CliCommand } from './cli/command.js';
+import { JobScheduler } from './jobs/scheduler.js';
+import { UserService } from './auth/users.service.js';
+import { ApiKeyService } from './auth/api-keys.service.js';
+import { DatabaseSessionStore } from './auth/session-store.js';
+import { hostCommands } from './cli/host-commands.js';
+
+export interface LoadedPlugin {
+  name: string;
+  definition: PluginDefinition;
+  settings: unknown;
+  setup: PluginSetup;
+}
+
+export interface HostOptions {
+  config?: Config;
+  /** Every plugin that could be enabled; `config.PLUGINS` picks among them (default: all). */
+  plugins: PluginDefinition[];
+  /** Settings per plugin name, merged over `PLUGIN_<NAME>_<KEY>` variables. */
+  pluginSettings?: Record<string, Record<string, unknown>>;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+export interface Host {
+  config: Config;
+  logger: Logger;
+  db: DatabaseHandle;
+  prisma: Database;
+  events: EventBus;
+  jobs: JobScheduler;
+  users: UserService;
+  apiKeys: ApiKeyService;
+  sessions: DatabaseSessionStore;
+  plugins: LoadedPlugin[];
+  routes: (ApiRoute & { plugin: string })[];
+  commands: (CliCommand & { plugin: string })[];
+  admin: (AdminContribution & { plugin: string })[];
+  /** Services each plugin returned, by plugin name. */
+  services: Record<string, unknown>;
+  ready: boolean;
+  /** Migrations this boot applied. */
+  appliedMigrations: string[];
+  server?: Server;
+  /** Serves `app` on config.PORT and starts the job schedule. */
+  listen(app: Express): Promise<Server>;
+  /** Stops taking requests, lets jobs finish (up to SHUTDOWN_TIMEOUT_MS) and closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Boots the platform: config, migrations, database, then each enabled plugin in dependency order. */
+export async function createHost(options: HostOptions): Promise<Host> {
+  const env = options.env ?? process.env;
+  const config = options.config ?? loadConfig();
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const ordered = resolvePluginOrder(options.plugins, config.PLUGINS);
+  const settings = new Map(
+    ordered.map((plugin) => [
+      plugin.name,
+      validatePluginSettings(plugin, { ...settingsFromEnv(plugin.name, env), ...options.pluginSettings?.[plugin.name] }),
+    ]),
+  );
+
+  const applied = await migrate(config);
+  if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
+  const db = await openDatabase(config);
+  const prisma = db.prisma;
+  const events = new EventBus(logger);
+  const jobs = new JobScheduler(prisma, logger);
+  const sessions = new DatabaseSessionStore(prisma, config.SESSION_TTL_HOURS * 3_600_000);
+
+  const host: Host = {
+    config,
+    logger,
+    db,
+    prisma,
+    events,
+    jobs,
+    sessions,
+    users: new UserService(prisma, { maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES }),
+    apiKeys: new ApiKeyService(prisma),
+    plugins: [],
+    routes: [],
+    commands: [],
+    admin: [],
+    services: {},
+    ready: false,
+    appliedMigrations: applied,
+    listen: (app) => listen(host, app),
+    stop: () => stop(host),
+  };
+
+  try {
+    for (const definition of ordered) {
+      const dependencies = Object.fromEntries((definition.dependsOn ?? []).map((dep) => [dep, host.services[dep]]));
+      const setup = await definition.setup({
+        name: definition.name,
+        prisma,
+        settings: settings.get(definition.name),
+        config,
+        logger: logger.child({ plugin: definition.name }),
+        events,
+        dependencies,
+      });
+      host.plugins.push({ name: definition.name, definition, settings: settings.get(definition.name), setup });
+      host.services[definition.name] = setup.services ?? {};
+      for (const route of setup.routes ?? []) host.routes.push({ ...route, plugin: definition.name });
+      for (const command of setup.commands ?? []) host.commands.push({ ...command, plugin: definition.name });
+      for (const job of setup.jobs ?? []) jobs.register(job, definition.name);
+      for (const [event, handler] of Object.entries(setup.on ?? {})) {
+        events.on(event as EventName, handler as never, definition.name);
+      }
+      if (setup.admin) host.admin.push({ ...setup.admin, plugin: definition.name });
+    }
+    jobs.register(
+      {
+        name: 'host.prune-sessions',
+        schedule: '17 * * * *',
+        description: 'Deletes expired sessions',
+        run: async () => ({ deleted: await sessions.pruneExpired() }),
+      },
+      'host',
+    );
+    for (const command of hostCommands(host)) host.commands.push({ ...command, plugin: 'host' });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  host.ready = true;
+  return host;
+}
+
+async function listen(host: Host, app: Express): Promise<Server> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(host.config.PORT, host.config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  host.server = server;
+  if (host.config.JOBS_ENABLED) host.jobs.start();
+  return server;
+}
+
+async function stop(host: Host): Promise<void> {
+  if (!host.ready) return;
+  host.ready = false;
+  const closing = host.server
+    ? new Promise<void>((resolve) => {
+        host.server!.close(() => resolve());
+        host.server!.closeIdleConnections();
+      })
+    : Promise.resolve();
+  await host.jobs.stop(host.config.SHUTDOWN_TIMEOUT_MS);
+  await host.events.drain();
+  const forceClose = setTimeout(() => host.server?.closeAllConnections(), host.config.SHUTDOWN_TIMEOUT_MS);
+  await closing;
+  clearTimeout(forceClose);
+  await host.db.close();
+}

@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+
+export type JobCounts = Record<string, number>;
+
+export interface JobContext {
+  /** Aborted when the host shuts down and the grace period is over: stop at the next safe point. */
+  signal: AbortSignal;
+  logger: Logger;
+  trigger: 'SCHEDULE' | 'MANUAL';
+}
+
+/** A cron job contributed by a plugin. Names are `<plugin>.<verb-noun>`. */
+export interface JobDefinition {
+  name: string;
+  /** node-cron expression (5 fields, or 6 with seconds). */
+  schedule: string;
+  description?: string;
+  /** How long another instance must wait before it may assume this run died (default 10 minutes). */
+  leaseMs?: number;
+  run: (ctx: JobContext) => Promise<JobCounts | void>;
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { JobRun } from '@prisma/client';
+import type { Logger } from 'pino';
+import type { Database } from '../db.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { runWithContext, type Actor } from '../request-context.js';
+import type { JobCounts, JobDefinition } from './job.js';
+
+const DEFAULT_LEASE_MS = 10 * 60_000;
+
+export interface JobInfo {
+  name: string;
+  plugin: string;
+  schedule: string;
+  description?: string;
+  running: boolean;
+  lastRun: JobRun | null;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string })?.code === 'P2002';
+}
+
+/**
+ * Runs plugin jobs on their cron schedules. Within a process a job never overlaps itself; across
+ * processes on one database each tick is claimed by inserting its JobRun (unique per job and tick),
+ * and a lease row keeps a long run from overlapping the next tick on another instance.
+ */
+export class JobScheduler {
+  readonly instanceId = randomUUID();
+  private readonly jobs = new Map<string, { job: JobDefinition; plugin: string }>();
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly prisma: Database,
+    private readonly logger: Logger,
+  ) {}
+
+  register(job: JobDefinition, plugin: string): void {
+    if (this.jobs.has(job.name)) {
+      throw new Error(`Plugin "${plugin}" registers job "${job.name}", already registered by "${this.jobs.get(job.name)!.plugin}"`);
+    }
+    if (!cron.validate(job.schedule)) {
+      throw new Error(`Plugin "${plugin}" job "${job.name}" has an invalid cron schedule "${job.schedule}"`);
+    }
+    this.jobs.set(job.name, { job, plugin });
+  }
+
+  start(): void {
+    for (const { job } of this.jobs.values()) {
+      const task = cron.createTask(job.schedule, (ctx) => this.runTick(job, ctx.date), { name: job.name, noOverlap: true });
+      task.start();
+      this.tasks.push(task);
+    }
+  }
+
+  async list(): Promise<JobInfo[]> {
+    return Promise.all(
+      [...this.jobs.values()].map(async ({ job, plugin }) => ({
+        name: job.name,
+        plugin,
+        schedule: job.schedule,
+        description: job.description,
+        running: this.running.has(job.name),
+        lastRun: await this.prisma.jobRun.findFirst({ where: { job: job.name }, orderBy: { id: 'desc' } }),
+      })),
+    );
+  }
+
+  /** Runs a job now (admin "Run now", CLI) and resolves with its recorded run. */
+  async runNow(name: string, actor?: Actor): Promise<JobRun> {
+    const entry = this.jobs.get(name);
+    if (!entry) throw new NotFoundError('Job', name);
+    if (this.running.has(name)) throw new ConflictError(`Job ${name} is already running`);
+    const run = await this.prisma.jobRun.create({
+      data: { job: name, trigger: 'MANUAL', instance: this.instanceId, actorId: actor?.userId ?? null },
+    });
+    return this.execute(entry.job, run);
+  }
+
+  private async runTick(job: JobDefinition, scheduledAt: Date): Promise<void> {
+    if (this.running.has(job.name) || this.abort.signal.aborted) return;
+    const tickAt = new Date(Math.floor(scheduledAt.getTime() / 1000) * 1000);
+    let run: JobRun;
+    try {
+      run = await this.prisma.jobRun.create({
+        data: { job: job.name, trigger: 'SCHEDULE', tickAt, instance: this.instanceId },
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) return; // another instance claimed this tick
+      this.logger.error({ err, job: job.name }, 'could not record job run');
+      return;
+    }
+    await this.execute(job, run).catch((err) => this.logger.error({ err, job: job.name }, 'job bookkeeping failed'));
+  }
+
+  private async execute(job: JobDefinition, run: JobRun): Promise<JobRun> {
+    const leaseMs = job.leaseMs ?? DEFAULT_LEASE_MS;
+    if (!(await this.acquireLease(job.name, leaseMs))) {
+      return this.finish(run, 'SKIPPED', null, 'Another instance is still running this job');
+    }
+    const renew = setInterval(() => void this.acquireLease(job.name, leaseMs).catch(() => {}), leaseMs / 2);
+    renew.unref();
+    const logger = this.logger.child({ job: job.name, run: run.id });
+    const work = runWithContext({ via: 'job' }, () =>
+      job.run({ signal: this.abort.signal, logger, trigger: run.trigger }),
+    );
+    this.running.set(job.name, work);
+    try {
+      const counts = await work;
+      logger.info({ counts }, 'job finished');
+      return await this.finish(run, 'SUCCEEDED', counts ?? null, null);
+    } catch (err) {
+      logger.error({ err }, 'job failed');
+      return await this.finish(run, 'FAILED', null, err instanceof Error ? err.message : String(err));
+    } finally {
+      clearInterval(renew);
+      this.running.delete(job.name);
+      await this.prisma.jobLease.deleteMany({ where: { job: job.name, holder: this.instanceId } }).catch(() => {});
+    }
+  }
+
+  private finish(run: JobRun, status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED', counts: JobCounts | null, error: string | null) {
+    return this.prisma.jobRun.update({
+      where: { id: run.id },
+      data: { status, finishedAt: new Date(), error, ...(counts ? { counts } : {}) },
+    });
+  }
+
+  private async acquireLease(job: string, leaseMs: number): Promise<boolean> {
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + leaseMs);
+    const taken = await this.prisma.jobLease.updateMany({
+      where: { job, OR: [{ holder: this.instanceId }, { expiresAt: { lt: now } }] },
+      data: { holder: this.instanceId, expiresAt },
+    });
+    if (taken.count === 1) return true;
+    try {
+      await this.prisma.jobLease.create({ data: { job, holder: this.instanceId, expiresAt } });
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Stops scheduling, lets running jobs finish within `timeoutMs`, then signals them to abort. */
+  async stop(timeoutMs: number): Promise<void> {
+    await Promise.all(this.tasks.map((task) => task.destroy()));
+    this.tasks.length = 0;
+    const pending = Promise.allSettled([...this.running.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      pending.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.logger.warn({ jobs: [...this.running.keys()] }, 'jobs still running at shutdown: aborting');
+      this.abort.abort();
+      await pending;
+    }
+  }
+}
