@@ -1,0 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { migrate } from '../../server/migrations.js';
+
+/** Migrates one template database; each test host starts from a copy of it. */
+export default async function setup(): Promise<() => void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crm-template-'));
+  const file = path.join(dir, 'template.db');
+  await migrate({ DATABASE_URL: `file:${file}`, databaseKind: 'sqlite' });
+  process.env.CRM_TEST_TEMPLATE_DB = file;
+  return () => rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,84 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { loadConfig } from '../../server/config.js';
+import { createHost, type Host } from '../../server/host.js';
+import { createHttpApp } from '../../server/http/app.js';
+import type { PluginDefinition } from '../../server/plugin.js';
+import { buildAdmin, ADMIN_ROOT } from '../../admin/admin.js';
+import { gadgetsPlugin } from '../fixtures/gadgets/index.js';
+
+export interface TestHost {
+  host: Host;
+  app: Express;
+  dir: string;
+  request: () => supertest.Agent;
+  /** Creates a user and returns an agent signed in as that user. */
+  signIn: (role?: 'ADMIN' | 'MANAGER' | 'REP' | 'VIEWER') => Promise<{ agent: supertest.Agent; email: string; password: string }>;
+  close: () => Promise<void>;
+}
+
+export interface TestHostOptions {
+  plugins?: PluginDefinition[];
+  env?: Record<string, string>;
+  pluginSettings?: Record<string, Record<string, unknown>>;
+  /** Mount the AdminJS admin at /admin (slower to boot). */
+  admin?: boolean;
+  /** Reuse a directory (and its database) instead of a fresh one. */
+  dir?: string;
+}
+
+export function newTestDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crm-test-'));
+  const template = process.env.CRM_TEST_TEMPLATE_DB;
+  if (template && existsSync(template)) copyFileSync(template, path.join(dir, 'crm.db'));
+  return dir;
+}
+
+let userCounter = 0;
+
+/** Boots the host with chosen plugins on its own database (a copy of the migrated template). */
+export async function bootTestHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const dir = options.dir ?? newTestDir();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dir,
+    DATABASE_URL: `file:${path.join(dir, 'crm.db')}`,
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 'test-secret-test-secret-test-secret!',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...options.env,
+  });
+  const host = await createHost({
+    config,
+    plugins: options.plugins ?? [gadgetsPlugin],
+    pluginSettings: options.pluginSettings,
+    env: {},
+  });
+  const mounts = options.admin ? [{ path: ADMIN_ROOT, router: (await buildAdmin(host)).router }] : [];
+  const app = createHttpApp(host, { mounts });
+  const request = () => supertest.agent(app);
+
+  return {
+    host,
+    app,
+    dir,
+    request,
+    async signIn(role = 'ADMIN') {
+      const email = `${role.toLowerCase()}${++userCounter}@example.test`;
+      const password = 'correct horse battery staple';
+      await host.users.create({ email, name: `${role} user`, role, password });
+      const agent = request();
+      const res = await agent.post('/api/v1/auth/login').send({ email, password });
+      if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { agent, email, password };
+    },
+    async close() {
+      await host.stop();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
