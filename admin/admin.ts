@@ -100,6 +100,23 @@ export function buildAdminOptions(host: Host): AdminJSOptions {
   };
 }
 
+/**
+ * AdminJS answers a forbidden action with 200 and an error notice; API clients get a plain 403 here,
+ * decided by the same `isAccessible` the admin UI uses.
+ */
+function denyInaccessibleActions(admin: AdminJS) {
+  return async (req: Request, res: Response, next: () => void) => {
+    const { resourceId, action: actionName, recordId } = req.params as Record<string, string | undefined>;
+    const resource = resourceId ? admin.findResource(resourceId) : undefined;
+    const action = resource && actionName ? resource.decorate().actions[actionName] : undefined;
+    if (!resource || !action) return next();
+    const currentAdmin = req.session.adminUser as never;
+    const record = recordId ? ((await resource.findOne(recordId)) ?? undefined) : undefined;
+    if (await action.isAccessible(currentAdmin, record)) return next();
+    res.status(403).json({ error: { code: 'FORBIDDEN', message: `You may not ${actionName} ${resourceId}` } });
+  };
+}
+
 function logoutPage(): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Sign out · ${BRAND}</title>
 <style>body{font-family:system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0;background:#f6f7fb}
@@ -168,6 +185,7 @@ export async function buildAdmin(host: Host, options: { bundle?: boolean } = {})
     if (req.session.adminUser && req.session.adminUser.role !== actor.role) req.session.adminUser.role = actor.role;
     runWithContext({ actor, via: 'admin' }, next);
   });
+  router.use(['/api/resources/:resourceId/actions/:action', '/api/resources/:resourceId/records/:recordId/:action', '/api/resources/:resourceId/bulk/:action'], denyInaccessibleActions(admin));
   buildRoutes({ admin, routes, router });
   return { admin, router };
 }

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
+import type AdminJS from 'adminjs';
 import supertest from 'supertest';
 import { loadConfig } from '../../server/config.js';
 import { createHost, type Host } from '../../server/host.js';
@@ -12,6 +13,7 @@ import { gadgetsPlugin } from '../fixtures/gadgets/index.js';
 
 export interface TestHost {
   host: Host;
+  admin?: AdminJS;
   app: Express;
   dir: string;
   request: () => supertest.Agent;
@@ -58,12 +60,13 @@ export async function bootTestHost(options: TestHostOptions = {}): Promise<TestH
     pluginSettings: options.pluginSettings,
     env: {},
   });
-  const mounts = options.admin ? [{ path: ADMIN_ROOT, router: (await buildAdmin(host)).router }] : [];
-  const app = createHttpApp(host, { mounts });
+  const built = options.admin ? await buildAdmin(host) : undefined;
+  const app = createHttpApp(host, { mounts: built ? [{ path: ADMIN_ROOT, router: built.router }] : [] });
   const request = () => supertest.agent(app);
 
   return {
     host,
+    admin: built?.admin,
     app,
     dir,
     request,
