@@ -101,7 +101,7 @@ describe('fixture model in the admin', () => {
     expect(property('id').isId()).toBe(true);
     expect(property('name').isRequired()).toBe(true);
     expect(property('owner').isRequired()).toBe(false);
-    expect(property('status').availableValues()).toEqual(['DRAFT', 'ACTIVE', 'RETIRED']);
+    expect(property('status').availableValues()?.map((v) => v.value)).toEqual(['DRAFT', 'ACTIVE', 'RETIRED']);
     expect(property('owner').reference()).toBe('User');
   });
 
