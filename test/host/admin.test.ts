@@ -97,12 +97,17 @@ describe('fixture model in the admin', () => {
 
   it('knows ids, required fields, enum values and relations from the full datamodel', async () => {
     const resource = t.admin!.findResource('Gadget').decorate();
-    const property = (path: string) => resource.getPropertyByKey(path)!;
-    expect(property('id').isId()).toBe(true);
-    expect(property('name').isRequired()).toBe(true);
-    expect(property('owner').isRequired()).toBe(false);
-    expect(property('status').availableValues()?.map((v) => v.value)).toEqual(['DRAFT', 'ACTIVE', 'RETIRED']);
-    expect(property('owner').reference()).toBe('User');
+    const props = Object.fromEntries(
+      [...resource.getProperties({ where: 'list' }), ...resource.getProperties({ where: 'show' })].map((p) => {
+        const json = p.toJSON();
+        return [json.propertyPath, json];
+      }),
+    );
+    expect(props.id?.isId).toBe(true);
+    expect(props.name?.isRequired).toBe(true);
+    expect(props.owner?.isRequired).toBe(false);
+    expect(props.status?.availableValues?.map((v) => v.value)).toEqual(['DRAFT', 'ACTIVE', 'RETIRED']);
+    expect(props.owner?.reference).toBe('User');
   });
 
   it('denies a viewer the new action and a rep the delete action', async () => {
