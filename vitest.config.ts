@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // AdminJS writes its component bundle here: keep test runs out of the working tree's .adminjs.
+    env: { ADMIN_JS_TMP_DIR: path.join(tmpdir(), `crm-adminjs-${process.pid}`) },
     reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

@@ -58,7 +58,20 @@ export function buildAdminOptions(host: Host): AdminJSOptions {
     componentLoader,
     resources: [...hostResources(host), ...pluginResources],
     branding: { companyName: BRAND, withMadeWithLove: false, logo: false },
-    locale: { language: 'en', translations: { en: { messages: { loginWelcome: 'Sign in to manage your contacts' } } } },
+    locale: {
+      language: 'en',
+      translations: {
+        en: {
+          components: {
+            Login: {
+              welcomeHeader: BRAND,
+              welcomeMessage: 'People, companies and their history in one place. Sign in with your work email.',
+              loginButton: 'Sign in',
+            },
+          },
+        },
+      },
+    },
     dashboard: {
       component: Components.Dashboard,
       handler: async () => ({

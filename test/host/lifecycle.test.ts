@@ -40,7 +40,7 @@ describe('platform lifecycle', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'crm-start-'));
     const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', PLUGINS: '', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+      env: { ...process.env, ADMIN_JS_TMP_DIR: path.join(dataDir, '.adminjs'), PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', PLUGINS: '', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));

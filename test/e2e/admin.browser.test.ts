@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootTestHost, type TestHost } from '../helpers/host.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`Chromium is required in CI (${CHROMIUM}); .ci/run installs it`);
+if (!available) console.warn(`Chromium not found at ${CHROMIUM}: skipping browser tests (apt-get install chromium)`);
+
+const PASSWORD = 'correct horse battery staple';
+const SCREENSHOTS = path.join(tmpdir(), 'crm-screenshots');
+
+describe.runIf(available)('admin in a real browser', () => {
+  let t: TestHost;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await bootTestHost({ admin: true, env: { JOBS_ENABLED: 'false' } });
+    const server = await t.host.listen(t.app);
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    await t.host.users.create({ email: 'browser@example.test', name: 'Browser Admin', role: 'ADMIN', password: PASSWORD });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('signs in and shows the dashboard with plugin widgets', async () => {
+    await page.goto(`${base}/admin`);
+    expect(page.url()).toBe(`${base}/admin/login`);
+    await page.fill('input[name="email"]', 'browser@example.test');
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('button:has-text("Sign in")');
+    await page.waitForURL(`${base}/admin`);
+    await page.waitForSelector('[data-widget="gadgets"]', { timeout: 60_000 });
+    expect(await page.textContent('[data-widget="gadgets"]')).toContain('Gadgets');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
+  }, 90_000);
+
+  it('creates a record of the fixture model through the form and lists it', async () => {
+    await page.goto(`${base}/admin/resources/Gadget/actions/new`);
+    await page.fill('input[name="name"]', 'Browser sprocket');
+    await page.fill('input[name="quantity"]', '42');
+    await page.click('button[type="submit"]');
+    await expect.poll(() => t.host.prisma.gadget.count({ where: { name: 'Browser sprocket' } }), { timeout: 10_000 }).toBe(1);
+    const gadget = await t.host.prisma.gadget.findFirstOrThrow({ where: { name: 'Browser sprocket' } });
+    expect(gadget.quantity).toBe(42);
+
+    await page.goto(`${base}/admin/resources/Gadget`);
+    await page.waitForSelector('text=Browser sprocket');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'gadget-list.png'), fullPage: true });
+
+    await page.goto(`${base}/admin/resources/Gadget/records/${gadget.id}/edit`);
+    await page.fill('input[name="name"]', 'Browser sprocket v2');
+    await page.click('button[type="submit"]');
+    await expect.poll(async () => (await t.host.prisma.gadget.findUniqueOrThrow({ where: { id: gadget.id } })).name, { timeout: 10_000 }).toBe(
+      'Browser sprocket v2',
+    );
+  }, 60_000);
+
+  it('runs a job from the Jobs page', async () => {
+    await page.goto(`${base}/admin/pages/jobs`);
+    await page.waitForSelector('text=gadgets.report-stock');
+    await page.click('tr:has-text("gadgets.report-stock") button:has-text("Run now")');
+    await page.waitForSelector('text=finished: SUCCEEDED');
+    expect(await t.host.prisma.jobRun.count({ where: { job: 'gadgets.report-stock', status: 'SUCCEEDED' } })).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'jobs.png'), fullPage: true });
+  }, 60_000);
+
+  it('signs out with a POST from the confirmation page', async () => {
+    await page.goto(`${base}/admin/logout`);
+    await page.click('button:has-text("Sign out")');
+    await page.waitForURL(`${base}/admin/login`);
+    await page.goto(`${base}/admin/resources/Gadget`);
+    expect(page.url()).toBe(`${base}/admin/login`);
+  }, 30_000);
+});
