@@ -1,10 +1,14 @@
-// Pre-builds the admin's custom components into .adminjs/bundle.js for production:
-//   npm run admin:bundle && NODE_ENV=production ADMIN_JS_SKIP_BUNDLE=true npm start
+// Pre-builds the admin's custom components into admin/build/bundle.js (or $ADMIN_JS_TMP_DIR) for
+// production:  npm run admin:bundle && NODE_ENV=production ADMIN_JS_SKIP_BUNDLE=true npm start
+// Components are registered on the shared loader when their modules load, so importing the
+// plugins is enough: no database or configuration is needed.
+import { ADMIN_BUNDLE_DIR } from '../main.js';
+
 process.env.NODE_ENV = 'production';
-const { bootPlatform } = await import('../main.js');
-const { buildAdmin } = await import('../admin/admin.js');
-const { loadConfig } = await import('../server/config.js');
-const host = await bootPlatform({ config: { ...loadConfig(), JOBS_ENABLED: false } });
-await buildAdmin(host);
-await host.stop();
-console.log('admin components bundled into .adminjs/bundle.js');
+process.env.ADMIN_JS_TMP_DIR ??= ADMIN_BUNDLE_DIR;
+delete process.env.ADMIN_JS_SKIP_BUNDLE;
+const { default: AdminJS } = await import('adminjs');
+const { componentLoader } = await import('../admin/components.js');
+await import('../plugins/index.js');
+await new AdminJS({ componentLoader, rootPath: '/admin' }).initialize();
+console.log(`admin components bundled into ${process.env.ADMIN_JS_TMP_DIR}/bundle.js`);

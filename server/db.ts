@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { PrismaClient } from '@prisma/client';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -25,7 +23,6 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databa
   let base: PrismaClient;
   if (config.databaseKind === 'sqlite') {
     const file = sqliteFilePath(url);
-    mkdirSync(path.dirname(file), { recursive: true });
     base = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
     await base.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await base.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);

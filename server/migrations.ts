@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
@@ -50,6 +50,7 @@ export async function migrate(config: Pick<Config, 'DATABASE_URL' | 'databaseKin
 }
 
 function migrateSqlite(file: string, migrations: Migration[]): string[] {
+  mkdirSync(path.dirname(file), { recursive: true });
   const db = new Sqlite(file, { timeout: 30_000 });
   try {
     db.pragma('journal_mode = WAL');

@@ -89,6 +89,10 @@ function toAppError(err: unknown): AppError {
   if (type === 'entity.parse.failed') return new ValidationError('Malformed JSON in request body', [{ path: 'body', message: 'is not valid JSON' }]);
   if (type === 'entity.too.large') return new PayloadTooLargeError('Request body is too large');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new ValidationError('Unsupported body encoding');
+  const status = (err as { status?: unknown })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(status, 'HTTP_' + status, (err as Error).message || 'Request failed');
+  }
   return new AppError(500, 'INTERNAL', 'Something went wrong on our side');
 }
 

@@ -151,19 +151,25 @@ export class JobScheduler {
   async stop(timeoutMs: number): Promise<void> {
     await Promise.all(this.tasks.map((task) => task.destroy()));
     this.tasks.length = 0;
-    const pending = Promise.allSettled([...this.running.values()]);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      pending.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) {
-      this.logger.warn({ jobs: [...this.running.keys()] }, 'jobs still running at shutdown: aborting');
-      this.abort.abort();
-      await pending;
+    const pending = Promise.allSettled([...this.running.values()]).then(() => true);
+    if (await settlesWithin(pending, timeoutMs)) return;
+    this.logger.warn({ jobs: [...this.running.keys()] }, 'jobs still running at shutdown: aborting');
+    this.abort.abort();
+    // A job that ignores its signal is left behind rather than holding the shutdown forever.
+    if (!(await settlesWithin(pending, timeoutMs))) {
+      this.logger.error({ jobs: [...this.running.keys()] }, 'jobs ignored the abort signal');
     }
+  }
+}
+
+async function settlesWithin(promise: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -67,5 +67,17 @@ describe('platform lifecycle', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+  }, 90_000);
+
+  it('pre-bundles the admin components for production', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'crm-bundle-'));
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/bundle-admin.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ADMIN_JS_TMP_DIR: out },
+    });
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    const bundle = readFileSync(path.join(out, 'bundle.js'), 'utf8');
+    expect(bundle).toContain('JobsPage');
+    expect(bundle).toContain('AdminJS.UserComponents');
   }, 90_000);
 });
