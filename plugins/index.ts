@@ -1,4 +1,5 @@
 import type { PluginDefinition } from '../server/plugin.js';
+import { contactsPlugin } from './contacts/index.js';
 
 /** The plugins this platform ships, in no particular order: the host orders them by `dependsOn`. */
-export const shippedPlugins: PluginDefinition[] = [];
+export const shippedPlugins: PluginDefinition[] = [contactsPlugin as PluginDefinition];

@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
     const result = await runWithContext({ via: 'cli' }, () =>
       command.run({ args: positionals, options: values, logger: host.logger }),
     );
+    if (result === undefined) return 0;
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (command.format) process.stdout.write(`${(command.format as (r: unknown) => string)(result)}\n`);
     else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

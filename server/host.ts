@@ -146,6 +146,9 @@ async function listen(host: Host, app: Express): Promise<Server> {
     const s = app.listen(host.config.PORT, host.config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   host.server = server;
+  for (const plugin of host.plugins) {
+    await plugin.setup.onStart?.().catch((err) => host.logger.error({ err, plugin: plugin.name }, 'plugin start-up task failed'));
+  }
   if (host.config.JOBS_ENABLED) host.jobs.start();
   return server;
 }

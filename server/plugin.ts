@@ -42,8 +42,8 @@ export interface PluginSetup {
   commands?: CliCommand[];
   jobs?: JobDefinition[];
   on?: EventHandlers;
-  /** Extension points this plugin fills in other plugins, keyed by extension name (read by the owner). */
-  extensions?: Record<string, unknown>;
+  /** Runs when the platform starts serving (not in the CLI or tests that do not listen). */
+  onStart?: () => Promise<void>;
 }
 
 export interface PluginDefinition<S extends z.ZodType = z.ZodType> {

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ValidationError } from '../../server/errors.js';
+import type { CliCommand } from '../../server/cli/command.js';
+import type { Database } from '../../server/db.js';
+import type { ContactsServices } from './index.js';
+import { seedDemoData } from './demo-data.js';
+
+/** `key=value` words, e.g. `status=ACTIVE tags=vip,partner`. */
+function pairs(words: string[], what: string): Record<string, string> {
+  return Object.fromEntries(
+    words.map((word) => {
+      const at = word.indexOf('=');
+      if (at < 1) throw new ValidationError(`${what}: expected key=value, got "${word}"`, [{ path: what, message: `expected key=value, got "${word}"` }]);
+      return [word.slice(0, at), word.slice(at + 1)];
+    }),
+  );
+}
+
+export function contactCommands(prisma: Database, s: ContactsServices): CliCommand[] {
+  return [
+    {
+      name: 'import',
+      description: 'Import contacts from a CSV file and wait for the result',
+      usage: 'import <file.csv> [--map header=field ...] [--default field=value ...] [--on-duplicate flag|skip|update] [--dry-run]',
+      options: {
+        map: { type: 'string', multiple: true },
+        default: { type: 'string', multiple: true },
+        'on-duplicate': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+      },
+      run: async ({ args, options }) => {
+        if (!args[0]) throw new ValidationError('file: give the CSV file to import', [{ path: 'file', message: 'is required' }]);
+        const uploaded = await s.imports.upload({ buffer: readFileSync(args[0]), originalName: path.basename(args[0]) });
+        await s.imports.configure(uploaded.id, {
+          mapping: pairs((options.map as string[] | undefined) ?? [], 'map'),
+          defaults: pairs((options.default as string[] | undefined) ?? [], 'default'),
+          ...(options['on-duplicate'] ? { onDuplicate: String(options['on-duplicate']).toUpperCase() as never } : {}),
+        });
+        await s.imports.start(uploaded.id, { dryRun: options['dry-run'] === true });
+        const { id, status, totalRows, processed, created, updated, flagged, skipped, failed, dryRunReport, error } = await s.imports.waitFor(uploaded.id);
+        return { id, status, totalRows, processed, created, updated, flagged, skipped, failed, error, ...(dryRunReport ? { dryRun: dryRunReport } : {}) };
+      },
+      format: (r: { id: number; status: string; created: number; updated: number; flagged: number; skipped: number; failed: number }) =>
+        `Import ${r.id} ${r.status}: ${r.created} created, ${r.updated} updated, ${r.flagged} flagged, ${r.skipped} skipped, ${r.failed} failed`,
+    },
+    {
+      name: 'export',
+      description: 'Write contacts as CSV to standard output, filtered like the list (key=value ...)',
+      usage: 'export [status=ACTIVE] [tags=vip] [q=acme] ... > contacts.csv',
+      run: async ({ args }) => {
+        const where = await s.contacts.where(s.contacts.parseListQuery(pairs(args, 'filter')));
+        await s.exporter.write(where, process.stdout);
+        return undefined;
+      },
+    },
+    {
+      name: 'demo:seed',
+      description: 'Add demo companies, contacts, activities and deals',
+      run: () => seedDemoData(prisma, s),
+    },
+  ];
+}

@@ -1,0 +1,176 @@
+import { flat, ValidationError as AdminValidationError, type ActionContext, type ActionRequest, type ActionResponse } from 'adminjs';
+import type { Database } from '../../server/db.js';
+import { AppError, ConflictError, ValidationError } from '../../server/errors.js';
+import type { AdminContribution } from '../../server/plugin.js';
+import { prismaResource } from '../../admin/dmmf.js';
+import { contactShape } from './contact.schemas.js';
+import type { ContactsServices } from './index.js';
+
+const CRM = { name: 'CRM', icon: 'Users' };
+const hidden = { isVisible: false };
+const readOnlyList = { isVisible: { list: true, filter: true, show: true, edit: false } };
+
+/** AdminJS form values (flattened strings, '' for blank, relations by name) → service input. */
+function toInput(payload: Record<string, unknown> | undefined, blank: null | undefined): Record<string, unknown> {
+  const values = flat.unflatten(payload ?? {}) as Record<string, unknown>;
+  const input: Record<string, unknown> = {};
+  for (const field of Object.keys(contactShape)) {
+    const source = field === 'companyId' ? 'company' : field === 'ownerId' ? 'owner' : field;
+    if (!(source in values) || field === 'tags') continue;
+    const value = values[source];
+    if (value === '' || value === null) input[field] = blank;
+    else if (field === 'companyId' || field === 'ownerId') input[field] = Number(value);
+    else input[field] = value;
+  }
+  if (values.customFields && typeof values.customFields === 'object') input.customFields = values.customFields;
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+}
+
+/** Service errors shown on the form: field messages, and the duplicate prompt with a link. */
+function toAdminError(err: unknown): never {
+  if (err instanceof ValidationError) {
+    const errors = Object.fromEntries(
+      (err.issues ?? [{ path: 'email', message: err.message }]).map((i) => [i.path.replace(/^companyId$/, 'company').replace(/^ownerId$/, 'owner'), { message: i.message }]),
+    );
+    throw new AdminValidationError(errors, { message: err.message });
+  }
+  if (err instanceof ConflictError && err.details?.existingId) {
+    throw new AdminValidationError(
+      { email: { message: `Already in the CRM: open contact #${err.details.existingId} to update it instead` } },
+      { message: `${err.message}. Open ${err.details.adminUrl} to update it instead.` },
+    );
+  }
+  if (err instanceof AppError) throw new AdminValidationError({}, { message: err.message });
+  throw err;
+}
+
+function contactActions(s: ContactsServices) {
+  const save = (mode: 'new' | 'edit') => async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+    const { resource, currentAdmin, h } = context;
+    if (request.method !== 'post') {
+      return { record: (context.record ?? resource.build({})).toJSON(currentAdmin) };
+    }
+    let id: number;
+    try {
+      const saved =
+        mode === 'new'
+          ? await s.contacts.create(toInput(request.payload, undefined) as never, { source: 'admin' })
+          : await s.contacts.update(Number(context.record!.id()), toInput(request.payload, null) as never);
+      id = saved.id;
+    } catch (err) {
+      toAdminError(err);
+    }
+    const record = await resource.findOne(String(id));
+    return {
+      record: record!.toJSON(currentAdmin),
+      redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: String(id), actionName: 'show' }),
+      notice: { message: mode === 'new' ? 'Contact created' : 'Contact saved', type: 'success' },
+    };
+  };
+  return { new: { handler: save('new') }, edit: { handler: save('edit') } };
+}
+
+export function contactAdmin(prisma: Database, s: ContactsServices): AdminContribution {
+  return {
+    resources: [
+      {
+        resource: prismaResource(prisma, 'Contact'),
+        options: {
+          navigation: CRM,
+          listProperties: ['email', 'firstName', 'lastName', 'company', 'jobTitle', 'type', 'lifecycleStage', 'status', 'owner', 'lastActivityAt'],
+          filterProperties: ['email', 'firstName', 'lastName', 'company', 'type', 'status', 'lifecycleStage', 'owner', 'leadSource', 'city', 'country', 'createdAt', 'lastActivityAt'],
+          sort: { sortBy: 'lastName', direction: 'asc' },
+          properties: {
+            searchText: hidden,
+            notes: { type: 'textarea' },
+            lastActivityAt: readOnlyList,
+            lastContactedAt: readOnlyList,
+            createdAt: readOnlyList,
+            updatedAt: { isVisible: { list: false, filter: false, show: true, edit: false } },
+          },
+          actions: contactActions(s),
+        },
+      },
+      {
+        resource: prismaResource(prisma, 'Company'),
+        options: {
+          navigation: CRM,
+          listProperties: ['name', 'domain', 'industry', 'size', 'city', 'country', 'owner'],
+          properties: { createdAt: readOnlyList, updatedAt: hidden },
+        },
+      },
+      {
+        resource: prismaResource(prisma, 'Deal'),
+        options: { navigation: CRM, listProperties: ['title', 'contact', 'company', 'stage', 'status', 'valueCents', 'currency', 'expectedCloseDate'] },
+      },
+      {
+        resource: prismaResource(prisma, 'Activity'),
+        options: {
+          navigation: CRM,
+          sort: { sortBy: 'occurredAt', direction: 'desc' },
+          listProperties: ['occurredAt', 'type', 'contact', 'subject', 'user'],
+          properties: { body: { type: 'textarea' } },
+          actions: { new: { isAccessible: false }, edit: { isAccessible: false } },
+        },
+      },
+      { resource: prismaResource(prisma, 'Note'), options: { navigation: CRM, properties: { body: { type: 'textarea' } } } },
+      { resource: prismaResource(prisma, 'Task'), options: { navigation: CRM, listProperties: ['title', 'contact', 'assignee', 'dueAt', 'done'] } },
+      { resource: prismaResource(prisma, 'Lead'), options: { navigation: CRM, listProperties: ['email', 'name', 'company', 'source', 'status', 'contact', 'createdAt'] } },
+      { resource: prismaResource(prisma, 'Tag'), options: { navigation: { name: 'CRM settings', icon: 'Settings' } } },
+      {
+        resource: prismaResource(prisma, 'SavedView'),
+        options: {
+          navigation: { name: 'CRM settings', icon: 'Settings' },
+          actions: {
+            open: {
+              actionType: 'record',
+              icon: 'Filter',
+              component: false,
+              handler: async (_request: ActionRequest, _response: unknown, context: ActionContext) => {
+                const query = await s.views.query(Number(context.record!.id()));
+                const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [`filters.${k}`, v]));
+                return {
+                  record: context.record!.toJSON(context.currentAdmin),
+                  redirectUrl: `${context.h.resourceUrl({ resourceId: 'Contact' })}?${params}`,
+                };
+              },
+            },
+          },
+        },
+      },
+      { resource: prismaResource(prisma, 'CustomFieldDefinition'), options: { navigation: { name: 'CRM settings', icon: 'Settings' } } },
+      {
+        resource: prismaResource(prisma, 'ContactImport'),
+        options: {
+          navigation: CRM,
+          listProperties: ['id', 'fileName', 'status', 'totalRows', 'processed', 'created', 'updated', 'flagged', 'failed', 'createdAt'],
+          properties: { content: hidden, headers: hidden, mapping: hidden, runnerId: hidden, heartbeatAt: hidden },
+          actions: { new: { isAccessible: false }, edit: { isAccessible: false } },
+        },
+      },
+    ],
+    dashboard: [
+      {
+        name: 'contacts',
+        title: 'Contacts',
+        load: async () => {
+          const since = new Date(Date.now() - 7 * 86_400_000);
+          const [total, recent, customers] = await Promise.all([
+            prisma.contact.count(),
+            prisma.contact.count({ where: { createdAt: { gte: since } } }),
+            prisma.contact.count({ where: { type: 'CUSTOMER' } }),
+          ]);
+          return { value: total, caption: `${recent} new this week`, items: [{ label: 'customers', value: customers }] };
+        },
+      },
+      {
+        name: 'deals',
+        title: 'Open deals',
+        load: async () => {
+          const open = await prisma.deal.aggregate({ where: { status: 'OPEN' }, _count: true, _sum: { valueCents: true } });
+          return { value: open._count, caption: `worth ${((open._sum.valueCents ?? 0) / 100).toLocaleString('en')} in total` };
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,446 @@
+import { z } from 'zod';
+import { Prisma, type Contact } from '@prisma/client';
+import type { Database } from '../../server/db.js';
+import type { EventBus } from '../../server/events.js';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../server/errors.js';
+import './contact-events.js';
+import {
+  contactCreateInput,
+  contactUpdateInput,
+  type ContactCreateInput,
+  type ContactData,
+  type ContactUpdateInput,
+} from './contact.schemas.js';
+import {
+  BASE_SORTS,
+  baseListQuery,
+  CUSTOM_FILTER_PREFIX,
+  orderFor,
+  range,
+  type BaseListQuery,
+  type ContactListExtension,
+} from './contact-list.js';
+import type { CustomFieldService } from './custom-field.service.js';
+import { normalizePhone, searchTextOf } from './normalize.js';
+
+const listInclude = {
+  company: { select: { id: true, name: true } },
+  owner: { select: { id: true, name: true, email: true } },
+  tags: { select: { tag: { select: { name: true } } } },
+  _count: { select: { deals: true } },
+} satisfies Prisma.ContactInclude;
+
+type ContactWithRelations = Prisma.ContactGetPayload<{ include: typeof listInclude }>;
+
+export interface ContactView extends Omit<Contact, 'searchText'> {
+  fullName: string;
+  company: { id: number; name: string } | null;
+  owner: { id: number; name: string; email: string } | null;
+  tags: string[];
+  dealsCount: number;
+  [column: string]: unknown;
+}
+
+export interface ContactPage {
+  data: ContactView[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export function fullName(c: Pick<Contact, 'firstName' | 'lastName' | 'email'>): string {
+  return [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email;
+}
+
+function toView(contact: ContactWithRelations): ContactView {
+  const { searchText: _search, tags, _count, ...rest } = contact;
+  return { ...rest, fullName: fullName(contact), tags: tags.map((t) => t.tag.name).sort(), dealsCount: _count.deals };
+}
+
+export const BULK_ACTIONS = ['setStatus', 'addTags', 'removeTags', 'assignOwner', 'delete'] as const;
+
+export const bulkInput = z
+  .strictObject({
+    ids: z.array(z.number().int().positive()).min(1).max(10_000),
+    action: z.enum(BULK_ACTIONS),
+    status: contactCreateInput.shape.status,
+    tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+    ownerId: z.number().int().positive().nullable().optional(),
+    confirm: z.literal(true).optional(),
+  })
+  .superRefine((input, ctx) => {
+    const need = { setStatus: 'status', addTags: 'tags', removeTags: 'tags', assignOwner: 'ownerId', delete: 'confirm' } as const;
+    const field = need[input.action];
+    if (input[field] === undefined) {
+      ctx.addIssue({ code: 'custom', path: [field], message: input.action === 'delete' ? 'must be true to delete' : `is required for ${input.action}` });
+    }
+  });
+
+/**
+ * People: create with duplicate check, update, list with filters (including other plugins'),
+ * bulk changes, lifecycle moves. Every multi-row write is one transaction.
+ */
+export class ContactService {
+  private readonly extensions: ContactListExtension[] = [];
+  private listSchema: z.ZodType<BaseListQuery & Record<string, unknown>> | undefined;
+
+  constructor(
+    private readonly prisma: Database,
+    private readonly events: EventBus,
+    private readonly customFields: CustomFieldService,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The extension point: scoring, consent and others add list filters, sorts and columns here. */
+  registerListExtension(extension: ContactListExtension): void {
+    this.extensions.push(extension);
+    this.listSchema = undefined;
+  }
+
+  /** Sort keys the list accepts, base and contributed. */
+  sortKeys(): string[] {
+    return [...BASE_SORTS, ...this.extensions.flatMap((e) => Object.keys(e.sorts ?? {}))];
+  }
+
+  async get(id: number): Promise<ContactView> {
+    const contact = await this.prisma.contact.findUnique({ where: { id }, include: listInclude });
+    if (!contact) throw new NotFoundError('Contact', id);
+    return toView(contact);
+  }
+
+  async findByEmail(email: string): Promise<Contact | null> {
+    return this.prisma.contact.findUnique({ where: { email } });
+  }
+
+  /** Answers 409 with the existing contact's id and links when the normalized email is taken. */
+  async create(input: ContactCreateInput, options: { source?: 'api' | 'admin' | 'lead' | 'system' } = {}): Promise<ContactView> {
+    const parsed = contactCreateInput.safeParse(input);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    const data = parsed.data;
+    await this.assertEmailFree(data.email);
+    const definitions = await this.customFields.list();
+    const custom = this.customFields.validate(definitions, data.customFields, { requireAll: true });
+    await this.assertReferences(data, custom.issues);
+    const id = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.contact.create({
+        data: {
+          ...this.columns(data),
+          customFields: Object.keys(custom.values).length ? (custom.values as Prisma.InputJsonValue) : Prisma.DbNull,
+          searchText: await this.searchText(tx, data),
+        },
+      });
+      if (data.tags?.length) await this.addTags(tx, [created.id], data.tags);
+      return created.id;
+    }).catch((err) => this.rethrowDuplicate(err, data.email));
+    await this.events.emit('contact.created', { contactId: id, source: options.source ?? 'api' });
+    return this.get(id);
+  }
+
+  async update(id: number, input: ContactUpdateInput): Promise<ContactView> {
+    const parsed = contactUpdateInput.safeParse(input);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    const data = parsed.data;
+    const existing = await this.prisma.contact.findUnique({ where: { id } });
+    if (!existing) throw new NotFoundError('Contact', id);
+    if (data.email && data.email !== existing.email) await this.assertEmailFree(data.email);
+    const custom = data.customFields
+      ? this.customFields.validate(await this.customFields.list(), data.customFields, {
+          requireAll: false,
+          existing: existing.customFields as Record<string, unknown> | null,
+        })
+      : undefined;
+    await this.assertReferences(data, custom?.issues ?? []);
+    await this.prisma.$transaction(async (tx) => {
+      const merged = { ...existing, ...stripUndefined(data) } as ContactData;
+      await tx.contact.update({
+        where: { id },
+        data: {
+          ...this.columns(data, existing.country),
+          ...(custom ? { customFields: custom.values as Prisma.InputJsonValue } : {}),
+          searchText: await this.searchText(tx, merged),
+        },
+      });
+      if (data.tags) {
+        await tx.contactTag.deleteMany({ where: { contactId: id } });
+        if (data.tags.length) await this.addTags(tx, [id], data.tags);
+      }
+    }).catch((err) => this.rethrowDuplicate(err, data.email ?? existing.email));
+    await this.events.emit('contact.updated', { contactIds: [id], fields: Object.keys(stripUndefined(data)) });
+    return this.get(id);
+  }
+
+  async remove(id: number): Promise<void> {
+    const { count } = await this.prisma.contact.deleteMany({ where: { id } });
+    if (!count) throw new NotFoundError('Contact', id);
+    await this.events.emit('contact.deleted', { contactIds: [id] });
+  }
+
+  async linkCompany(id: number, companyId: number | null): Promise<ContactView> {
+    return this.update(id, { companyId });
+  }
+
+  /** Parses list query parameters (base, custom-field and contributed filters); unknown ones are named. */
+  parseListQuery(raw: Record<string, unknown>): BaseListQuery & Record<string, unknown> {
+    this.listSchema ??= z
+      .strictObject({
+        ...baseListQuery,
+        ...Object.fromEntries(this.extensions.flatMap((e) => Object.entries(e.filters ?? {}).map(([k, f]) => [k, f.schema.optional()]))),
+      })
+      .catchall(z.never()) as never;
+    const custom = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(CUSTOM_FILTER_PREFIX)));
+    const rest = Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith(CUSTOM_FILTER_PREFIX)));
+    const parsed = this.listSchema.safeParse(rest);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error, 'query');
+    if (parsed.data.sort && !this.sortKeys().includes(parsed.data.sort.replace(/^-/, ''))) {
+      throw new ValidationError(`query.sort: unknown sort key; use one of ${this.sortKeys().join(', ')}`, [
+        { path: 'query.sort', message: `must be one of ${this.sortKeys().join(', ')} (prefix - for descending)` },
+      ]);
+    }
+    return { ...parsed.data, ...custom };
+  }
+
+  /** The where clause for a parsed list query, shared by the list, the export and bulk-by-filter. */
+  async where(query: BaseListQuery & Record<string, unknown>): Promise<Prisma.ContactWhereInput> {
+    const and: Prisma.ContactWhereInput[] = [];
+    if (query.q) and.push({ searchText: { contains: query.q.normalize('NFKC').toLowerCase() } });
+    if (query.preset === 'QUALIFIED') and.push({ lifecycleStage: 'QUALIFIED' });
+    if (query.preset === 'CUSTOMERS') and.push({ type: 'CUSTOMER' });
+    if (query.preset === 'INACTIVE') and.push({ lifecycleStage: 'INACTIVE' });
+    if (query.deals === 'NONE') and.push({ deals: { none: {} } });
+    if (query.deals === 'ACTIVE') and.push({ deals: { some: { status: 'OPEN' } } });
+    if (query.status?.length) and.push({ status: { in: query.status } });
+    if (query.type?.length) and.push({ type: { in: query.type } });
+    if (query.lifecycle?.length) and.push({ lifecycleStage: { in: query.lifecycle } });
+    if (query.companyId) and.push({ companyId: query.companyId });
+    if (query.owner !== undefined) and.push({ ownerId: query.owner === 'none' ? null : query.owner });
+    if (query.tags?.length) {
+      if (query.tagsMode === 'all') for (const name of query.tags) and.push({ tags: { some: { tag: { name } } } });
+      else and.push({ tags: { some: { tag: { name: { in: query.tags } } } } });
+    }
+    const created = range(query.createdFrom, query.createdTo);
+    if (created) and.push({ createdAt: created as Prisma.DateTimeFilter });
+    const activity = range(query.lastActivityFrom, query.lastActivityTo);
+    if (activity) and.push({ lastActivityAt: activity });
+    const contacted = range(query.lastContactedFrom, query.lastContactedTo);
+    if (contacted) and.push({ lastContactedAt: contacted });
+    if (query.quality) and.push(await this.qualityWhere(query.quality, query.inactiveDays));
+    const customKeys = Object.keys(query).filter((k) => k.startsWith(CUSTOM_FILTER_PREFIX));
+    if (customKeys.length) and.push({ id: { in: await this.idsMatchingCustomFields(query, customKeys) } });
+    for (const extension of this.extensions) {
+      for (const [name, filter] of Object.entries(extension.filters ?? {})) {
+        if (query[name] !== undefined) and.push(filter.where(query[name] as never));
+      }
+    }
+    return and.length ? { AND: and } : {};
+  }
+
+  async list(query: BaseListQuery & Record<string, unknown>): Promise<ContactPage> {
+    const where = await this.where(query);
+    const [rows, total] = await Promise.all([
+      this.prisma.contact.findMany({
+        where,
+        include: listInclude,
+        orderBy: this.orderBy(query.sort),
+        skip: (query.page - 1) * query.pageSize,
+        take: query.pageSize,
+      }),
+      this.prisma.contact.count({ where }),
+    ]);
+    const data = rows.map(toView);
+    await this.addColumns(data);
+    return { data, page: query.page, pageSize: query.pageSize, total };
+  }
+
+  orderBy(sort: string | undefined): Prisma.ContactOrderByWithRelationInput[] {
+    const key = (sort ?? 'name').replace(/^-/, '');
+    const direction = sort?.startsWith('-') ? 'desc' : 'asc';
+    const contributed = this.extensions.find((e) => e.sorts?.[key])?.sorts?.[key];
+    const order = contributed ? [contributed(direction)] : (orderFor(key, direction) ?? orderFor('name', direction)!);
+    return [...order, { id: direction }];
+  }
+
+  async addColumns(rows: ContactView[]): Promise<void> {
+    const ids = rows.map((r) => r.id);
+    for (const extension of this.extensions) {
+      for (const [column, load] of Object.entries(extension.columns ?? {})) {
+        const values = await load(ids);
+        for (const row of rows) row[column] = values.get(row.id) ?? null;
+      }
+    }
+  }
+
+  /** Several contacts at once, in one transaction. Delete needs `confirm: true`. */
+  async bulk(input: z.input<typeof bulkInput>): Promise<{ action: string; affected: number }> {
+    const parsed = bulkInput.safeParse(input);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    const { ids, action } = parsed.data;
+    if (action === 'assignOwner' && parsed.data.ownerId && !(await this.prisma.user.findUnique({ where: { id: parsed.data.ownerId } }))) {
+      throw new ValidationError('ownerId: no such user', [{ path: 'ownerId', message: 'no such user' }]);
+    }
+    const affected = await this.prisma.$transaction(async (tx) => {
+      switch (action) {
+        case 'setStatus':
+          return (await tx.contact.updateMany({ where: { id: { in: ids } }, data: { status: parsed.data.status } })).count;
+        case 'assignOwner':
+          return (await tx.contact.updateMany({ where: { id: { in: ids } }, data: { ownerId: parsed.data.ownerId ?? null } })).count;
+        case 'addTags': {
+          const existing = await tx.contact.findMany({ where: { id: { in: ids } }, select: { id: true } });
+          await this.addTags(tx, existing.map((c) => c.id), parsed.data.tags!);
+          await tx.contact.updateMany({ where: { id: { in: ids } }, data: { updatedAt: this.now() } });
+          return existing.length;
+        }
+        case 'removeTags': {
+          await tx.contactTag.deleteMany({ where: { contactId: { in: ids }, tag: { name: { in: parsed.data.tags! } } } });
+          return (await tx.contact.updateMany({ where: { id: { in: ids } }, data: { updatedAt: this.now() } })).count;
+        }
+        case 'delete':
+          return (await tx.contact.deleteMany({ where: { id: { in: ids } } })).count;
+      }
+    });
+    if (action === 'delete') await this.events.emit('contact.deleted', { contactIds: ids });
+    else await this.events.emit('contact.updated', { contactIds: ids, fields: [action === 'setStatus' ? 'status' : action === 'assignOwner' ? 'ownerId' : 'tags'] });
+    return { action, affected };
+  }
+
+  /** Tags by name, created when new; `contactIds` must exist. */
+  async addTags(tx: Prisma.TransactionClient, contactIds: number[], names: string[]): Promise<void> {
+    const unique = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+    for (const name of unique) await tx.tag.upsert({ where: { name }, create: { name }, update: {} });
+    const tags = await tx.tag.findMany({ where: { name: { in: unique } }, select: { id: true } });
+    const pairs = contactIds.flatMap((contactId) => tags.map((t) => ({ contactId, tagId: t.id })));
+    for (let i = 0; i < pairs.length; i += 500) {
+      const chunk = pairs.slice(i, i + 500);
+      const existing = await tx.contactTag.findMany({
+        where: { OR: chunk.map((p) => ({ contactId: p.contactId, tagId: p.tagId })) },
+        select: { contactId: true, tagId: true },
+      });
+      const seen = new Set(existing.map((e) => `${e.contactId}:${e.tagId}`));
+      const missing = chunk.filter((p) => !seen.has(`${p.contactId}:${p.tagId}`));
+      if (missing.length) await tx.contactTag.createMany({ data: missing });
+    }
+  }
+
+  /** Column values from validated input: phones to E.164 where they parse. */
+  columns(data: ContactData, existingCountry?: string | null): Prisma.ContactUncheckedUpdateInput & Prisma.ContactUncheckedCreateInput {
+    const { tags: _tags, customFields: _custom, ...fields } = stripUndefined(data);
+    const country = data.country === undefined ? existingCountry : data.country;
+    return {
+      ...(fields as Prisma.ContactUncheckedCreateInput),
+      ...(data.phone !== undefined ? { phone: normalizePhone(data.phone, country) } : {}),
+      ...(data.mobile !== undefined ? { mobile: normalizePhone(data.mobile, country) } : {}),
+    };
+  }
+
+  async searchText(tx: Prisma.TransactionClient, data: Pick<ContactData, 'firstName' | 'lastName' | 'email' | 'companyId'>): Promise<string> {
+    const company = data.companyId ? await tx.company.findUnique({ where: { id: data.companyId }, select: { name: true } }) : null;
+    return searchTextOf([data.firstName, data.lastName, data.email, company?.name]);
+  }
+
+  private async assertEmailFree(email: string): Promise<void> {
+    const existing = await this.prisma.contact.findUnique({ where: { email }, select: { id: true } });
+    if (existing) throw duplicateEmail(email, existing.id);
+  }
+
+  private async rethrowDuplicate(err: unknown, email: string): Promise<never> {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      const existing = await this.prisma.contact.findUnique({ where: { email }, select: { id: true } });
+      if (existing) throw duplicateEmail(email, existing.id);
+    }
+    throw err;
+  }
+
+  private async assertReferences(data: ContactData, issues: FieldIssue[]): Promise<void> {
+    const all = [...issues];
+    if (data.companyId && !(await this.prisma.company.findUnique({ where: { id: data.companyId }, select: { id: true } }))) {
+      all.push({ path: 'companyId', message: `no company with id ${data.companyId}` });
+    }
+    if (data.ownerId && !(await this.prisma.user.findUnique({ where: { id: data.ownerId }, select: { id: true } }))) {
+      all.push({ path: 'ownerId', message: `no user with id ${data.ownerId}` });
+    }
+    if (all.length) throw new ValidationError(`Invalid input: ${all.map((i) => `${i.path}: ${i.message}`).join('; ')}`, all);
+  }
+
+  private async qualityWhere(view: NonNullable<BaseListQuery['quality']>, inactiveDays: number): Promise<Prisma.ContactWhereInput> {
+    switch (view) {
+      case 'MISSING_PHONE':
+        return { phone: null, mobile: null };
+      case 'NO_OWNER':
+        return { ownerId: null };
+      case 'NO_COMPANY':
+        return { companyId: null };
+      case 'NO_RECENT_ACTIVITY':
+        return { OR: [{ lastActivityAt: null }, { lastActivityAt: { lt: new Date(this.now().getTime() - inactiveDays * 86_400_000) } }] };
+      case 'REQUIRED_CUSTOM_EMPTY': {
+        const required = (await this.customFields.list()).filter((d) => d.required);
+        if (!required.length) return { id: { in: [] } };
+        const sets = await Promise.all(required.map((d) => this.idsWithCustomValue(d.key)));
+        const filled = sets.reduce((acc, ids) => acc.filter((id) => ids.has(id)), [...sets[0]!]);
+        return { id: { notIn: filled } };
+      }
+    }
+  }
+
+  private async idsWithCustomValue(key: string): Promise<Set<number>> {
+    const rows = await this.prisma.$queryRawUnsafe<{ id: number | bigint }[]>(jsonNotNullSql(key, this.isPostgres()));
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
+  private async idsMatchingCustomFields(query: Record<string, unknown>, keys: string[]): Promise<number[]> {
+    const definitions = new Map((await this.customFields.list()).map((d) => [d.key, d]));
+    let ids: number[] | undefined;
+    for (const param of keys) {
+      const key = param.slice(CUSTOM_FILTER_PREFIX.length);
+      const def = definitions.get(key);
+      if (!def) throw new ValidationError(`query.${param}: no custom field ${key}`, [{ path: `query.${param}`, message: `no custom field ${key}` }]);
+      const checked = this.customFields.validate([{ ...def, required: false }], { [key]: query[param] }, { requireAll: false });
+      if (checked.issues.length) throw new ValidationError(`query.${param}: ${checked.issues[0]!.message}`, [{ path: `query.${param}`, message: checked.issues[0]!.message }]);
+      const value = checked.values[key];
+      const rows = await this.prisma.$queryRawUnsafe<{ id: number | bigint }[]>(
+        jsonEqualsSql(key, def.type === 'MULTISELECT', this.isPostgres()),
+        jsonParam(def.type === 'MULTISELECT' ? (value as string[])[0] : value, this.isPostgres()),
+      );
+      const matched = new Set(rows.map((r) => Number(r.id)));
+      ids = ids ? ids.filter((id) => matched.has(id)) : [...matched];
+    }
+    return ids ?? [];
+  }
+
+  private isPostgres(): boolean {
+    return (this.prisma as unknown as { _engineConfig?: { activeProvider?: string } })._engineConfig?.activeProvider === 'postgresql';
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function duplicateEmail(email: string, existingId: number): ConflictError {
+  return new ConflictError(`A contact with email ${email} already exists`, {
+    existingId,
+    link: `/api/v1/contacts/${existingId}`,
+    adminUrl: `/admin/resources/Contact/records/${existingId}/show`,
+  });
+}
+
+// Keys are checked against the definitions (lower_snake_case) before they reach these statements.
+function jsonNotNullSql(key: string, postgres: boolean): string {
+  return postgres
+    ? `SELECT id FROM "Contact" WHERE "customFields"->'${key}' IS NOT NULL AND "customFields"->>'${key}' IS NOT NULL`
+    : `SELECT id FROM "Contact" WHERE json_extract("customFields", '$.${key}') IS NOT NULL`;
+}
+
+function jsonEqualsSql(key: string, list: boolean, postgres: boolean): string {
+  if (postgres) {
+    return list
+      ? `SELECT id FROM "Contact" WHERE "customFields"->'${key}' ? $1`
+      : `SELECT id FROM "Contact" WHERE "customFields"->>'${key}' = $1`;
+  }
+  return list
+    ? `SELECT id FROM "Contact" WHERE EXISTS (SELECT 1 FROM json_each("customFields", '$.${key}') WHERE value = ?)`
+    : `SELECT id FROM "Contact" WHERE json_extract("customFields", '$.${key}') = ?`;
+}
+
+function jsonParam(value: unknown, postgres: boolean): unknown {
+  if (postgres) return String(value);
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}

@@ -1,0 +1,280 @@
+import Sqlite from 'better-sqlite3';
+import type { Prisma } from '@prisma/client';
+import type { Database } from '../../server/db.js';
+
+/** The column values of one contact, as the import writes them. */
+export type ContactColumns = Record<string, string | number | null>;
+
+export interface PlannedCreate {
+  rowNumber: number;
+  email: string;
+  columns: ContactColumns;
+  companyName: string | null;
+  tags: string[];
+}
+
+export interface PlannedUpdate {
+  rowNumber: number;
+  contactId: number;
+  columns: ContactColumns;
+  companyName: string | null;
+  addTags: string[];
+  /** The changed fields' previous values (and tags), restored by a revert. */
+  before: Record<string, unknown>;
+}
+
+export interface PlannedOther {
+  rowNumber: number;
+  outcome: 'FLAGGED' | 'SKIPPED' | 'FAILED';
+  contactId: number | null;
+  /** For in-file duplicates whose first row is created in this same batch. */
+  email?: string;
+  error: string | null;
+}
+
+export interface BatchPlan {
+  importId: number;
+  creates: PlannedCreate[];
+  updates: PlannedUpdate[];
+  others: PlannedOther[];
+  heartbeat: { runnerId: string; at: Date };
+}
+
+export interface BatchResult {
+  createdIds: number[];
+  updatedIds: number[];
+}
+
+/**
+ * Writes one batch of an import in one transaction: contacts, their companies and tags, the
+ * ImportRow records (the resume point) and the import's counts. `rollback` runs it all and undoes
+ * it, which is how a dry run learns exactly what would happen.
+ */
+export interface ImportStore {
+  applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult>;
+  close(): void;
+}
+
+const CONTACT_COLUMNS = [
+  'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'companyId', 'type', 'status',
+  'lifecycleStage', 'buyingRole', 'intentLevel', 'leadSource', 'ownerId', 'notes', 'linkedinUrl', 'twitterHandle',
+  'street', 'city', 'region', 'postalCode', 'country', 'timezone', 'customFields', 'searchText',
+] as const;
+
+const DEFAULTS: ContactColumns = { type: 'LEAD', status: 'ACTIVE', lifecycleStage: 'NEW' };
+
+/** Prisma keeps SQLite DateTime values as ISO text with an explicit offset. */
+function sqliteTimestamp(date: Date): string {
+  return date.toISOString().replace('Z', '+00:00');
+}
+
+class RolledBack extends Error {}
+
+function counts(plan: BatchPlan) {
+  const of = (outcome: string) => plan.others.filter((o) => o.outcome === outcome).length;
+  return {
+    processed: plan.creates.length + plan.updates.length + plan.others.length,
+    created: plan.creates.length,
+    updated: plan.updates.length,
+    flagged: of('FLAGGED'),
+    skipped: of('SKIPPED'),
+    failed: of('FAILED'),
+  };
+}
+
+/** SQLite: prepared statements on a dedicated better-sqlite3 connection (one process-wide SQLite library). */
+export class SqliteImportStore implements ImportStore {
+  private db: Sqlite.Database;
+  private readonly companyIds = new Map<string, number>();
+  private readonly tagIds = new Map<string, number>();
+  private readonly updateStatements = new Map<string, Sqlite.Statement>();
+  private readonly statements;
+
+  constructor(file: string) {
+    this.db = new Sqlite(file, { timeout: 10_000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    const columns = [...CONTACT_COLUMNS, 'createdAt', 'updatedAt'];
+    this.statements = {
+      insertContact: this.db.prepare(
+        `INSERT INTO "Contact" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING id`,
+      ),
+      findCompany: this.db.prepare('SELECT id FROM "Company" WHERE name = ? ORDER BY id LIMIT 1'),
+      insertCompany: this.db.prepare('INSERT INTO "Company" (name, createdAt, updatedAt) VALUES (?, ?, ?) RETURNING id'),
+      findTag: this.db.prepare('SELECT id FROM "Tag" WHERE name = ?'),
+      insertTag: this.db.prepare('INSERT INTO "Tag" (name) VALUES (?) RETURNING id'),
+      linkTag: this.db.prepare('INSERT OR IGNORE INTO "ContactTag" (contactId, tagId) VALUES (?, ?)'),
+      findContactId: this.db.prepare('SELECT id FROM "Contact" WHERE email = ?'),
+      insertRow: this.db.prepare(
+        'INSERT INTO "ImportRow" (importId, rowNumber, outcome, contactId, before, error) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      bumpCounts: this.db.prepare(
+        `UPDATE "ContactImport" SET processed = processed + ?, created = created + ?, updated = updated + ?,
+         flagged = flagged + ?, skipped = skipped + ?, failed = failed + ?, heartbeatAt = ? WHERE id = ? AND runnerId = ?`,
+      ),
+    };
+  }
+
+  private companyId(name: string, now: string): number {
+    const cached = this.companyIds.get(name);
+    if (cached !== undefined) return cached;
+    const found = this.statements.findCompany.get(name) as { id: number } | undefined;
+    const id = found?.id ?? (this.statements.insertCompany.get(name, now, now) as { id: number }).id;
+    this.companyIds.set(name, id);
+    return id;
+  }
+
+  private tagId(name: string): number {
+    const cached = this.tagIds.get(name);
+    if (cached !== undefined) return cached;
+    const found = this.statements.findTag.get(name) as { id: number } | undefined;
+    const id = found?.id ?? (this.statements.insertTag.get(name) as { id: number }).id;
+    this.tagIds.set(name, id);
+    return id;
+  }
+
+  private update(contactId: number, columns: ContactColumns, now: string): void {
+    const names = Object.keys(columns);
+    const key = names.join(',');
+    let statement = this.updateStatements.get(key);
+    if (!statement) {
+      statement = this.db.prepare(`UPDATE "Contact" SET ${names.map((n) => `"${n}" = ?`).join(', ')}, "updatedAt" = ? WHERE id = ?`);
+      this.updateStatements.set(key, statement);
+    }
+    statement.run(...names.map((n) => columns[n]), now, contactId);
+  }
+
+  async applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
+    const now = sqliteTimestamp(new Date());
+    const result: BatchResult = { createdIds: [], updatedIds: [] };
+    const run = this.db.transaction(() => {
+      const createdByEmail = new Map<string, number>();
+      for (const create of plan.creates) {
+        const columns: ContactColumns = { ...DEFAULTS, ...create.columns };
+        if (create.companyName) columns.companyId = this.companyId(create.companyName, now);
+        const { id } = this.statements.insertContact.get(...CONTACT_COLUMNS.map((c) => columns[c] ?? null), now, now) as { id: number };
+        for (const tag of create.tags) this.statements.linkTag.run(id, this.tagId(tag));
+        this.statements.insertRow.run(plan.importId, create.rowNumber, 'CREATED', id, null, null);
+        createdByEmail.set(create.email, id);
+        result.createdIds.push(id);
+      }
+      for (const change of plan.updates) {
+        const columns = { ...change.columns };
+        if (change.companyName) columns.companyId = this.companyId(change.companyName, now);
+        if (Object.keys(columns).length) this.update(change.contactId, columns, now);
+        for (const tag of change.addTags) this.statements.linkTag.run(change.contactId, this.tagId(tag));
+        this.statements.insertRow.run(plan.importId, change.rowNumber, 'UPDATED', change.contactId, JSON.stringify(change.before), null);
+        result.updatedIds.push(change.contactId);
+      }
+      for (const other of plan.others) {
+        const contactId = other.contactId ?? (other.email ? (createdByEmail.get(other.email) ?? null) : null);
+        this.statements.insertRow.run(plan.importId, other.rowNumber, other.outcome, contactId, null, other.error);
+      }
+      const c = counts(plan);
+      const bumped = this.statements.bumpCounts.run(c.processed, c.created, c.updated, c.flagged, c.skipped, c.failed, sqliteTimestamp(plan.heartbeat.at), plan.importId, plan.heartbeat.runnerId);
+      if (bumped.changes !== 1) throw new Error(`Import ${plan.importId} is no longer claimed by this runner`);
+      if (options.rollback) throw new RolledBack();
+    });
+    try {
+      run();
+    } catch (err) {
+      if (!(err instanceof RolledBack)) {
+        this.companyIds.clear();
+        this.tagIds.clear();
+        throw err;
+      }
+    }
+    if (options.rollback) {
+      // Ids made inside the rolled-back transaction are gone.
+      this.companyIds.clear();
+      this.tagIds.clear();
+    }
+    return result;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** PostgreSQL (or any Prisma database): the same batch through the Prisma client in one transaction. */
+export class PrismaImportStore implements ImportStore {
+  constructor(private readonly prisma: Database) {}
+
+  async applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
+    const result: BatchResult = { createdIds: [], updatedIds: [] };
+    try {
+      await this.prisma.$transaction(
+        async (tx) => {
+          const companies = new Map<string, number>();
+          const companyId = async (name: string) => {
+            if (!companies.has(name)) {
+              const found = await tx.company.findFirst({ where: { name }, orderBy: { id: 'asc' }, select: { id: true } });
+              companies.set(name, found?.id ?? (await tx.company.create({ data: { name }, select: { id: true } })).id);
+            }
+            return companies.get(name)!;
+          };
+          const tagIds = async (names: string[]) => {
+            const ids: number[] = [];
+            for (const name of names) ids.push((await tx.tag.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } })).id);
+            return ids;
+          };
+          const data: Prisma.ContactCreateManyInput[] = [];
+          for (const create of plan.creates) {
+            const columns = { ...DEFAULTS, ...create.columns } as Record<string, unknown>;
+            if (create.companyName) columns.companyId = await companyId(create.companyName);
+            if (typeof columns.customFields === 'string') columns.customFields = JSON.parse(columns.customFields);
+            data.push(columns as unknown as Prisma.ContactCreateManyInput);
+          }
+          const created = data.length ? await tx.contact.createManyAndReturn({ data, select: { id: true, email: true } }) : [];
+          const idByEmail = new Map(created.map((c) => [c.email, c.id]));
+          const links: { contactId: number; tagId: number }[] = [];
+          const rows: Prisma.ImportRowCreateManyInput[] = [];
+          for (const create of plan.creates) {
+            const id = idByEmail.get(create.email)!;
+            for (const tagId of await tagIds(create.tags)) links.push({ contactId: id, tagId });
+            rows.push({ importId: plan.importId, rowNumber: create.rowNumber, outcome: 'CREATED', contactId: id });
+            result.createdIds.push(id);
+          }
+          for (const change of plan.updates) {
+            const columns = { ...change.columns } as Record<string, unknown>;
+            if (change.companyName) columns.companyId = await companyId(change.companyName);
+            if (typeof columns.customFields === 'string') columns.customFields = JSON.parse(columns.customFields);
+            if (Object.keys(columns).length) await tx.contact.update({ where: { id: change.contactId }, data: columns as Prisma.ContactUncheckedUpdateInput });
+            for (const tagId of await tagIds(change.addTags)) links.push({ contactId: change.contactId, tagId });
+            rows.push({ importId: plan.importId, rowNumber: change.rowNumber, outcome: 'UPDATED', contactId: change.contactId, before: change.before as Prisma.InputJsonValue });
+            result.updatedIds.push(change.contactId);
+          }
+          for (const other of plan.others) {
+            const contactId = other.contactId ?? (other.email ? (idByEmail.get(other.email) ?? null) : null);
+            rows.push({ importId: plan.importId, rowNumber: other.rowNumber, outcome: other.outcome, contactId, error: other.error });
+          }
+          const uniqueLinks = [...new Map(links.map((l) => [`${l.contactId}:${l.tagId}`, l])).values()];
+          if (uniqueLinks.length) await tx.contactTag.createMany({ data: uniqueLinks });
+          if (rows.length) await tx.importRow.createMany({ data: rows });
+          const c = counts(plan);
+          const bumped = await tx.contactImport.updateMany({
+            where: { id: plan.importId, runnerId: plan.heartbeat.runnerId },
+            data: {
+              processed: { increment: c.processed },
+              created: { increment: c.created },
+              updated: { increment: c.updated },
+              flagged: { increment: c.flagged },
+              skipped: { increment: c.skipped },
+              failed: { increment: c.failed },
+              heartbeatAt: plan.heartbeat.at,
+            },
+          });
+          if (bumped.count !== 1) throw new Error(`Import ${plan.importId} is no longer claimed by this runner`);
+          if (options.rollback) throw new RolledBack();
+        },
+        { timeout: 120_000 },
+      );
+    } catch (err) {
+      if (!(err instanceof RolledBack)) throw err;
+    }
+    return result;
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,572 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Prisma, type ContactImport, type CustomFieldDefinition } from '@prisma/client';
+import type { Logger } from 'pino';
+import type { Database } from '../../server/db.js';
+import type { EventBus } from '../../server/events.js';
+import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../server/errors.js';
+import { contactCreateInput, contactShape, IMPORTABLE_FIELDS } from './contact.schemas.js';
+import type { CustomFieldService } from './custom-field.service.js';
+import { decodeCsv, MAX_CELL_LENGTH, parseCsv } from './csv-decode.js';
+import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
+import type { BatchPlan, ContactColumns, ImportStore, PlannedOther } from './import-store.js';
+import { normalizeEmail, normalizePhone, searchTextOf } from './normalize.js';
+
+declare module '../../server/events.js' {
+  interface EventMap {
+    'contacts.imported': { importId: number; createdIds: number[]; updatedIds: number[] };
+  }
+}
+
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+export const MAX_IMPORT_ROWS = 1_000_000;
+const BATCH_SIZE = 1_000;
+/** A running import that has not reported for this long is taken to have died, and is resumed. */
+const STALE_AFTER_MS = 60_000;
+const DRY_RUN_SAMPLE = 500;
+
+const ENUM_FIELDS = new Set(['type', 'status', 'lifecycleStage', 'buyingRole', 'intentLevel']);
+const UPDATABLE = new Set(IMPORTABLE_FIELDS.filter((f) => f !== 'email' && f !== 'tags'));
+
+export const importSettingsInput = z.strictObject({
+  /** Header text (or `#<column index>`) → target field, or null to leave the column out. */
+  mapping: z.record(z.string(), z.string().nullable()).optional(),
+  /** Values for fields no column fills, e.g. { "leadSource": "Trade fair 2026" }. */
+  defaults: z.record(z.string(), z.string().max(1000)).optional(),
+  onDuplicate: z.enum(['FLAG', 'SKIP', 'UPDATE']).optional(),
+});
+
+interface MappedRow {
+  rowNumber: number;
+  email: string | null;
+  columns: ContactColumns;
+  companyName: string | null;
+  tags: string[];
+  ownerEmail: string | null;
+  /** Raw field values, for updates (only fields the file fills). */
+  present: Set<string>;
+  error: string | null;
+}
+
+export interface RowPreview {
+  rowNumber: number;
+  values: Record<string, string>;
+  outcome: 'CREATE' | 'UPDATE' | 'FLAG' | 'SKIP' | 'FAIL';
+  error: string | null;
+  existingContactId: number | null;
+}
+
+function targets(definitions: CustomFieldDefinition[]): string[] {
+  return [...IMPORTABLE_FIELDS, ...SPECIAL_FIELDS, ...definitions.map((d) => `${CUSTOM_PREFIX}${d.key}`)];
+}
+
+/**
+ * CSV import: upload (encoding detected, headers auto-mapped), mapping and defaults, preview with
+ * per-row errors, then a background run in batches that each commit with their ImportRow records,
+ * so a crashed run resumes where it stopped. Existing emails are flagged, skipped or updated as
+ * chosen; a dry run reports without writing; a finished import can be reverted.
+ */
+export class ImportService {
+  private readonly runnerId = randomUUID();
+  private readonly active = new Map<number, Promise<void>>();
+
+  constructor(
+    private readonly prisma: Database,
+    private readonly events: EventBus,
+    private readonly customFields: CustomFieldService,
+    private readonly openStore: () => ImportStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async upload(file: { buffer: Buffer; originalName: string }, userId?: number) {
+    if (file.buffer.length > MAX_IMPORT_BYTES) throw new PayloadTooLargeError(`file: larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+    if (file.buffer.length === 0) throw new ValidationError('file: the file is empty', [{ path: 'file', message: 'is empty' }]);
+    const { text, encoding } = decodeCsv(file.buffer);
+    const rows = parseCsv(text);
+    if (rows.length < 2) throw new ValidationError('file: needs a header line and at least one row', [{ path: 'file', message: 'needs a header line and at least one row' }]);
+    if (rows.length - 1 > MAX_IMPORT_ROWS) throw new PayloadTooLargeError(`file: more than ${MAX_IMPORT_ROWS} rows`);
+    const headers = headerLabels(rows[0]!);
+    const definitions = await this.customFields.list();
+    const mapping = autoMap(rows[0]!, definitions);
+    const record = await this.prisma.contactImport.create({
+      data: {
+        fileName: file.originalName.slice(0, 255),
+        content: text,
+        encoding,
+        headers,
+        mapping,
+        totalRows: rows.length - 1,
+        createdById: userId,
+      },
+    });
+    return this.describe(record, definitions);
+  }
+
+  async get(id: number): Promise<ContactImport> {
+    const record = await this.prisma.contactImport.findUnique({ where: { id } });
+    if (!record) throw new NotFoundError('Import', id);
+    return record;
+  }
+
+  async status(id: number) {
+    const { content: _content, ...record } = await this.get(id);
+    return record;
+  }
+
+  async describe(record: ContactImport, definitions?: CustomFieldDefinition[]) {
+    const defs = definitions ?? (await this.customFields.list());
+    const headers = record.headers as string[];
+    const mapping = record.mapping as (string | null)[];
+    const { content: _content, ...rest } = record;
+    return {
+      ...rest,
+      columns: headers.map((header, index) => ({ index, header, field: mapping[index] ?? null })),
+      availableFields: targets(defs),
+    };
+  }
+
+  async configure(id: number, input: z.input<typeof importSettingsInput>) {
+    const parsed = importSettingsInput.safeParse(input);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    const record = await this.get(id);
+    if (record.status !== 'UPLOADED' && record.status !== 'COMPLETED') throw new ConflictError(`Import ${id} is ${record.status.toLowerCase()}`);
+    const definitions = await this.customFields.list();
+    const allowed = new Set(targets(definitions));
+    const headers = record.headers as string[];
+    const mapping = [...(record.mapping as (string | null)[])];
+    const issues: { path: string; message: string }[] = [];
+    for (const [key, field] of Object.entries(parsed.data.mapping ?? {})) {
+      const index = /^#\d+$/.test(key) ? Number(key.slice(1)) : headers.indexOf(key);
+      if (index < 0 || index >= headers.length) issues.push({ path: `mapping.${key}`, message: 'is not a column of the file' });
+      else if (field !== null && !allowed.has(field)) issues.push({ path: `mapping.${key}`, message: `unknown field ${field}` });
+      else mapping[index] = field;
+    }
+    const seen = new Set<string>();
+    mapping.forEach((field, index) => {
+      if (!field) return;
+      if (seen.has(field)) issues.push({ path: `mapping.#${index}`, message: `${field} is mapped twice` });
+      seen.add(field);
+    });
+    for (const [field, value] of Object.entries(parsed.data.defaults ?? {})) {
+      if (!allowed.has(field) || field === 'email') issues.push({ path: `defaults.${field}`, message: 'is not a field that can have a default' });
+      else if (field in contactShape) {
+        const check = (contactShape as Record<string, z.ZodType>)[field]!.safeParse(ENUM_FIELDS.has(field) ? enumWord(value) : value);
+        if (!check.success) issues.push({ path: `defaults.${field}`, message: check.error.issues[0]!.message });
+      }
+    }
+    if (issues.length) throw new ValidationError(`Invalid import settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    const updated = await this.prisma.contactImport.update({
+      where: { id },
+      data: {
+        mapping,
+        ...(parsed.data.defaults ? { defaults: parsed.data.defaults } : {}),
+        ...(parsed.data.onDuplicate ? { onDuplicate: parsed.data.onDuplicate } : {}),
+      },
+    });
+    return this.describe(updated, definitions);
+  }
+
+  /** The first rows as they would be imported, with what would happen to each and why a row fails. */
+  async preview(id: number, limit = 20): Promise<{ rows: RowPreview[]; mappedFields: string[] }> {
+    const record = await this.get(id);
+    if (!(record.mapping as (string | null)[]).includes('email')) {
+      throw new ValidationError('mapping: no column is mapped to email', [{ path: 'mapping', message: 'no column is mapped to email' }]);
+    }
+    const context = await this.context(record);
+    const cells = parseCsv(record.content, { fromLine: 2, toLine: 1 + limit });
+    const mapped = cells.map((row, i) => this.mapRow(row, i + 1, context));
+    const existing = await this.existingByEmail(mapped.flatMap((m) => (m.email ? [m.email] : [])));
+    const seen = new Set<string>();
+    const rows = mapped.map((m, i): RowPreview => {
+      const values = Object.fromEntries(
+        (record.mapping as (string | null)[]).flatMap((field, col) => (field ? [[field, cells[i]![col] ?? '']] : [])),
+      );
+      const found = m.email ? existing.get(m.email) : undefined;
+      const repeated = m.email ? seen.has(m.email) : false;
+      if (m.email) seen.add(m.email);
+      const outcome: RowPreview['outcome'] = m.error
+        ? 'FAIL'
+        : repeated
+          ? 'FLAG'
+          : found
+            ? ({ FLAG: 'FLAG', SKIP: 'SKIP', UPDATE: 'UPDATE' } as const)[record.onDuplicate]
+            : 'CREATE';
+      return { rowNumber: m.rowNumber, values, outcome, error: m.error ?? (repeated ? 'email appears earlier in this file' : null), existingContactId: found?.id ?? null };
+    });
+    return { rows, mappedFields: (record.mapping as (string | null)[]).filter((f): f is string => !!f) };
+  }
+
+  /** Queues the import (or a dry run); it runs in the background. */
+  async start(id: number, options: { dryRun?: boolean } = {}) {
+    const record = await this.get(id);
+    if (!(record.mapping as (string | null)[]).includes('email')) {
+      throw new ValidationError('mapping: no column is mapped to email', [{ path: 'mapping', message: 'no column is mapped to email' }]);
+    }
+    if (record.status !== 'UPLOADED') throw new ConflictError(`Import ${id} is already ${record.status.toLowerCase()}`);
+    await this.prisma.contactImport.update({
+      where: { id },
+      data: { status: 'QUEUED', dryRun: options.dryRun ?? false },
+    });
+    this.kick(id);
+    return this.status(id);
+  }
+
+  /** Resolves when the import has finished (for the CLI and tests). */
+  async waitFor(id: number, timeoutMs = 600_000) {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      await this.active.get(id);
+      const record = await this.status(id);
+      if (['COMPLETED', 'FAILED', 'REVERTED', 'UPLOADED'].includes(record.status)) return record;
+      if (Date.now() > until) throw new Error(`Import ${id} still ${record.status} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Picks up queued imports and running ones whose runner stopped reporting (a crash). */
+  async resumeInterrupted(): Promise<number[]> {
+    const stale = new Date(Date.now() - STALE_AFTER_MS);
+    const waiting = await this.prisma.contactImport.findMany({
+      where: { OR: [{ status: 'QUEUED', runnerId: null }, { status: { in: ['QUEUED', 'RUNNING'] }, heartbeatAt: { lt: stale } }] },
+      select: { id: true },
+    });
+    for (const { id } of waiting) this.kick(id);
+    return waiting.map((w) => w.id);
+  }
+
+  private kick(id: number): void {
+    if (this.active.has(id)) return;
+    const run = this.process(id)
+      .catch((err) => this.logger.error({ err, importId: id }, 'import failed'))
+      .finally(() => this.active.delete(id));
+    this.active.set(id, run);
+  }
+
+  /** Claims the import for this instance, unless another live instance has it. */
+  private async claim(id: number): Promise<boolean> {
+    const stale = new Date(Date.now() - STALE_AFTER_MS);
+    const { count } = await this.prisma.contactImport.updateMany({
+      where: { id, OR: [{ status: 'QUEUED', runnerId: null }, { runnerId: this.runnerId }, { status: { in: ['QUEUED', 'RUNNING'] }, heartbeatAt: { lt: stale } }] },
+      data: { status: 'RUNNING', runnerId: this.runnerId, heartbeatAt: new Date() },
+    });
+    return count === 1;
+  }
+
+  async process(id: number): Promise<void> {
+    if (!(await this.claim(id))) return;
+    const record = await this.get(id);
+    const store = this.openStore();
+    try {
+      const context = await this.context(record);
+      const done = await this.prisma.importRow.aggregate({ where: { importId: id }, _max: { rowNumber: true } });
+      const resumeAfter = record.dryRun ? 0 : (done._max.rowNumber ?? 0);
+      const cells = parseCsv(record.content, { fromLine: 2 });
+      // Emails of rows already handled, so later repeats in the file are recognised after a resume too.
+      const fileEmails = new Map<string, number>();
+      for (let i = 0; i < resumeAfter && i < cells.length; i++) {
+        const email = this.emailOf(cells[i]!, context);
+        if (email && !fileEmails.has(email)) fileEmails.set(email, i + 1);
+      }
+      const report = { created: 0, updated: 0, flagged: 0, skipped: 0, failed: 0, sample: [] as unknown[] };
+      for (let start = resumeAfter; start < cells.length; start += BATCH_SIZE) {
+        const mapped = cells.slice(start, start + BATCH_SIZE).map((row, i) => this.mapRow(row, start + i + 1, context));
+        const plan = await this.plan(record, mapped, fileEmails, context);
+        const result = await store.applyBatch(plan, { rollback: record.dryRun });
+        if (record.dryRun) this.addToReport(report, plan);
+        else if (result.createdIds.length || result.updatedIds.length) {
+          await this.events.emit('contacts.imported', { importId: id, ...result });
+        }
+      }
+      await this.prisma.contactImport.update({
+        where: { id },
+        data: {
+          status: record.dryRun ? 'UPLOADED' : 'COMPLETED',
+          finishedAt: new Date(),
+          runnerId: null,
+          ...(record.dryRun ? { dryRunReport: report as Prisma.InputJsonValue } : {}),
+        },
+      });
+      if (!record.dryRun) {
+        const final = await this.get(id);
+        await this.prisma.auditLog.create({
+          data: {
+            action: 'CREATE',
+            entity: 'ContactImport',
+            entityId: String(id),
+            actorId: record.createdById,
+            via: 'import',
+            changes: { fileName: record.fileName, created: final.created, updated: final.updated, flagged: final.flagged, skipped: final.skipped, failed: final.failed },
+          },
+        });
+      }
+    } catch (err) {
+      await this.prisma.contactImport.update({
+        where: { id },
+        data: { status: 'FAILED', error: (err as Error).message.slice(0, 2000), runnerId: null, finishedAt: new Date() },
+      });
+      throw err;
+    } finally {
+      store.close();
+    }
+  }
+
+  private addToReport(report: { created: number; updated: number; flagged: number; skipped: number; failed: number; sample: unknown[] }, plan: BatchPlan) {
+    report.created += plan.creates.length;
+    report.updated += plan.updates.length;
+    for (const other of plan.others) report[other.outcome.toLowerCase() as 'flagged' | 'skipped' | 'failed']++;
+    const entries = [
+      ...plan.creates.map((c) => ({ rowNumber: c.rowNumber, outcome: 'CREATE', email: c.email })),
+      ...plan.updates.map((u) => ({ rowNumber: u.rowNumber, outcome: 'UPDATE', contactId: u.contactId, changes: Object.keys(u.before) })),
+      ...plan.others.map((o) => ({ rowNumber: o.rowNumber, outcome: o.outcome, contactId: o.contactId, error: o.error })),
+    ].sort((a, b) => a.rowNumber - b.rowNumber);
+    report.sample.push(...entries.slice(0, Math.max(0, DRY_RUN_SAMPLE - report.sample.length)));
+  }
+
+  private async plan(record: ContactImport, mapped: MappedRow[], fileEmails: Map<string, number>, context: ImportContext): Promise<BatchPlan> {
+    const existing = await this.existingByEmail(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])));
+    const owners = await this.ownerIds(mapped, context);
+    const plan: BatchPlan = { importId: record.id, creates: [], updates: [], others: [], heartbeat: { runnerId: this.runnerId, at: new Date() } };
+    for (const row of mapped) {
+      const fail = (error: string): PlannedOther => ({ rowNumber: row.rowNumber, outcome: 'FAILED', contactId: null, error });
+      if (row.error || !row.email) {
+        plan.others.push(fail(row.error ?? 'email: is required'));
+        continue;
+      }
+      if (row.ownerEmail) {
+        const ownerId = owners.get(row.ownerEmail);
+        if (!ownerId) {
+          plan.others.push(fail(`owner: no user with email ${row.ownerEmail}`));
+          continue;
+        }
+        row.columns.ownerId = ownerId;
+      }
+      const firstRow = fileEmails.get(row.email);
+      if (firstRow !== undefined) {
+        plan.others.push({ rowNumber: row.rowNumber, outcome: 'FLAGGED', contactId: existing.get(row.email)?.id ?? null, email: row.email, error: `email appears earlier in this file (row ${firstRow})` });
+        continue;
+      }
+      fileEmails.set(row.email, row.rowNumber);
+      const found = existing.get(row.email);
+      if (!found) {
+        plan.creates.push({ rowNumber: row.rowNumber, email: row.email, columns: row.columns, companyName: row.companyName, tags: row.tags });
+      } else if (record.onDuplicate === 'UPDATE') {
+        const update = this.updateFor(row, found, context);
+        if (update.error) plan.others.push(fail(update.error));
+        else plan.updates.push(update.plan!);
+      } else {
+        plan.others.push({ rowNumber: row.rowNumber, outcome: record.onDuplicate === 'SKIP' ? 'SKIPPED' : 'FLAGGED', contactId: found.id, error: null });
+      }
+    }
+    return plan;
+  }
+
+  /** Only fields the row fills are changed; the previous values are kept for a revert. */
+  private updateFor(row: MappedRow, found: ExistingContact, context: ImportContext) {
+    const columns: ContactColumns = {};
+    const before: Record<string, unknown> = {};
+    for (const field of row.present) {
+      if (!UPDATABLE.has(field) && field !== 'ownerId') continue;
+      const value = row.columns[field] ?? null;
+      if (found[field] !== value) {
+        columns[field] = value;
+        before[field] = found[field] ?? null;
+      }
+    }
+    if (row.present.has('customFields')) {
+      const merged = context.customFields.validate(context.definitions, JSON.parse(String(row.columns.customFields)), {
+        requireAll: false,
+        existing: found.customFields ? JSON.parse(String(found.customFields)) : null,
+      });
+      if (merged.issues.length) return { error: merged.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+      columns.customFields = JSON.stringify(merged.values);
+      before.customFields = found.customFields ? JSON.parse(String(found.customFields)) : null;
+    }
+    if (row.companyName) before.companyId = found.companyId ?? null;
+    const addTags = row.tags.filter((t) => !found.tags.includes(t));
+    if (addTags.length) before.tags = found.tags;
+    const nameChanged = ['firstName', 'lastName'].some((f) => f in columns) || row.companyName;
+    if (nameChanged) {
+      columns.searchText = searchTextOf([
+        (columns.firstName ?? found.firstName) as string | null,
+        (columns.lastName ?? found.lastName) as string | null,
+        found.email,
+        row.companyName ?? found.companyName,
+      ]);
+    }
+    return { plan: { rowNumber: row.rowNumber, contactId: found.id, columns, companyName: row.companyName, addTags, before } };
+  }
+
+  private async context(record: ContactImport): Promise<ImportContext> {
+    const definitions = await this.customFields.list();
+    return {
+      mapping: record.mapping as (string | null)[],
+      defaults: (record.defaults as Record<string, string> | null) ?? {},
+      definitions,
+      customFields: this.customFields,
+    };
+  }
+
+  private emailOf(cells: string[], context: ImportContext): string | null {
+    const index = context.mapping.indexOf('email');
+    const raw = index >= 0 ? cells[index] : undefined;
+    return raw ? normalizeEmail(raw) : null;
+  }
+
+  /** One CSV row → contact columns, validated by the same schema the API uses. */
+  private mapRow(cells: string[], rowNumber: number, context: ImportContext): MappedRow {
+    const values = new Map<string, string>(Object.entries(context.defaults));
+    const custom = new Map<string, string>();
+    const present = new Set<string>();
+    const result: MappedRow = { rowNumber, email: null, columns: {}, companyName: null, tags: [], ownerEmail: null, present, error: null };
+    for (let i = 0; i < context.mapping.length; i++) {
+      const field = context.mapping[i];
+      const cell = cells[i]?.trim() ?? '';
+      if (!field || cell === '') continue;
+      if (cell.length > MAX_CELL_LENGTH) {
+        result.error = `${field}: longer than ${MAX_CELL_LENGTH} characters`;
+        return result;
+      }
+      if (field.startsWith(CUSTOM_PREFIX)) custom.set(field.slice(CUSTOM_PREFIX.length), cell);
+      else values.set(field, cell);
+    }
+    const input: Record<string, unknown> = Object.create(null);
+    for (const [field, value] of values) {
+      if (field === 'company') result.companyName = value.slice(0, 200);
+      else if (field === 'owner') result.ownerEmail = normalizeEmail(value);
+      else if (field === 'tags') input.tags = value.split(/[;,|]/).map((t) => t.trim()).filter(Boolean);
+      else if (field.startsWith(CUSTOM_PREFIX)) custom.set(field.slice(CUSTOM_PREFIX.length), value);
+      else input[field] = ENUM_FIELDS.has(field) ? enumWord(value) : value;
+      present.add(field === 'owner' ? 'ownerId' : field);
+    }
+    if (custom.size) {
+      input.customFields = Object.fromEntries(custom);
+      present.add('customFields');
+    }
+    const parsed = contactCreateInput.safeParse({ ...input });
+    if (!parsed.success) {
+      result.email = typeof input.email === 'string' ? normalizeEmail(input.email) : null;
+      result.error = parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
+      return result;
+    }
+    const data = parsed.data;
+    const checked = context.customFields.validate(context.definitions, data.customFields, { requireAll: true });
+    if (checked.issues.length) {
+      result.email = data.email;
+      result.error = checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      return result;
+    }
+    const { tags, customFields: _c, ...fields } = data;
+    const columns: ContactColumns = {};
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) columns[key] = value as string | number | null;
+    if (columns.phone) columns.phone = normalizePhone(String(columns.phone), data.country);
+    if (columns.mobile) columns.mobile = normalizePhone(String(columns.mobile), data.country);
+    if (Object.keys(checked.values).length) columns.customFields = JSON.stringify(checked.values);
+    columns.searchText = searchTextOf([data.firstName, data.lastName, data.email, result.companyName]);
+    result.email = data.email;
+    result.columns = columns;
+    result.tags = tags ?? [];
+    return result;
+  }
+
+  private async ownerIds(rows: MappedRow[], _context: ImportContext): Promise<Map<string, number>> {
+    const emails = [...new Set(rows.flatMap((r) => (r.ownerEmail ? [r.ownerEmail] : [])))];
+    if (!emails.length) return new Map();
+    const users = await this.prisma.user.findMany({ where: { email: { in: emails }, active: true }, select: { id: true, email: true } });
+    return new Map(users.map((u) => [u.email, u.id]));
+  }
+
+  private async existingByEmail(emails: string[]): Promise<Map<string, ExistingContact>> {
+    if (!emails.length) return new Map();
+    const found = await this.prisma.contact.findMany({
+      where: { email: { in: [...new Set(emails)] } },
+      include: { tags: { select: { tag: { select: { name: true } } } }, company: { select: { name: true } } },
+    });
+    return new Map(
+      found.map((c) => {
+        const { tags, company, ...columns } = c;
+        const row: ExistingContact = {
+          ...columns,
+          id: c.id,
+          email: c.email,
+          tags: tags.map((t) => t.tag.name),
+          companyName: company?.name ?? null,
+          customFields: c.customFields === null ? null : JSON.stringify(c.customFields),
+        };
+        return [c.email, row];
+      }),
+    );
+  }
+
+  /** Failed rows with their reason and original cells, as CSV. */
+  async errorReport(id: number): Promise<string> {
+    const record = await this.get(id);
+    const failed = await this.prisma.importRow.findMany({ where: { importId: id, outcome: 'FAILED' }, orderBy: { rowNumber: 'asc' } });
+    const cells = parseCsv(record.content, { fromLine: 2 });
+    const lines = [['row', 'error', ...(record.headers as string[])]];
+    for (const row of failed) lines.push([String(row.rowNumber), row.error ?? '', ...(cells[row.rowNumber - 1] ?? [])]);
+    return lines.map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  }
+
+  /** Removes the contacts this import created and restores the ones it updated, in one transaction. */
+  async revert(id: number) {
+    const record = await this.get(id);
+    if (record.status !== 'COMPLETED') throw new ConflictError(`Only a completed import can be reverted; import ${id} is ${record.status.toLowerCase()}`);
+    const removedIds: number[] = [];
+    const result = await this.prisma.$transaction(
+      async (tx) => {
+        const created = await tx.importRow.findMany({ where: { importId: id, outcome: 'CREATED', contactId: { not: null } }, select: { contactId: true } });
+        let removed = 0;
+        const ids = created.map((r) => r.contactId!);
+        removedIds.push(...ids);
+        for (let i = 0; i < ids.length; i += 5_000) removed += (await tx.contact.deleteMany({ where: { id: { in: ids.slice(i, i + 5_000) } } })).count;
+        const updated = await tx.importRow.findMany({ where: { importId: id, outcome: 'UPDATED' }, orderBy: { rowNumber: 'desc' } });
+        let restored = 0;
+        for (const row of updated) {
+          const before = (row.before ?? {}) as Record<string, unknown>;
+          const { tags, customFields, ...fields } = before;
+          const exists = await tx.contact.findUnique({ where: { id: row.contactId! }, select: { id: true, firstName: true, lastName: true, email: true } });
+          if (!exists) continue;
+          await tx.contact.update({
+            where: { id: row.contactId! },
+            data: { ...fields, ...(customFields !== undefined ? { customFields: customFields === null ? Prisma.DbNull : (customFields as Prisma.InputJsonValue) } : {}) },
+          });
+          if (Array.isArray(tags)) {
+            await tx.contactTag.deleteMany({ where: { contactId: row.contactId!, tag: { name: { notIn: tags as string[] } } } });
+          }
+          const contact = await tx.contact.findUnique({ where: { id: row.contactId! }, include: { company: { select: { name: true } } } });
+          await tx.contact.update({ where: { id: row.contactId! }, data: { searchText: searchTextOf([contact!.firstName, contact!.lastName, contact!.email, contact!.company?.name]) } });
+          restored++;
+        }
+        await tx.contactImport.update({ where: { id }, data: { status: 'REVERTED', revertedAt: new Date() } });
+        return { removed, restored };
+      },
+      { timeout: 300_000 },
+    );
+    if (removedIds.length) await this.events.emit('contact.deleted', { contactIds: removedIds });
+    return result;
+  }
+}
+
+interface ImportContext {
+  mapping: (string | null)[];
+  defaults: Record<string, string>;
+  definitions: CustomFieldDefinition[];
+  customFields: CustomFieldService;
+}
+
+interface ExistingContact {
+  id: number;
+  email: string;
+  tags: string[];
+  companyName: string | null;
+  customFields: string | null;
+  [column: string]: unknown;
+}
+
+/** Quotes a CSV cell and neutralises formula starters (= + - @ tab CR) against spreadsheet injection. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}

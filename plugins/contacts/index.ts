@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { sqliteFilePath } from '../../server/config.js';
+import { definePlugin } from '../../server/plugin.js';
+import { ActivityService } from './activity.service.js';
+import { CompanyService } from './company.service.js';
+import { companyRoutes } from './company.routes.js';
+import { contactRoutes } from './contact.routes.js';
+import { ContactService } from './contact.service.js';
+import { CustomFieldService } from './custom-field.service.js';
+import { DealService } from './deal.service.js';
+import { dealAndLeadRoutes } from './deal.routes.js';
+import { ExportService } from './export.service.js';
+import { ImportService } from './import.service.js';
+import { importRoutes } from './import.routes.js';
+import { PrismaImportStore, SqliteImportStore } from './import-store.js';
+import { LeadService } from './lead.service.js';
+import { LifecycleService } from './lifecycle.service.js';
+import { NoteService } from './note.service.js';
+import { SavedViewService } from './saved-view.service.js';
+import { TaskService } from './task.service.js';
+import { workspaceRoutes } from './workspace.routes.js';
+import { contactCommands } from './contact.commands.js';
+import { contactAdmin } from './contact.resource.js';
+import { seedDemoData } from './demo-data.js';
+
+export type { ContactListExtension } from './contact-list.js';
+export type ContactsServices = ReturnType<typeof buildServices>;
+
+function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup']>[0], settings: { importWriter: 'auto' | 'prisma' }) {
+  const { prisma, events, config, logger } = ctx;
+  const customFields = new CustomFieldService(prisma);
+  const contacts = new ContactService(prisma, events, customFields);
+  const activities = new ActivityService(prisma, events);
+  const companies = new CompanyService(prisma);
+  const deals = new DealService(prisma, activities);
+  const lifecycle = new LifecycleService(prisma, events, activities, deals);
+  const notes = new NoteService(prisma, activities);
+  const tasks = new TaskService(prisma);
+  const leads = new LeadService(prisma, events, contacts, companies, activities);
+  const views = new SavedViewService(prisma, contacts);
+  const exporter = new ExportService(prisma, contacts, customFields);
+  const sqlite = config.databaseKind === 'sqlite' && settings.importWriter === 'auto';
+  const imports = new ImportService(
+    prisma,
+    events,
+    customFields,
+    () => (sqlite ? new SqliteImportStore(sqliteFilePath(config.DATABASE_URL)) : new PrismaImportStore(prisma)),
+    logger,
+  );
+  return { contacts, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports };
+}
+
+/** The person-level source of truth every other plugin reads. */
+export const contactsPlugin = definePlugin({
+  name: 'contacts',
+  settings: z.object({
+    /** Seed demo companies, contacts, activities and deals when `npm start` finds no contacts. */
+    demoData: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+      .default(true),
+    /** `prisma` writes imports through the Prisma client even on SQLite (slower; PostgreSQL always does). */
+    importWriter: z.enum(['auto', 'prisma']).default('auto'),
+  }),
+  schema: './schema.prisma',
+  setup(ctx) {
+    const services = buildServices(ctx, ctx.settings);
+    return {
+      services,
+      routes: [
+        ...contactRoutes(services),
+        ...companyRoutes(services.companies, services.contacts),
+        ...dealAndLeadRoutes(services.deals, services.leads),
+        ...workspaceRoutes(ctx.prisma, services.contacts, services.views, services.customFields),
+        ...importRoutes(services.imports),
+      ],
+      admin: contactAdmin(ctx.prisma, services),
+      commands: contactCommands(ctx.prisma, services),
+      jobs: [
+        {
+          name: 'contacts.resume-imports',
+          schedule: '* * * * *',
+          description: 'Starts queued imports and resumes those whose runner stopped',
+          run: async () => ({ resumed: (await services.imports.resumeInterrupted()).length }),
+        },
+      ],
+      onStart: async () => {
+        await services.imports.resumeInterrupted();
+        if (ctx.settings.demoData && (await ctx.prisma.contact.count()) === 0) {
+          const counts = await seedDemoData(ctx.prisma, services);
+          ctx.logger.info(counts, 'seeded demo data');
+        }
+      },
+    };
+  },
+});

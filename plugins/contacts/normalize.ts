@@ -1,0 +1,61 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
+
+/** Trimmed, NFKC, lower-cased, zero-width characters removed: the form emails are compared in. */
+export function normalizeEmail(raw: string): string {
+  return raw.normalize('NFKC').replace(ZERO_WIDTH, '').trim().toLowerCase();
+}
+
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export function isEmail(value: string): boolean {
+  return EMAIL_SHAPE.test(value) && value.length <= 320;
+}
+
+/** E.164 when the number parses (with the contact's country as a hint), the trimmed input otherwise. */
+export function normalizePhone(raw: string | null | undefined, countryHint?: string | null): string | null {
+  if (raw === null || raw === undefined) return null;
+  const trimmed = raw.normalize('NFKC').replace(ZERO_WIDTH, '').trim();
+  if (!trimmed) return null;
+  const parsed = parsePhoneNumberFromString(trimmed, (countryHint?.toUpperCase() as CountryCode | undefined) ?? undefined);
+  return parsed?.isValid() ? parsed.number : trimmed;
+}
+
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+const COUNTRY_BY_NAME = new Map<string, string>();
+for (let a = 65; a <= 90; a++) {
+  for (let b = 65; b <= 90; b++) {
+    const code = String.fromCharCode(a, b);
+    const name = REGION_NAMES.of(code);
+    if (name && name !== code) COUNTRY_BY_NAME.set(name.toLowerCase(), code);
+  }
+}
+for (const [alias, code] of Object.entries({ usa: 'US', 'united states of america': 'US', uk: 'GB', england: 'GB', deutschland: 'DE' })) {
+  COUNTRY_BY_NAME.set(alias, code);
+}
+
+/** ISO 3166 alpha-2 from a code or an English country name; null when unknown. */
+export function normalizeCountry(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const value = raw.trim();
+  if (/^[A-Za-z]{2}$/.test(value)) {
+    const code = value.toUpperCase();
+    return REGION_NAMES.of(code) !== code ? code : null;
+  }
+  return COUNTRY_BY_NAME.get(value.toLowerCase()) ?? null;
+}
+
+const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone'));
+TIMEZONES.add('UTC');
+export function isTimezone(value: string): boolean {
+  return TIMEZONES.has(value);
+}
+
+/** Lower-cased text the list search matches against. */
+export function searchTextOf(parts: (string | null | undefined)[]): string {
+  return parts
+    .filter(Boolean)
+    .join(' ')
+    .normalize('NFKC')
+    .toLowerCase();
+}
