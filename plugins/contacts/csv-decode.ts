@@ -37,6 +37,7 @@ export function parseCsv(text: string, options: { fromLine?: number; toLine?: nu
     return parse(text, {
       delimiter,
       relax_column_count: true,
+      relax_quotes: true,
       skip_empty_lines: true,
       bom: true,
       from_line: options.fromLine,

@@ -70,6 +70,9 @@ function sqliteTimestamp(date: Date): string {
 
 class RolledBack extends Error {}
 
+/** The import was claimed by another instance after this one stopped reporting. */
+export class LostClaimError extends Error {}
+
 function counts(plan: BatchPlan) {
   const of = (outcome: string) => plan.others.filter((o) => o.outcome === outcome).length;
   return {
@@ -148,6 +151,10 @@ export class SqliteImportStore implements ImportStore {
     const now = sqliteTimestamp(new Date());
     const result: BatchResult = { createdIds: [], updatedIds: [] };
     const run = this.db.transaction(() => {
+      // Counts first: it also proves this runner still holds the import before anything is written.
+      const c = counts(plan);
+      const bumped = this.statements.bumpCounts.run(c.processed, c.created, c.updated, c.flagged, c.skipped, c.failed, sqliteTimestamp(plan.heartbeat.at), plan.importId, plan.heartbeat.runnerId);
+      if (bumped.changes !== 1) throw new LostClaimError(`Import ${plan.importId} is no longer claimed by this runner`);
       const createdByEmail = new Map<string, number>();
       for (const create of plan.creates) {
         const columns: ContactColumns = { ...DEFAULTS, ...create.columns };
@@ -170,9 +177,6 @@ export class SqliteImportStore implements ImportStore {
         const contactId = other.contactId ?? (other.email ? (createdByEmail.get(other.email) ?? null) : null);
         this.statements.insertRow.run(plan.importId, other.rowNumber, other.outcome, contactId, null, other.error);
       }
-      const c = counts(plan);
-      const bumped = this.statements.bumpCounts.run(c.processed, c.created, c.updated, c.flagged, c.skipped, c.failed, sqliteTimestamp(plan.heartbeat.at), plan.importId, plan.heartbeat.runnerId);
-      if (bumped.changes !== 1) throw new Error(`Import ${plan.importId} is no longer claimed by this runner`);
       if (options.rollback) throw new RolledBack();
     });
     try {
@@ -206,6 +210,21 @@ export class PrismaImportStore implements ImportStore {
     try {
       await this.prisma.$transaction(
         async (tx) => {
+          // Counts first: it also proves this runner still holds the import before anything is written.
+          const c = counts(plan);
+          const bumped = await tx.contactImport.updateMany({
+            where: { id: plan.importId, runnerId: plan.heartbeat.runnerId },
+            data: {
+              processed: { increment: c.processed },
+              created: { increment: c.created },
+              updated: { increment: c.updated },
+              flagged: { increment: c.flagged },
+              skipped: { increment: c.skipped },
+              failed: { increment: c.failed },
+              heartbeatAt: plan.heartbeat.at,
+            },
+          });
+          if (bumped.count !== 1) throw new LostClaimError(`Import ${plan.importId} is no longer claimed by this runner`);
           const companies = new Map<string, number>();
           const companyId = async (name: string) => {
             if (!companies.has(name)) {
@@ -252,20 +271,7 @@ export class PrismaImportStore implements ImportStore {
           const uniqueLinks = [...new Map(links.map((l) => [`${l.contactId}:${l.tagId}`, l])).values()];
           if (uniqueLinks.length) await tx.contactTag.createMany({ data: uniqueLinks });
           if (rows.length) await tx.importRow.createMany({ data: rows });
-          const c = counts(plan);
-          const bumped = await tx.contactImport.updateMany({
-            where: { id: plan.importId, runnerId: plan.heartbeat.runnerId },
-            data: {
-              processed: { increment: c.processed },
-              created: { increment: c.created },
-              updated: { increment: c.updated },
-              flagged: { increment: c.flagged },
-              skipped: { increment: c.skipped },
-              failed: { increment: c.failed },
-              heartbeatAt: plan.heartbeat.at,
-            },
-          });
-          if (bumped.count !== 1) throw new Error(`Import ${plan.importId} is no longer claimed by this runner`);
+
           if (options.rollback) throw new RolledBack();
         },
         { timeout: 120_000 },

@@ -3,20 +3,19 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { PayloadTooLargeError, ValidationError } from '../../server/errors.js';
 import { defineRoute, type ApiRoute } from '../../server/http/route.js';
-import { importSettingsInput, MAX_IMPORT_BYTES, type ImportService } from './import.service.js';
+import { importSettingsInput, type ImportService } from './import.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, parts: 6 } }).single('file');
-
 /** Reads the multipart upload; size, part-count and broken-stream errors become 4xx naming `file`. */
-function receiveFile(req: Request, res: Response): Promise<Express.Multer.File> {
+function receiveFile(req: Request, res: Response, maxBytes: number): Promise<Express.Multer.File> {
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } }).single('file');
   return new Promise((resolve, reject) => {
     upload(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {
         return reject(
           err.code === 'LIMIT_FILE_SIZE'
-            ? new PayloadTooLargeError(`file: larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`)
+            ? new PayloadTooLargeError(`file: larger than ${maxBytes} bytes`)
             : new ValidationError(`file: ${err.message}`, [{ path: err.field ?? 'file', message: err.message }]),
         );
       }
@@ -36,7 +35,7 @@ export function importRoutes(imports: ImportService): ApiRoute[] {
       tags: ['imports'],
       status: 201,
       handler: async ({ req, res, actor }) => {
-        const file = await receiveFile(req, res);
+        const file = await receiveFile(req, res, imports.limits.maxBytes);
         return imports.upload({ buffer: file.buffer, originalName: file.originalname }, actor.userId);
       },
     }),

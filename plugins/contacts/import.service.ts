@@ -9,7 +9,7 @@ import { contactCreateInput, contactShape, IMPORTABLE_FIELDS } from './contact.s
 import type { CustomFieldService } from './custom-field.service.js';
 import { decodeCsv, MAX_CELL_LENGTH, parseCsv } from './csv-decode.js';
 import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
-import type { BatchPlan, ContactColumns, ImportStore, PlannedOther } from './import-store.js';
+import { LostClaimError, type BatchPlan, type ContactColumns, type ImportStore, type PlannedOther } from './import-store.js';
 import { normalizeEmail, normalizePhone, searchTextOf } from './normalize.js';
 
 declare module '../../server/events.js' {
@@ -18,9 +18,7 @@ declare module '../../server/events.js' {
   }
 }
 
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 1_000_000;
-const BATCH_SIZE = 1_000;
 /** A running import that has not reported for this long is taken to have died, and is resumed. */
 const STALE_AFTER_MS = 60_000;
 const DRY_RUN_SAMPLE = 500;
@@ -76,10 +74,11 @@ export class ImportService {
     private readonly customFields: CustomFieldService,
     private readonly openStore: () => ImportStore,
     private readonly logger: Logger,
+    readonly limits: { batchSize: number; maxBytes: number } = { batchSize: 1_000, maxBytes: 50 * 1024 * 1024 },
   ) {}
 
   async upload(file: { buffer: Buffer; originalName: string }, userId?: number) {
-    if (file.buffer.length > MAX_IMPORT_BYTES) throw new PayloadTooLargeError(`file: larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+    if (file.buffer.length > this.limits.maxBytes) throw new PayloadTooLargeError(`file: larger than ${this.limits.maxBytes} bytes`);
     if (file.buffer.length === 0) throw new ValidationError('file: the file is empty', [{ path: 'file', message: 'is empty' }]);
     const { text, encoding } = decodeCsv(file.buffer);
     const rows = parseCsv(text);
@@ -268,8 +267,8 @@ export class ImportService {
         if (email && !fileEmails.has(email)) fileEmails.set(email, i + 1);
       }
       const report = { created: 0, updated: 0, flagged: 0, skipped: 0, failed: 0, sample: [] as unknown[] };
-      for (let start = resumeAfter; start < cells.length; start += BATCH_SIZE) {
-        const mapped = cells.slice(start, start + BATCH_SIZE).map((row, i) => this.mapRow(row, start + i + 1, context));
+      for (let start = resumeAfter; start < cells.length; start += this.limits.batchSize) {
+        const mapped = cells.slice(start, start + this.limits.batchSize).map((row, i) => this.mapRow(row, start + i + 1, context));
         const plan = await this.plan(record, mapped, fileEmails, context);
         const result = await store.applyBatch(plan, { rollback: record.dryRun });
         if (record.dryRun) this.addToReport(report, plan);
@@ -300,6 +299,8 @@ export class ImportService {
         });
       }
     } catch (err) {
+      // Another instance took over (this one stalled): the import is theirs to finish.
+      if (err instanceof LostClaimError) return;
       await this.prisma.contactImport.update({
         where: { id },
         data: { status: 'FAILED', error: (err as Error).message.slice(0, 2000), runnerId: null, finishedAt: new Date() },

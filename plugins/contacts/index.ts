@@ -26,7 +26,13 @@ import { seedDemoData } from './demo-data.js';
 export type { ContactListExtension } from './contact-list.js';
 export type ContactsServices = ReturnType<typeof buildServices>;
 
-function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup']>[0], settings: { importWriter: 'auto' | 'prisma' }) {
+interface ContactsSettings {
+  importWriter: 'auto' | 'prisma';
+  importBatchSize: number;
+  importMaxBytes: number;
+}
+
+function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup']>[0], settings: ContactsSettings) {
   const { prisma, events, config, logger } = ctx;
   const customFields = new CustomFieldService(prisma);
   const contacts = new ContactService(prisma, events, customFields);
@@ -46,6 +52,7 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
     customFields,
     () => (sqlite ? new SqliteImportStore(sqliteFilePath(config.DATABASE_URL)) : new PrismaImportStore(prisma)),
     logger,
+    { batchSize: settings.importBatchSize, maxBytes: settings.importMaxBytes },
   );
   return { contacts, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports };
 }
@@ -60,6 +67,9 @@ export const contactsPlugin = definePlugin({
       .default(true),
     /** `prisma` writes imports through the Prisma client even on SQLite (slower; PostgreSQL always does). */
     importWriter: z.enum(['auto', 'prisma']).default('auto'),
+    /** Rows per transaction: the unit an interrupted import resumes from. */
+    importBatchSize: z.coerce.number().int().min(1).max(50_000).default(1_000),
+    importMaxBytes: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   }),
   schema: './schema.prisma',
   setup(ctx) {
