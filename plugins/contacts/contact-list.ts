@@ -63,7 +63,7 @@ export function orderFor(key: string, direction: 'asc' | 'desc'): Prisma.Contact
   const nullsLast = (field: string) => ({ [field]: { sort: direction, nulls: 'last' } }) as Prisma.ContactOrderByWithRelationInput;
   switch (key) {
     case 'name':
-      return [nullsLast('lastName'), nullsLast('firstName')];
+      return [{ sortName: direction }];
     case 'jobTitle':
       return [nullsLast('jobTitle')];
     case 'company':

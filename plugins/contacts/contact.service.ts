@@ -21,7 +21,7 @@ import {
   type ContactListExtension,
 } from './contact-list.js';
 import type { CustomFieldService } from './custom-field.service.js';
-import { normalizePhone, searchTextOf } from './normalize.js';
+import { normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
 
 const listInclude = {
   company: { select: { id: true, name: true } },
@@ -32,7 +32,7 @@ const listInclude = {
 
 type ContactWithRelations = Prisma.ContactGetPayload<{ include: typeof listInclude }>;
 
-export interface ContactView extends Omit<Contact, 'searchText'> {
+export interface ContactView extends Omit<Contact, 'searchText' | 'sortName'> {
   fullName: string;
   company: { id: number; name: string } | null;
   owner: { id: number; name: string; email: string } | null;
@@ -53,7 +53,7 @@ export function fullName(c: Pick<Contact, 'firstName' | 'lastName' | 'email'>): 
 }
 
 function toView(contact: ContactWithRelations): ContactView {
-  const { searchText: _search, tags, _count, ...rest } = contact;
+  const { searchText: _search, sortName: _sort, tags, _count, ...rest } = contact;
   return { ...rest, fullName: fullName(contact), tags: tags.map((t) => t.tag.name).sort(), dealsCount: _count.deals };
 }
 
@@ -127,6 +127,7 @@ export class ContactService {
           ...this.columns(data),
           customFields: Object.keys(custom.values).length ? (custom.values as Prisma.InputJsonValue) : Prisma.DbNull,
           searchText: await this.searchText(tx, data),
+          sortName: sortNameOf(data.firstName, data.lastName, data.email),
         },
       });
       if (data.tags?.length) await this.addTags(tx, [created.id], data.tags);
@@ -158,6 +159,7 @@ export class ContactService {
           ...this.columns(data, existing.country),
           ...(custom ? { customFields: custom.values as Prisma.InputJsonValue } : {}),
           searchText: await this.searchText(tx, merged),
+          sortName: sortNameOf(merged.firstName, merged.lastName, merged.email!),
         },
       });
       if (data.tags) {

@@ -51,6 +51,8 @@ export interface BatchResult {
  * it, which is how a dry run learns exactly what would happen.
  */
 export interface ImportStore {
+  /** Ids of the contacts that already have these (normalized) emails. */
+  existingIds(emails: string[]): Promise<Map<string, number>>;
   applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult>;
   close(): void;
 }
@@ -58,7 +60,7 @@ export interface ImportStore {
 const CONTACT_COLUMNS = [
   'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'companyId', 'type', 'status',
   'lifecycleStage', 'buyingRole', 'intentLevel', 'leadSource', 'ownerId', 'notes', 'linkedinUrl', 'twitterHandle',
-  'street', 'city', 'region', 'postalCode', 'country', 'timezone', 'customFields', 'searchText',
+  'street', 'city', 'region', 'postalCode', 'country', 'timezone', 'customFields', 'searchText', 'sortName',
 ] as const;
 
 const DEFAULTS: ContactColumns = { type: 'LEAD', status: 'ACTIVE', lifecycleStage: 'NEW' };
@@ -100,12 +102,13 @@ export class SqliteImportStore implements ImportStore {
     const columns = [...CONTACT_COLUMNS, 'createdAt', 'updatedAt'];
     this.statements = {
       insertContact: this.db.prepare(
-        `INSERT INTO "Contact" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING id`,
+        `INSERT INTO "Contact" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
       ),
       findCompany: this.db.prepare('SELECT id FROM "Company" WHERE name = ? ORDER BY id LIMIT 1'),
-      insertCompany: this.db.prepare('INSERT INTO "Company" (name, createdAt, updatedAt) VALUES (?, ?, ?) RETURNING id'),
+      insertCompany: this.db.prepare('INSERT INTO "Company" (name, createdAt, updatedAt) VALUES (?, ?, ?)'),
       findTag: this.db.prepare('SELECT id FROM "Tag" WHERE name = ?'),
-      insertTag: this.db.prepare('INSERT INTO "Tag" (name) VALUES (?) RETURNING id'),
+      insertTag: this.db.prepare('INSERT INTO "Tag" (name) VALUES (?)'),
+      existing: this.db.prepare('SELECT id, email FROM "Contact" WHERE email IN (SELECT value FROM json_each(?))'),
       linkTag: this.db.prepare('INSERT OR IGNORE INTO "ContactTag" (contactId, tagId) VALUES (?, ?)'),
       findContactId: this.db.prepare('SELECT id FROM "Contact" WHERE email = ?'),
       insertRow: this.db.prepare(
@@ -122,7 +125,7 @@ export class SqliteImportStore implements ImportStore {
     const cached = this.companyIds.get(name);
     if (cached !== undefined) return cached;
     const found = this.statements.findCompany.get(name) as { id: number } | undefined;
-    const id = found?.id ?? (this.statements.insertCompany.get(name, now, now) as { id: number }).id;
+    const id = found?.id ?? Number(this.statements.insertCompany.run(name, now, now).lastInsertRowid);
     this.companyIds.set(name, id);
     return id;
   }
@@ -131,7 +134,7 @@ export class SqliteImportStore implements ImportStore {
     const cached = this.tagIds.get(name);
     if (cached !== undefined) return cached;
     const found = this.statements.findTag.get(name) as { id: number } | undefined;
-    const id = found?.id ?? (this.statements.insertTag.get(name) as { id: number }).id;
+    const id = found?.id ?? Number(this.statements.insertTag.run(name).lastInsertRowid);
     this.tagIds.set(name, id);
     return id;
   }
@@ -159,7 +162,8 @@ export class SqliteImportStore implements ImportStore {
       for (const create of plan.creates) {
         const columns: ContactColumns = { ...DEFAULTS, ...create.columns };
         if (create.companyName) columns.companyId = this.companyId(create.companyName, now);
-        const { id } = this.statements.insertContact.get(...CONTACT_COLUMNS.map((c) => columns[c] ?? null), now, now) as { id: number };
+        // run() and lastInsertRowid: a RETURNING clause makes each insert about three times slower here.
+        const id = Number(this.statements.insertContact.run(...CONTACT_COLUMNS.map((c) => columns[c] ?? null), now, now).lastInsertRowid);
         for (const tag of create.tags) this.statements.linkTag.run(id, this.tagId(tag));
         this.statements.insertRow.run(plan.importId, create.rowNumber, 'CREATED', id, null, null);
         createdByEmail.set(create.email, id);
@@ -196,6 +200,11 @@ export class SqliteImportStore implements ImportStore {
     return result;
   }
 
+  async existingIds(emails: string[]): Promise<Map<string, number>> {
+    const rows = this.statements.existing.all(JSON.stringify(emails)) as { id: number; email: string }[];
+    return new Map(rows.map((r) => [r.email, r.id]));
+  }
+
   close(): void {
     this.db.close();
   }
@@ -204,6 +213,11 @@ export class SqliteImportStore implements ImportStore {
 /** PostgreSQL (or any Prisma database): the same batch through the Prisma client in one transaction. */
 export class PrismaImportStore implements ImportStore {
   constructor(private readonly prisma: Database) {}
+
+  async existingIds(emails: string[]): Promise<Map<string, number>> {
+    const rows = await this.prisma.contact.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } });
+    return new Map(rows.map((r) => [r.email, r.id]));
+  }
 
   async applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
     const result: BatchResult = { createdIds: [], updatedIds: [] };

@@ -10,7 +10,7 @@ import type { CustomFieldService } from './custom-field.service.js';
 import { decodeCsv, MAX_CELL_LENGTH, parseCsv } from './csv-decode.js';
 import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
 import { LostClaimError, type BatchPlan, type ContactColumns, type ImportStore, type PlannedOther } from './import-store.js';
-import { normalizeEmail, normalizePhone, searchTextOf } from './normalize.js';
+import { normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
 
 declare module '../../server/events.js' {
   interface EventMap {
@@ -269,7 +269,7 @@ export class ImportService {
       const report = { created: 0, updated: 0, flagged: 0, skipped: 0, failed: 0, sample: [] as unknown[] };
       for (let start = resumeAfter; start < cells.length; start += this.limits.batchSize) {
         const mapped = cells.slice(start, start + this.limits.batchSize).map((row, i) => this.mapRow(row, start + i + 1, context));
-        const plan = await this.plan(record, mapped, fileEmails, context);
+        const plan = await this.plan(record, mapped, fileEmails, context, store);
         const result = await store.applyBatch(plan, { rollback: record.dryRun });
         if (record.dryRun) this.addToReport(report, plan);
         else if (result.createdIds.length || result.updatedIds.length) {
@@ -323,8 +323,10 @@ export class ImportService {
     report.sample.push(...entries.slice(0, Math.max(0, DRY_RUN_SAMPLE - report.sample.length)));
   }
 
-  private async plan(record: ContactImport, mapped: MappedRow[], fileEmails: Map<string, number>, context: ImportContext): Promise<BatchPlan> {
-    const existing = await this.existingByEmail(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])));
+  private async plan(record: ContactImport, mapped: MappedRow[], fileEmails: Map<string, number>, context: ImportContext, store: ImportStore): Promise<BatchPlan> {
+    // A cheap existence check first; full rows (for updates) only for the emails that exist.
+    const ids = await store.existingIds([...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))]);
+    const existing = await this.existingByEmail([...ids.keys()]);
     const owners = await this.ownerIds(mapped, context);
     const plan: BatchPlan = { importId: record.id, creates: [], updates: [], others: [], heartbeat: { runnerId: this.runnerId, at: new Date() } };
     for (const row of mapped) {
@@ -385,15 +387,13 @@ export class ImportService {
     if (row.companyName) before.companyId = found.companyId ?? null;
     const addTags = row.tags.filter((t) => !found.tags.includes(t));
     if (addTags.length) before.tags = found.tags;
-    const nameChanged = ['firstName', 'lastName'].some((f) => f in columns) || row.companyName;
-    if (nameChanged) {
-      columns.searchText = searchTextOf([
-        (columns.firstName ?? found.firstName) as string | null,
-        (columns.lastName ?? found.lastName) as string | null,
-        found.email,
-        row.companyName ?? found.companyName,
-      ]);
+    const nameChanged = ['firstName', 'lastName'].some((f) => f in columns);
+    const firstName = (columns.firstName ?? found.firstName) as string | null;
+    const lastName = (columns.lastName ?? found.lastName) as string | null;
+    if (nameChanged || row.companyName) {
+      columns.searchText = searchTextOf([firstName, lastName, found.email, row.companyName ?? found.companyName]);
     }
+    if (nameChanged) columns.sortName = sortNameOf(firstName, lastName, found.email);
     return { plan: { rowNumber: row.rowNumber, contactId: found.id, columns, companyName: row.companyName, addTags, before } };
   }
 
@@ -463,6 +463,7 @@ export class ImportService {
     if (columns.mobile) columns.mobile = normalizePhone(String(columns.mobile), data.country);
     if (Object.keys(checked.values).length) columns.customFields = JSON.stringify(checked.values);
     columns.searchText = searchTextOf([data.firstName, data.lastName, data.email, result.companyName]);
+    columns.sortName = sortNameOf(data.firstName, data.lastName, data.email);
     result.email = data.email;
     result.columns = columns;
     result.tags = tags ?? [];
@@ -535,7 +536,13 @@ export class ImportService {
             await tx.contactTag.deleteMany({ where: { contactId: row.contactId!, tag: { name: { notIn: tags as string[] } } } });
           }
           const contact = await tx.contact.findUnique({ where: { id: row.contactId! }, include: { company: { select: { name: true } } } });
-          await tx.contact.update({ where: { id: row.contactId! }, data: { searchText: searchTextOf([contact!.firstName, contact!.lastName, contact!.email, contact!.company?.name]) } });
+          await tx.contact.update({
+            where: { id: row.contactId! },
+            data: {
+              searchText: searchTextOf([contact!.firstName, contact!.lastName, contact!.email, contact!.company?.name]),
+              sortName: sortNameOf(contact!.firstName, contact!.lastName, contact!.email),
+            },
+          });
           restored++;
         }
         await tx.contactImport.update({ where: { id }, data: { status: 'REVERTED', revertedAt: new Date() } });

@@ -22,12 +22,16 @@ export function normalizePhone(raw: string | null | undefined, countryHint?: str
 }
 
 const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+const COUNTRY_CODES = new Set<string>();
 const COUNTRY_BY_NAME = new Map<string, string>();
 for (let a = 65; a <= 90; a++) {
   for (let b = 65; b <= 90; b++) {
     const code = String.fromCharCode(a, b);
     const name = REGION_NAMES.of(code);
-    if (name && name !== code) COUNTRY_BY_NAME.set(name.toLowerCase(), code);
+    if (name && name !== code) {
+      COUNTRY_CODES.add(code);
+      COUNTRY_BY_NAME.set(name.toLowerCase(), code);
+    }
   }
 }
 for (const [alias, code] of Object.entries({ usa: 'US', 'united states of america': 'US', uk: 'GB', england: 'GB', deutschland: 'DE' })) {
@@ -40,7 +44,7 @@ export function normalizeCountry(raw: string | null | undefined): string | null 
   const value = raw.trim();
   if (/^[A-Za-z]{2}$/.test(value)) {
     const code = value.toUpperCase();
-    return REGION_NAMES.of(code) !== code ? code : null;
+    return COUNTRY_CODES.has(code) ? code : null;
   }
   return COUNTRY_BY_NAME.get(value.toLowerCase()) ?? null;
 }
@@ -49,6 +53,11 @@ const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone'));
 TIMEZONES.add('UTC');
 export function isTimezone(value: string): boolean {
   return TIMEZONES.has(value);
+}
+
+/** The key the list sorts names by: last name, first name, then email, lower-cased (never empty). */
+export function sortNameOf(firstName: string | null | undefined, lastName: string | null | undefined, email: string): string {
+  return `${lastName ?? ''} ${firstName ?? ''} ${email}`.trim().normalize('NFKC').toLowerCase();
 }
 
 /** Lower-cased text the list search matches against. */

@@ -84,6 +84,7 @@ CREATE TABLE "Contact" (
     "timezone" TEXT,
     "customFields" JSONB,
     "searchText" TEXT NOT NULL DEFAULT '',
+    "sortName" TEXT NOT NULL DEFAULT '',
     "lastActivityAt" TIMESTAMP(3),
     "lastContactedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -276,7 +277,7 @@ CREATE INDEX "Company_name_idx" ON "Company"("name");
 CREATE UNIQUE INDEX "Contact_email_key" ON "Contact"("email");
 
 -- CreateIndex
-CREATE INDEX "Contact_lastName_firstName_idx" ON "Contact"("lastName", "firstName");
+CREATE INDEX "Contact_sortName_idx" ON "Contact"("sortName");
 
 -- CreateIndex
 CREATE INDEX "Contact_companyId_idx" ON "Contact"("companyId");
@@ -291,7 +292,7 @@ CREATE INDEX "Contact_status_idx" ON "Contact"("status");
 CREATE INDEX "Contact_type_idx" ON "Contact"("type");
 
 -- CreateIndex
-CREATE INDEX "Contact_lifecycleStage_idx" ON "Contact"("lifecycleStage");
+CREATE INDEX "Contact_lifecycleStage_status_idx" ON "Contact"("lifecycleStage", "status");
 
 -- CreateIndex
 CREATE INDEX "Contact_lastActivityAt_idx" ON "Contact"("lastActivityAt");

@@ -1,0 +1,162 @@
+/**
+ * Contacts benchmark: 100k contacts on SQLite. Each figure is printed beside a baseline measured in
+ * the same run (raw better-sqlite3 doing the least the same job needs), because machines are noisy.
+ *   npm run bench            (BENCH_ROWS=20000 npm run bench for a quicker run)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import Sqlite from 'better-sqlite3';
+import { loadConfig } from '../server/config.js';
+import { createHost } from '../server/host.js';
+import { migrate } from '../server/migrations.js';
+import { contactsPlugin, type ContactsServices } from '../plugins/contacts/index.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
+
+const FIRST = ['Anna', 'Ben', 'Carla', 'David', 'Elif', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Liam', 'Mona', 'Nils', 'Olga', 'Paul', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Uwe', 'Vera', 'Wim', 'Xenia', 'Yusuf', 'Zoe'];
+const LAST = ['Schmidt', 'Meyer', 'Nguyen', 'Garcia', 'Kowalski', 'Smith', 'Rossi', 'Dubois', 'Jensen', 'Novak', 'Silva', 'Kim', 'Weber', 'Fischer', 'Hoffmann', 'Larsen', 'Moreau', 'Bauer', 'Young', 'Ivanova'];
+const TITLES = ['CEO', 'CTO', 'Head of Sales', 'Buyer', 'Engineer', 'Marketing Manager', 'Office Manager', 'Founder', 'Consultant', 'Analyst'];
+const CITIES = [['Berlin', 'DE'], ['Hamburg', 'DE'], ['London', 'GB'], ['Paris', 'FR'], ['Austin', 'US'], ['Oslo', 'NO'], ['Madrid', 'ES'], ['Vienna', 'AT']] as const;
+const STAGES = ['New', 'Engaged', 'Qualified', 'Customer', 'Inactive'];
+const PHONES = (i: number) => [`+49 30 ${1000000 + i}`, `(415) 555-${String(i % 10000).padStart(4, '0')}`, `+44 20 7946 ${String(i % 10000).padStart(4, '0')}`, ''][i % 4]!;
+
+function row(i: number): string[] {
+  const first = FIRST[i % FIRST.length]!;
+  const last = LAST[(i * 7) % LAST.length]!;
+  const [city, country] = CITIES[i % CITIES.length]!;
+  return [
+    `${first}.${last}.${i}@example${i % 50}.com`,
+    first,
+    last,
+    `Company ${i % 1000}`,
+    TITLES[i % TITLES.length]!,
+    PHONES(i),
+    city,
+    country,
+    i % 3 === 0 ? 'vip;newsletter' : i % 3 === 1 ? 'newsletter' : '',
+    STAGES[i % STAGES.length]!,
+  ];
+}
+
+function csv(rows: number): Buffer {
+  const lines = ['Email,First Name,Last Name,Company,Job Title,Phone,City,Country,Tags,Lifecycle Stage'];
+  for (let i = 0; i < rows; i++) lines.push(row(i).join(','));
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
+  const start = performance.now();
+  const result = await fn();
+  return [performance.now() - start, result];
+}
+
+async function latencies(n: number, fn: (i: number) => Promise<unknown> | unknown): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push((await time(() => fn(i)))[0]);
+  return out;
+}
+
+const nullSink = () => new Writable({ write: (_chunk, _enc, cb) => cb() });
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crm-bench-'));
+  const results: { figure: string; value: string; baseline: string; ratio: string; target: string }[] = [];
+  try {
+    // Baseline: the raw prepared insert into the same table, one transaction (the ceiling for an import).
+    const rawFile = path.join(dir, 'raw.db');
+    await migrate({ DATABASE_URL: `file:${rawFile}`, databaseKind: 'sqlite' });
+    const raw = new Sqlite(rawFile);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    const insert = raw.prepare('INSERT INTO "Contact" (email, firstName, lastName, jobTitle, city, country, searchText, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const [rawMs] = await time(() =>
+      raw.transaction(() => {
+        const now = new Date().toISOString();
+        for (let i = 0; i < ROWS; i++) {
+          const r = row(i);
+          insert.run(r[0], r[1], r[2], r[4], r[6], r[7], `${r[1]} ${r[2]} ${r[0]}`.toLowerCase(), now, now);
+        }
+      })(),
+    );
+    const rawRate = ROWS / (rawMs / 1000);
+
+    const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'crm.db')}`, LOG_LEVEL: 'error', JOBS_ENABLED: 'false', NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret' });
+    const host = await createHost({ config, plugins: [contactsPlugin], pluginSettings: { contacts: { demoData: false } }, env: {} });
+    const s = host.services.contacts as ContactsServices;
+    const file = csv(ROWS);
+    const [importMs, imported] = await time(async () => {
+      const uploaded = await s.imports.upload({ buffer: file, originalName: 'bench.csv' });
+      await s.imports.start(uploaded.id);
+      return s.imports.waitFor(uploaded.id);
+    });
+    if (imported.created !== ROWS) throw new Error(`import created ${imported.created} of ${ROWS}: ${imported.error ?? ''}`);
+    const importRate = ROWS / (importMs / 1000);
+    results.push({ figure: `import ${ROWS} rows (upload to done)`, value: `${Math.round(importRate).toLocaleString('en')} rows/s`, baseline: `${Math.round(rawRate).toLocaleString('en')} rows/s raw insert`, ratio: (importRate / rawRate).toFixed(2), target: '>= 40,000 rows/s' });
+
+    // Give the list some owners and deals to filter and sort by.
+    const db = new Sqlite(path.join(dir, 'crm.db'));
+    db.exec(`UPDATE "Contact" SET status = 'INACTIVE' WHERE id % 5 = 0`);
+    db.exec('ANALYZE');
+
+    const pages = Math.floor(ROWS / 50 / 10);
+    const listQuery = (i: number) => s.contacts.parseListQuery({ status: 'ACTIVE', lifecycle: 'QUALIFIED,CUSTOMER', sort: i % 2 ? 'name' : '-lastActivity', page: String(1 + (i % pages)) });
+    await s.contacts.list(listQuery(0));
+    const listTimes = await latencies(QUERIES, (i) => s.contacts.list(listQuery(i)));
+    const rawList = db.prepare(
+      `SELECT c.*, co.name AS companyName FROM "Contact" c LEFT JOIN "Company" co ON co.id = c.companyId
+       WHERE c.status = 'ACTIVE' AND c.lifecycleStage IN ('QUALIFIED', 'CUSTOMER') ORDER BY c.sortName, c.id LIMIT 50 OFFSET ?`,
+    );
+    const rawCount = db.prepare(`SELECT count(*) FROM "Contact" WHERE status = 'ACTIVE' AND lifecycleStage IN ('QUALIFIED', 'CUSTOMER')`);
+    const rawListTimes = await latencies(QUERIES, (i) => {
+      rawList.all((i % pages) * 50);
+      rawCount.get();
+    });
+    results.push({ figure: 'list page (status + lifecycle filter, sort, 50 rows + total)', value: `p95 ${percentile(listTimes, 95).toFixed(1)} ms`, baseline: `p95 ${percentile(rawListTimes, 95).toFixed(1)} ms raw SQL`, ratio: (percentile(listTimes, 95) / percentile(rawListTimes, 95)).toFixed(2), target: 'p95 <= 25 ms' });
+
+    const terms = ['schmidt', 'anna.m', 'example7.com', 'company 42', 'kim', 'zoe.ivan', 'jonas', 'rossi.1'];
+    const searchTimes = await latencies(QUERIES, (i) => s.contacts.list(s.contacts.parseListQuery({ q: terms[i % terms.length]! })));
+    const rawSearch = db.prepare(`SELECT * FROM "Contact" WHERE searchText LIKE ? ORDER BY sortName, id LIMIT 50`);
+    const rawSearchCount = db.prepare(`SELECT count(*) FROM "Contact" WHERE searchText LIKE ?`);
+    const rawSearchTimes = await latencies(QUERIES, (i) => {
+      rawSearch.all(`%${terms[i % terms.length]}%`);
+      rawSearchCount.get(`%${terms[i % terms.length]}%`);
+    });
+    results.push({ figure: 'search (name, email, company), 50 rows + total', value: `p95 ${percentile(searchTimes, 95).toFixed(1)} ms`, baseline: `p95 ${percentile(rawSearchTimes, 95).toFixed(1)} ms raw SQL`, ratio: (percentile(searchTimes, 95) / percentile(rawSearchTimes, 95)).toFixed(2), target: 'p95 <= 25 ms' });
+
+    const [exportMs, exported] = await time(() => s.exporter.write({}, nullSink()));
+    const [rawExportMs] = await time(() => {
+      let n = 0;
+      for (const r of db.prepare('SELECT * FROM "Contact" ORDER BY id').iterate()) n += Object.keys(r as object).length > 0 ? 1 : 0;
+      return n;
+    });
+    const exportRate = exported / (exportMs / 1000);
+    const rawExportRate = ROWS / (rawExportMs / 1000);
+    results.push({ figure: `export ${exported} rows as CSV`, value: `${Math.round(exportRate).toLocaleString('en')} rows/s`, baseline: `${Math.round(rawExportRate).toLocaleString('en')} rows/s raw read`, ratio: (exportRate / rawExportRate).toFixed(2), target: '>= 50,000 rows/s' });
+
+    db.close();
+    raw.close();
+    await host.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const widths = { figure: 58, value: 18, baseline: 30, ratio: 7, target: 18 };
+  const line = (r: Record<keyof typeof widths, string>) => (Object.keys(widths) as (keyof typeof widths)[]).map((k) => r[k].padEnd(widths[k])).join(' | ');
+  console.log(`\nContacts benchmark, SQLite, ${ROWS.toLocaleString('en')} contacts, ${QUERIES} queries per latency figure\n`);
+  console.log(line({ figure: 'figure', value: 'measured', baseline: 'baseline (same run)', ratio: 'ratio', target: 'target' }));
+  console.log(line({ figure: '-'.repeat(58), value: '-'.repeat(18), baseline: '-'.repeat(30), ratio: '-'.repeat(7), target: '-'.repeat(18) }));
+  for (const r of results) console.log(line(r));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
