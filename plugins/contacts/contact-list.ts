@@ -59,8 +59,13 @@ export function range(from?: Date, to?: Date): Prisma.DateTimeNullableFilter | u
   return { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) };
 }
 
-export function orderFor(key: string, direction: 'asc' | 'desc'): Prisma.ContactOrderByWithRelationInput[] | undefined {
-  const nullsLast = (field: string) => ({ [field]: { sort: direction, nulls: 'last' } }) as Prisma.ContactOrderByWithRelationInput;
+/**
+ * Sort clauses for a key. Empty values go last in both directions. SQLite already puts NULL last
+ * when sorting descending, and spelling that out would keep it from reading the order off an index.
+ */
+export function orderFor(key: string, direction: 'asc' | 'desc', postgres = false): Prisma.ContactOrderByWithRelationInput[] | undefined {
+  const nullsLast = (field: string) =>
+    (direction === 'desc' && !postgres ? { [field]: direction } : { [field]: { sort: direction, nulls: 'last' } }) as Prisma.ContactOrderByWithRelationInput;
   switch (key) {
     case 'name':
       return [{ sortName: direction }];

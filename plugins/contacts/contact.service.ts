@@ -238,17 +238,22 @@ export class ContactService {
 
   async list(query: BaseListQuery & Record<string, unknown>): Promise<ContactPage> {
     const where = await this.where(query);
-    const [rows, total] = await Promise.all([
+    // Ids first: filter, sort and page can then be answered from covering indexes, without reading
+    // every matching row; only the page's rows are loaded with their relations.
+    const [page, total] = await Promise.all([
       this.prisma.contact.findMany({
         where,
-        include: listInclude,
+        select: { id: true },
         orderBy: this.orderBy(query.sort),
         skip: (query.page - 1) * query.pageSize,
         take: query.pageSize,
       }),
       this.prisma.contact.count({ where }),
     ]);
-    const data = rows.map(toView);
+    const ids = page.map((p) => p.id);
+    const rows = ids.length ? await this.prisma.contact.findMany({ where: { id: { in: ids } }, include: listInclude }) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const data = ids.flatMap((id) => (byId.has(id) ? [toView(byId.get(id)!)] : []));
     await this.addColumns(data);
     return { data, page: query.page, pageSize: query.pageSize, total };
   }
@@ -257,7 +262,7 @@ export class ContactService {
     const key = (sort ?? 'name').replace(/^-/, '');
     const direction = sort?.startsWith('-') ? 'desc' : 'asc';
     const contributed = this.extensions.find((e) => e.sorts?.[key])?.sorts?.[key];
-    const order = contributed ? [contributed(direction)] : (orderFor(key, direction) ?? orderFor('name', direction)!);
+    const order = contributed ? [contributed(direction)] : (orderFor(key, direction, this.isPostgres()) ?? orderFor('name', direction)!);
     return [...order, { id: direction }];
   }
 

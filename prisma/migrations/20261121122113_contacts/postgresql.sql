@@ -277,7 +277,7 @@ CREATE INDEX "Company_name_idx" ON "Company"("name");
 CREATE UNIQUE INDEX "Contact_email_key" ON "Contact"("email");
 
 -- CreateIndex
-CREATE INDEX "Contact_sortName_idx" ON "Contact"("sortName");
+CREATE INDEX "Contact_sortName_searchText_idx" ON "Contact"("sortName", "searchText");
 
 -- CreateIndex
 CREATE INDEX "Contact_companyId_idx" ON "Contact"("companyId");
@@ -292,7 +292,10 @@ CREATE INDEX "Contact_status_idx" ON "Contact"("status");
 CREATE INDEX "Contact_type_idx" ON "Contact"("type");
 
 -- CreateIndex
-CREATE INDEX "Contact_lifecycleStage_status_idx" ON "Contact"("lifecycleStage", "status");
+CREATE INDEX "Contact_lifecycleStage_status_sortName_idx" ON "Contact"("lifecycleStage", "status", "sortName");
+
+-- CreateIndex
+CREATE INDEX "Contact_lifecycleStage_status_lastActivityAt_idx" ON "Contact"("lifecycleStage", "status", "lastActivityAt");
 
 -- CreateIndex
 CREATE INDEX "Contact_lastActivityAt_idx" ON "Contact"("lastActivityAt");
