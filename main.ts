@@ -2,7 +2,7 @@
  * The composition root: the one module that joins host, admin and plugins.
  * `npm start` runs it; the CLI (scripts/crm.ts) boots the same platform without serving.
  */
-import path from 'node:path';
+import './admin/bundle-dir.js';
 import { pathToFileURL } from 'node:url';
 import { createHost, type Host, type HostOptions } from './server/host.js';
 import { createHttpApp } from './server/http/app.js';
@@ -10,8 +10,6 @@ import { ConfigError } from './server/config.js';
 import { PluginGraphError, PluginSettingsError } from './server/plugin-loader.js';
 import { shippedPlugins } from './plugins/index.js';
 
-/** Where AdminJS writes the custom components' bundle (a dot-folder would not be served). */
-export const ADMIN_BUNDLE_DIR = path.join(import.meta.dirname, 'admin', 'build');
 
 export async function bootPlatform(options: Partial<HostOptions> = {}): Promise<Host> {
   return createHost({ plugins: shippedPlugins, ...options });
@@ -21,8 +19,6 @@ async function serve(): Promise<void> {
   const started = Date.now();
   const host = await bootPlatform();
   const initialAdmin = await host.users.ensureInitialAdmin(host.config.ADMIN_EMAIL, host.config.ADMIN_PASSWORD);
-  // Loaded here so that CLI commands, which boot the same platform, do not pay for AdminJS.
-  process.env.ADMIN_JS_TMP_DIR ??= ADMIN_BUNDLE_DIR;
   const { buildAdmin, ADMIN_ROOT } = await import('./admin/admin.js');
   const { router } = await buildAdmin(host, { bundle: true });
   const app = createHttpApp(host, { mounts: [{ path: ADMIN_ROOT, router }] });

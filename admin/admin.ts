@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import AdminJS, { AppController, type AdminJSOptions, type ResourceWithOptions } from 'adminjs';
 import { Database as PrismaDatabase, Resource as PrismaResource } from '@adminjs/prisma';
 import { buildAssets, buildRoutes } from '@adminjs/express';
@@ -13,6 +15,7 @@ import { runWithContext } from '../server/request-context.js';
 import { withActionRoles } from './access.js';
 import { componentLoader, Components } from './components.js';
 import { hostResources } from './host-resources.js';
+import { ADMIN_BUNDLE_DIR } from './bundle-dir.js';
 
 AdminJS.registerAdapter({ Database: PrismaDatabase, Resource: PrismaResource });
 
@@ -150,6 +153,8 @@ export async function buildAdmin(host: Host, options: { bundle?: boolean } = {})
   // ADMIN_JS_SKIP_BUNDLE=true); in development it would wait for the first page: bundle now instead.
   await admin.initialize();
   if (options.bundle && process.env.NODE_ENV !== 'production') {
+    // AdminJS serves an existing bundle file as is: remove it so the current components are built.
+    rmSync(path.join(process.env.ADMIN_JS_TMP_DIR ?? ADMIN_BUNDLE_DIR, 'bundle.js'), { force: true });
     await new AppController({ admin }, undefined as never).bundleComponents();
   }
   const router = express.Router();

@@ -2,10 +2,9 @@
 // production:  npm run admin:bundle && NODE_ENV=production ADMIN_JS_SKIP_BUNDLE=true npm start
 // Components are registered on the shared loader when their modules load, so importing the
 // plugins is enough: no database or configuration is needed.
-import { ADMIN_BUNDLE_DIR } from '../main.js';
+import '../admin/bundle-dir.js';
 
 process.env.NODE_ENV = 'production';
-process.env.ADMIN_JS_TMP_DIR ??= ADMIN_BUNDLE_DIR;
 delete process.env.ADMIN_JS_SKIP_BUNDLE;
 const { default: AdminJS } = await import('adminjs');
 const { componentLoader } = await import('../admin/components.js');

@@ -1,12 +1,22 @@
+import path from 'node:path';
 import { flat, ValidationError as AdminValidationError, type ActionContext, type ActionRequest, type ActionResponse } from 'adminjs';
 import type { Database } from '../../server/db.js';
 import { AppError, ConflictError, ValidationError } from '../../server/errors.js';
 import type { AdminContribution } from '../../server/plugin.js';
 import { prismaResource } from '../../admin/dmmf.js';
+import { componentLoader } from '../../admin/components.js';
 import { contactShape } from './contact.schemas.js';
 import type { ContactsServices } from './index.js';
 
 const CRM = { name: 'CRM', icon: 'Users' };
+
+const componentDir = path.join(import.meta.dirname, 'components');
+const Components = {
+  ContactsPage: componentLoader.add('ContactsPage', path.join(componentDir, 'ContactsPage')),
+  ContactShow: componentLoader.add('ContactShow', path.join(componentDir, 'ContactShow')),
+  CompanyShow: componentLoader.add('CompanyShow', path.join(componentDir, 'CompanyShow')),
+  ImportWizard: componentLoader.add('ImportWizard', path.join(componentDir, 'ImportWizard')),
+};
 const hidden = { isVisible: false };
 const readOnlyList = { isVisible: { list: true, filter: true, show: true, edit: false } };
 
@@ -67,7 +77,7 @@ function contactActions(s: ContactsServices) {
       notice: { message: mode === 'new' ? 'Contact created' : 'Contact saved', type: 'success' },
     };
   };
-  return { new: { handler: save('new') }, edit: { handler: save('edit') } };
+  return { new: { handler: save('new') }, edit: { handler: save('edit') }, show: { component: Components.ContactShow } };
 }
 
 export function contactAdmin(prisma: Database, s: ContactsServices): AdminContribution {
@@ -82,6 +92,7 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
           sort: { sortBy: 'lastName', direction: 'asc' },
           properties: {
             searchText: hidden,
+            sortName: hidden,
             notes: { type: 'textarea' },
             lastActivityAt: readOnlyList,
             lastContactedAt: readOnlyList,
@@ -97,6 +108,7 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
           navigation: CRM,
           listProperties: ['name', 'domain', 'industry', 'size', 'city', 'country', 'owner'],
           properties: { createdAt: readOnlyList, updatedAt: hidden },
+          actions: { show: { component: Components.CompanyShow } },
         },
       },
       {
@@ -149,6 +161,10 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
         },
       },
     ],
+    pages: {
+      contacts: { component: Components.ContactsPage, icon: 'Users' },
+      contactImport: { component: Components.ImportWizard, icon: 'Upload' },
+    },
     dashboard: [
       {
         name: 'contacts',

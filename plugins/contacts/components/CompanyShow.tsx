@@ -1,0 +1,92 @@
+import React, { useCallback, useEffect, useState } from 'react';
+import type { ActionProps } from 'adminjs';
+import { Box, Button, H2, H4, Input, Label, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox } from '@adminjs/design-system';
+import { api, words } from './api.ts';
+
+type Company = Record<string, any> & { id: number; name: string; tags: string[]; contactsCount: number };
+type Contact = { id: number; fullName: string; email: string; jobTitle: string | null; lifecycleStage: string; company: { id: number } | null };
+
+/** A company with its Contacts tab: add a contact (company prefilled) or link an existing one. */
+const CompanyShow: React.FC<ActionProps> = ({ record }) => {
+  const id = Number(record?.id);
+  const [company, setCompany] = useState<Company | null>(null);
+  const [contacts, setContacts] = useState<Contact[]>([]);
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const [search, setSearch] = useState('');
+  const [found, setFound] = useState<Contact[]>([]);
+  const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' } | null>(null);
+
+  const load = useCallback(async () => {
+    setCompany(await api<Company>(`/companies/${id}`));
+    setContacts((await api<{ data: Contact[] }>(`/companies/${id}/contacts?pageSize=200`)).data);
+  }, [id]);
+  useEffect(() => {
+    load().catch((e) => setMessage({ text: e.message, variant: 'danger' }));
+  }, [load]);
+  useEffect(() => {
+    if (search.trim().length < 2) return setFound([]);
+    const timer = setTimeout(() => api<{ data: Contact[] }>(`/contacts?q=${encodeURIComponent(search)}&pageSize=10`).then((r) => setFound(r.data.filter((c) => c.company?.id !== id))), 300);
+    return () => clearTimeout(timer);
+  }, [search, id]);
+
+  async function act(fn: () => Promise<unknown>, done: string) {
+    try {
+      await fn();
+      setMessage({ text: done, variant: 'success' });
+      setDraft({});
+      setSearch('');
+      await load();
+    } catch (e) {
+      setMessage({ text: (e as Error).message, variant: 'danger' });
+    }
+  }
+
+  if (!company) return <Box variant="white">Loading…</Box>;
+  return (
+    <Box>
+      <Box variant="white" mb="lg">
+        <H2>{company.name}</H2>
+        <Text>{[company.industry, company.size && `${company.size} people`, company.domain, [company.city, company.country].filter(Boolean).join(', ')].filter(Boolean).join(' · ')}</Text>
+        <Button as="a" mt="default" size="sm" variant="outlined" href={`/admin/resources/Company/records/${id}/edit`}>Edit</Button>
+      </Box>
+      {message ? <MessageBox message={message.text} variant={message.variant} onCloseClick={() => setMessage(null)} mb="lg" /> : null}
+      <Box variant="white" data-testid="company-contacts">
+        <H4>Contacts ({contacts.length})</H4>
+        <Table mb="lg">
+          <TableHead><TableRow><TableCell>Name</TableCell><TableCell>Job title</TableCell><TableCell>Lifecycle</TableCell><TableCell /></TableRow></TableHead>
+          <TableBody>
+            {contacts.map((c) => (
+              <TableRow key={c.id}>
+                <TableCell><a href={`/admin/resources/Contact/records/${c.id}/show`}>{c.fullName}</a><Text color="grey60" fontSize="sm">{c.email}</Text></TableCell>
+                <TableCell>{c.jobTitle ?? ''}</TableCell>
+                <TableCell>{words(c.lifecycleStage)}</TableCell>
+                <TableCell><Button size="sm" variant="text" onClick={() => act(() => api(`/contacts/${c.id}/company`, { method: 'PUT', body: { companyId: null } }), 'Unlinked (the contact stays in the CRM)')}>Unlink</Button></TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        <Box flex flexWrap="wrap">
+          <Box mr="xl" mb="lg" data-testid="add-contact">
+            <H4>Add contact</H4>
+            {['email', 'firstName', 'lastName', 'jobTitle'].map((f) => (
+              <Box key={f} mb="sm"><Label>{words(f.replace(/([A-Z])/g, '_$1'))}</Label><Input value={draft[f] ?? ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [f]: e.target.value })} /></Box>
+            ))}
+            <Button size="sm" variant="contained" onClick={() => act(() => api(`/companies/${id}/contacts`, { method: 'POST', body: Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) }), 'Contact added')}>Add to {company.name}</Button>
+          </Box>
+          <Box mb="lg" data-testid="link-existing">
+            <H4>Link existing</H4>
+            <Input placeholder="Search by name or email" value={search} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)} />
+            {found.map((c) => (
+              <Box key={c.id} flex alignItems="center" mt="sm">
+                <Text mr="default">{c.fullName} ({c.email})</Text>
+                <Button size="sm" onClick={() => act(() => api(`/companies/${id}/contacts/${c.id}`, { method: 'POST' }), `${c.fullName} linked`)}>Link</Button>
+              </Box>
+            ))}
+          </Box>
+        </Box>
+      </Box>
+    </Box>
+  );
+};
+
+export default CompanyShow;

@@ -1,0 +1,147 @@
+import React, { useEffect, useState } from 'react';
+import { Box, Button, H2, H4, Label, Select, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox, Badge } from '@adminjs/design-system';
+import { api } from './api.ts';
+
+type Column = { index: number; header: string; field: string | null };
+type Import = {
+  id: number; fileName: string; encoding: string; status: string; onDuplicate: string; totalRows: number; processed: number;
+  created: number; updated: number; flagged: number; skipped: number; failed: number; error: string | null;
+  dryRunReport: { created: number; updated: number; flagged: number; skipped: number; failed: number } | null;
+  columns: Column[]; availableFields: string[];
+};
+type PreviewRow = { rowNumber: number; values: Record<string, string>; outcome: string; error: string | null };
+
+const DUPLICATES = [{ value: 'FLAG', label: 'Flag for review' }, { value: 'SKIP', label: 'Skip' }, { value: 'UPDATE', label: 'Update the existing contact' }];
+
+/** Upload → map → preview → run with live progress → error report or revert. */
+const ImportWizard: React.FC = () => {
+  const [job, setJob] = useState<Import | null>(null);
+  const [preview, setPreview] = useState<PreviewRow[] | null>(null);
+  const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' | 'info' } | null>(null);
+  const running = job && ['QUEUED', 'RUNNING'].includes(job.status);
+
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => api<Import>(`/imports/${job!.id}`).then(setJob), 500);
+    return () => clearInterval(timer);
+  }, [running, job?.id]);
+
+  const fail = (e: Error) => setMessage({ text: e.message, variant: 'danger' });
+
+  async function upload(file: File) {
+    const form = new FormData();
+    form.append('file', file);
+    try {
+      setJob(await api<Import>('/imports', { method: 'POST', form }));
+      setPreview(null);
+      setMessage(null);
+    } catch (e) {
+      fail(e as Error);
+    }
+  }
+
+  async function configure(change: Record<string, unknown>) {
+    try {
+      setJob(await api<Import>(`/imports/${job!.id}`, { method: 'PATCH', body: change }));
+      setPreview(null);
+    } catch (e) {
+      fail(e as Error);
+    }
+  }
+
+  async function start(dryRun: boolean) {
+    try {
+      await api(`/imports/${job!.id}/run`, { method: 'POST', body: { dryRun } });
+      setJob(await api<Import>(`/imports/${job!.id}`));
+    } catch (e) {
+      fail(e as Error);
+    }
+  }
+
+  const fields = job ? [{ value: '', label: '— leave out —' }, ...job.availableFields.map((f) => ({ value: f, label: f }))] : [];
+  const percent = job && job.totalRows ? Math.round((100 * job.processed) / job.totalRows) : 0;
+
+  return (
+    <Box variant="grey">
+      <Box variant="white">
+        <H2>Import contacts from CSV</H2>
+        {message ? <MessageBox message={message.text} variant={message.variant} onCloseClick={() => setMessage(null)} mb="lg" /> : null}
+        <Box mb="xl">
+          <H4>1. Upload</H4>
+          <input type="file" accept=".csv,text/csv" data-testid="import-file" onChange={(e) => e.target.files?.[0] && upload(e.target.files[0])} />
+          {job ? <Text mt="sm">{job.fileName}: {job.totalRows} rows, {job.encoding}</Text> : null}
+        </Box>
+        {job ? (
+          <>
+            <Box mb="xl" data-testid="mapping">
+              <H4>2. Map columns</H4>
+              <Table>
+                <TableHead><TableRow><TableCell>Column in the file</TableCell><TableCell>Contact field</TableCell></TableRow></TableHead>
+                <TableBody>
+                  {job.columns.map((c) => (
+                    <TableRow key={c.index}>
+                      <TableCell>{c.header}</TableCell>
+                      <TableCell style={{ minWidth: 260 }}>
+                        <Select options={fields} value={fields.find((f) => f.value === (c.field ?? '')) ?? fields[0]} onChange={(o: { value: string } | null) => configure({ mapping: { [`#${c.index}`]: o?.value || null } })} />
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+              <Box mt="lg" width={320}>
+                <Label>When the email already exists</Label>
+                <Select options={DUPLICATES} value={DUPLICATES.find((d) => d.value === job.onDuplicate)} onChange={(o: { value: string } | null) => o && configure({ onDuplicate: o.value })} />
+              </Box>
+            </Box>
+            <Box mb="xl" data-testid="preview">
+              <H4>3. Preview</H4>
+              <Button size="sm" onClick={() => api<{ rows: PreviewRow[] }>(`/imports/${job.id}/preview?rows=20`).then((p) => setPreview(p.rows)).catch(fail)}>Show the first rows</Button>
+              {preview ? (
+                <Table mt="default">
+                  <TableHead><TableRow><TableCell>Row</TableCell><TableCell>Email</TableCell><TableCell>Outcome</TableCell><TableCell>Problem</TableCell></TableRow></TableHead>
+                  <TableBody>
+                    {preview.map((r) => (
+                      <TableRow key={r.rowNumber} data-testid="preview-row">
+                        <TableCell>{r.rowNumber}</TableCell>
+                        <TableCell>{r.values.email ?? ''}</TableCell>
+                        <TableCell><Badge variant={r.outcome === 'FAIL' ? 'danger' : r.outcome === 'CREATE' ? 'success' : 'info'}>{r.outcome}</Badge></TableCell>
+                        <TableCell>{r.error ?? ''}</TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              ) : null}
+            </Box>
+            <Box data-testid="run">
+              <H4>4. Run</H4>
+              {job.status === 'UPLOADED' ? (
+                <Box flex>
+                  <Button mr="default" variant="outlined" onClick={() => start(true)}>Dry run</Button>
+                  <Button variant="contained" onClick={() => start(false)}>Import</Button>
+                </Box>
+              ) : null}
+              {job.dryRunReport && job.status === 'UPLOADED' ? (
+                <Text mt="default" data-testid="dry-run">Dry run: {job.dryRunReport.created} would be created, {job.dryRunReport.updated} updated, {job.dryRunReport.flagged} flagged, {job.dryRunReport.skipped} skipped, {job.dryRunReport.failed} failed.</Text>
+              ) : null}
+              {job.status !== 'UPLOADED' ? (
+                <Box mt="default" data-testid="progress">
+                  <Box bg="grey20" height={12} style={{ borderRadius: 6 }}><Box bg="primary100" height={12} width={`${percent}%`} style={{ borderRadius: 6 }} /></Box>
+                  <Text mt="sm">{job.status}: {job.processed} of {job.totalRows} rows — {job.created} created, {job.updated} updated, {job.flagged} flagged, {job.skipped} skipped, {job.failed} failed</Text>
+                  {job.error ? <Text color="error">{job.error}</Text> : null}
+                  {job.status === 'COMPLETED' ? (
+                    <Box flex mt="default">
+                      {job.failed ? <Button as="a" mr="default" variant="outlined" href={`/api/v1/imports/${job.id}/errors.csv`}>Download error report</Button> : null}
+                      <Button variant="danger" onClick={() => window.confirm('Remove the contacts this import created and restore the ones it changed?') && api(`/imports/${job.id}/revert`, { method: 'POST' }).then(() => api<Import>(`/imports/${job.id}`)).then(setJob).catch(fail)}>Revert import</Button>
+                    </Box>
+                  ) : null}
+                </Box>
+              ) : null}
+            </Box>
+          </>
+        ) : null}
+      </Box>
+    </Box>
+  );
+};
+
+export default ImportWizard;

@@ -1,0 +1,31 @@
+/** Calls the platform's REST API with the admin's session cookie (same origin). */
+export async function api<T = any>(path: string, init: { method?: string; body?: unknown; form?: FormData } = {}): Promise<T> {
+  const response = await fetch(`/api/v1${path}`, {
+    method: init.method ?? 'GET',
+    credentials: 'same-origin',
+    headers: init.body !== undefined ? { 'Content-Type': 'application/json' } : undefined,
+    body: init.form ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
+  });
+  if (response.status === 204) return undefined as T;
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(data?.error?.message ?? `Request failed (${response.status})`) as Error & { status: number; body: unknown };
+    error.status = response.status;
+    error.body = data;
+    throw error;
+  }
+  return data as T;
+}
+
+export const STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INACTIVE'] as const;
+
+/** DECISION_MAKER → Decision maker */
+export function words(value: string | null | undefined): string {
+  if (!value) return '';
+  const text = value.toLowerCase().replace(/_/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function when(value: string | null | undefined): string {
+  return value ? new Date(value).toLocaleString() : '—';
+}
