@@ -1,48 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestHost, newTestDir, type TestHost } from '../helpers/host.js';
+import { createTestDatabase, postgresAvailable } from '../helpers/postgres.js';
 import { migrate } from '../../server/migrations.js';
 
-const explicitUrl = process.env.TEST_POSTGRES_URL;
-const adminUrl = explicitUrl ?? 'postgres://crm:crm@127.0.0.1:5432/postgres';
-
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (err) {
-    // When CI says where PostgreSQL is, it must be there.
-    if (explicitUrl) throw err;
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const available = await reachable();
-if (!available) console.warn('PostgreSQL not reachable: skipping PostgreSQL tests (see scripts/start-test-postgres.sh)');
+const available = await postgresAvailable();
 
 describe.runIf(available)('on PostgreSQL', () => {
-  const database = `crm_test_${randomBytes(4).toString('hex')}`;
-  const url = adminUrl.replace(/\/[^/]*$/, `/${database}`);
+  let url: string;
+  let drop: () => Promise<void>;
   let t: TestHost;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
+    ({ url, drop } = await createTestDatabase());
     t = await bootTestHost({ env: { DATABASE_URL: url } });
   });
 
   afterAll(async () => {
     await t?.close();
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await drop?.();
   });
 
   it('applies the migrations once, even when asked again', async () => {
