@@ -1,11 +1,12 @@
 import type { Writable } from 'node:stream';
+import Sqlite from 'better-sqlite3';
 import type { Prisma } from '@prisma/client';
 import type { Database } from '../../server/db.js';
-import type { ContactService } from './contact.service.js';
+import type { ContactService, ContactView } from './contact.service.js';
 import type { CustomFieldService } from './custom-field.service.js';
 import { csvCell } from './import.service.js';
 
-const CHUNK = 2_000;
+const CHUNK = 5_000;
 
 const COLUMNS = [
   'id', 'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'company', 'type', 'status',
@@ -13,54 +14,113 @@ const COLUMNS = [
   'country', 'timezone', 'linkedinUrl', 'twitterHandle', 'notes', 'lastActivityAt', 'lastContactedAt', 'createdAt', 'updatedAt',
 ] as const;
 
-/** Streams the filtered contact list as CSV (in id order), safe to open in a spreadsheet. */
+const DATE_COLUMNS = ['lastActivityAt', 'lastContactedAt', 'createdAt', 'updatedAt'] as const;
+
+/** One exported contact: its own columns, company name, owner email, tag names and custom values. */
+export type ExportRow = Record<(typeof COLUMNS)[number], unknown> & { customFields: Record<string, unknown> | null };
+
+/** Loads full rows for a chunk of ids, in id order. */
+export interface ExportReader {
+  rows(ids: number[]): Promise<ExportRow[]>;
+  close(): void;
+}
+
+/** SQLite: one statement per chunk on a read connection (company, owner and tags joined in SQL). */
+export class SqliteExportReader implements ExportReader {
+  private readonly db: Sqlite.Database;
+  private readonly statement: Sqlite.Statement;
+
+  constructor(file: string) {
+    this.db = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    const own = COLUMNS.filter((c) => !['company', 'owner', 'tags'].includes(c)).map((c) => `c."${c}"`);
+    this.statement = this.db.prepare(
+      `SELECT ${own.join(', ')}, c."customFields", co.name AS company, u.email AS owner,
+              (SELECT group_concat(name, '; ') FROM (SELECT t.name FROM "ContactTag" ct JOIN "Tag" t ON t.id = ct.tagId WHERE ct.contactId = c.id ORDER BY t.name)) AS tags
+       FROM "Contact" c LEFT JOIN "Company" co ON co.id = c.companyId LEFT JOIN "User" u ON u.id = c.ownerId
+       WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id`,
+    );
+  }
+
+  async rows(ids: number[]): Promise<ExportRow[]> {
+    return (this.statement.all(JSON.stringify(ids)) as Record<string, unknown>[]).map((row) => {
+      // Prisma keeps SQLite timestamps as text; export them as the API shows them (ISO 8601, UTC).
+      for (const column of DATE_COLUMNS) if (typeof row[column] === 'string') row[column] = new Date(row[column] as string);
+      return { ...(row as ExportRow), customFields: typeof row.customFields === 'string' ? JSON.parse(row.customFields) : null };
+    });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** Any database: the same rows through the Prisma client. */
+export class PrismaExportReader implements ExportReader {
+  constructor(private readonly prisma: Database) {}
+
+  async rows(ids: number[]): Promise<ExportRow[]> {
+    const rows = await this.prisma.contact.findMany({
+      where: { id: { in: ids } },
+      include: { company: { select: { name: true } }, owner: { select: { email: true } }, tags: { select: { tag: { select: { name: true } } } } },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((r) => ({
+      ...r,
+      company: r.company?.name ?? null,
+      owner: r.owner?.email ?? null,
+      tags: r.tags.map((t) => t.tag.name).sort().join('; '),
+      customFields: (r.customFields as Record<string, unknown> | null) ?? null,
+    }));
+  }
+
+  close(): void {}
+}
+
+/**
+ * Streams the filtered contact list as CSV (in id order), safe to open in a spreadsheet: matching
+ * ids come from the list's own filter (covering indexes), rows from the reader a chunk at a time.
+ */
 export class ExportService {
   constructor(
     private readonly prisma: Database,
     private readonly contacts: ContactService,
     private readonly customFields: CustomFieldService,
+    private readonly openReader: () => ExportReader,
   ) {}
 
   async write(where: Prisma.ContactWhereInput, out: Writable): Promise<number> {
     const definitions = await this.customFields.list();
-    const header = [...COLUMNS, ...definitions.map((d) => `custom.${d.key}`)];
-    const extra: string[] = [];
+    const reader = this.openReader();
     let written = 0;
     let afterId = 0;
-    let headerSent = false;
-    for (;;) {
-      const rows = await this.prisma.contact.findMany({
-        where: { AND: [where, { id: { gt: afterId } }] },
-        include: { company: { select: { name: true } }, owner: { select: { email: true } }, tags: { select: { tag: { select: { name: true } } } } },
-        orderBy: { id: 'asc' },
-        take: CHUNK,
-      });
-      const views = rows.map((r) => ({ ...r, fullName: '', company: r.company as never, owner: r.owner as never, tags: r.tags.map((t) => t.tag.name), dealsCount: 0 }));
-      await this.contacts.addColumns(views as never);
-      if (!headerSent) {
-        if (views[0]) extra.push(...Object.keys(views[0]).filter((k) => !(k in rows[0]!) && !['fullName', 'dealsCount'].includes(k)));
-        await send(out, header.concat(extra).map(csvCell).join(',') + '\r\n');
-        headerSent = true;
+    let extra: string[] | undefined;
+    try {
+      for (;;) {
+        const ids = (await this.prisma.contact.findMany({ where: { AND: [where, { id: { gt: afterId } }] }, select: { id: true }, orderBy: { id: 'asc' }, take: CHUNK })).map((r) => r.id);
+        const rows = ids.length ? await reader.rows(ids) : [];
+        // Columns contributed by other plugins (lead score, consent) follow the contact's own.
+        const contributed = rows.map((r) => ({ id: r.id }) as unknown as ContactView);
+        await this.contacts.addColumns(contributed);
+        if (!extra) {
+          extra = Object.keys(contributed[0] ?? {}).filter((k) => k !== 'id');
+          await send(out, [...COLUMNS, ...definitions.map((d) => `custom.${d.key}`), ...extra].map(csvCell).join(',') + '\r\n');
+        }
+        let chunk = '';
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i]!;
+          const custom = row.customFields ?? {};
+          const cells: unknown[] = COLUMNS.map((column) => row[column]);
+          for (const def of definitions) cells.push(Array.isArray(custom[def.key]) ? (custom[def.key] as string[]).join('; ') : custom[def.key]);
+          for (const column of extra) cells.push(contributed[i]![column]);
+          chunk += cells.map(csvCell).join(',') + '\r\n';
+        }
+        if (chunk) await send(out, chunk);
+        written += rows.length;
+        if (ids.length < CHUNK) break;
+        afterId = ids.at(-1)!;
       }
-      if (!rows.length) break;
-      let chunk = '';
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        const custom = (row.customFields ?? {}) as Record<string, unknown>;
-        const cells: unknown[] = COLUMNS.map((column) => {
-          if (column === 'company') return row.company?.name;
-          if (column === 'owner') return row.owner?.email;
-          if (column === 'tags') return views[i]!.tags.join('; ');
-          return row[column as keyof typeof row];
-        });
-        for (const def of definitions) cells.push(Array.isArray(custom[def.key]) ? (custom[def.key] as string[]).join('; ') : custom[def.key]);
-        for (const column of extra) cells.push((views[i] as Record<string, unknown>)[column]);
-        chunk += cells.map(csvCell).join(',') + '\r\n';
-      }
-      await send(out, chunk);
-      written += rows.length;
-      afterId = rows.at(-1)!.id;
-      if (rows.length < CHUNK) break;
+    } finally {
+      reader.close();
     }
     return written;
   }

@@ -67,6 +67,8 @@ function targets(definitions: CustomFieldDefinition[]): string[] {
 export class ImportService {
   private readonly runnerId = randomUUID();
   private readonly active = new Map<number, Promise<void>>();
+  /** Rows parsed at upload, kept until this instance runs the import (saves parsing the file twice). */
+  private readonly parsed = new Map<number, string[][]>();
 
   constructor(
     private readonly prisma: Database,
@@ -98,6 +100,9 @@ export class ImportService {
         createdById: userId,
       },
     });
+    this.parsed.set(record.id, rows.slice(1));
+    // Uploads that are never run must not pile up in memory.
+    for (const stale of [...this.parsed.keys()].slice(0, -3)) this.parsed.delete(stale);
     return this.describe(record, definitions);
   }
 
@@ -259,7 +264,7 @@ export class ImportService {
       const context = await this.context(record);
       const done = await this.prisma.importRow.aggregate({ where: { importId: id }, _max: { rowNumber: true } });
       const resumeAfter = record.dryRun ? 0 : (done._max.rowNumber ?? 0);
-      const cells = parseCsv(record.content, { fromLine: 2 });
+      const cells = this.parsed.get(id) ?? parseCsv(record.content, { fromLine: 2 });
       // Emails of rows already handled, so later repeats in the file are recognised after a resume too.
       const fileEmails = new Map<string, number>();
       for (let i = 0; i < resumeAfter && i < cells.length; i++) {
@@ -308,6 +313,7 @@ export class ImportService {
       throw err;
     } finally {
       store.close();
+      if (!record.dryRun) this.parsed.delete(id);
     }
   }
 

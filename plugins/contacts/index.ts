@@ -9,7 +9,7 @@ import { ContactService } from './contact.service.js';
 import { CustomFieldService } from './custom-field.service.js';
 import { DealService } from './deal.service.js';
 import { dealAndLeadRoutes } from './deal.routes.js';
-import { ExportService } from './export.service.js';
+import { ExportService, PrismaExportReader, SqliteExportReader } from './export.service.js';
 import { ImportService } from './import.service.js';
 import { importRoutes } from './import.routes.js';
 import { PrismaImportStore, SqliteImportStore } from './import-store.js';
@@ -27,7 +27,7 @@ export type { ContactListExtension } from './contact-list.js';
 export type ContactsServices = ReturnType<typeof buildServices>;
 
 interface ContactsSettings {
-  importWriter: 'auto' | 'prisma';
+  bulkDriver: 'auto' | 'prisma';
   importBatchSize: number;
   importMaxBytes: number;
 }
@@ -44,8 +44,10 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
   const tasks = new TaskService(prisma);
   const leads = new LeadService(prisma, events, contacts, companies, activities);
   const views = new SavedViewService(prisma, contacts);
-  const exporter = new ExportService(prisma, contacts, customFields);
-  const sqlite = config.databaseKind === 'sqlite' && settings.importWriter === 'auto';
+  const sqlite = config.databaseKind === 'sqlite' && settings.bulkDriver === 'auto';
+  const exporter = new ExportService(prisma, contacts, customFields, () =>
+    sqlite ? new SqliteExportReader(sqliteFilePath(config.DATABASE_URL)) : new PrismaExportReader(prisma),
+  );
   const imports = new ImportService(
     prisma,
     events,
@@ -65,8 +67,8 @@ export const contactsPlugin = definePlugin({
     demoData: z
       .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
       .default(true),
-    /** `prisma` writes imports through the Prisma client even on SQLite (slower; PostgreSQL always does). */
-    importWriter: z.enum(['auto', 'prisma']).default('auto'),
+    /** `prisma` reads exports and writes imports through the Prisma client even on SQLite (slower; PostgreSQL always does). */
+    bulkDriver: z.enum(['auto', 'prisma']).default('auto'),
     /** Rows per transaction: the unit an interrupted import resumes from. */
     importBatchSize: z.coerce.number().int().min(1).max(50_000).default(1_000),
     importMaxBytes: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),

@@ -250,9 +250,6 @@ CREATE INDEX "Contact_ownerId_idx" ON "Contact"("ownerId");
 CREATE INDEX "Contact_status_idx" ON "Contact"("status");
 
 -- CreateIndex
-CREATE INDEX "Contact_type_idx" ON "Contact"("type");
-
--- CreateIndex
 CREATE INDEX "Contact_lifecycleStage_status_sortName_idx" ON "Contact"("lifecycleStage", "status", "sortName");
 
 -- CreateIndex
@@ -263,9 +260,6 @@ CREATE INDEX "Contact_lastActivityAt_idx" ON "Contact"("lastActivityAt");
 
 -- CreateIndex
 CREATE INDEX "Contact_createdAt_idx" ON "Contact"("createdAt");
-
--- CreateIndex
-CREATE INDEX "Contact_jobTitle_idx" ON "Contact"("jobTitle");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Tag_name_key" ON "Tag"("name");
