@@ -333,7 +333,7 @@ export class ImportService {
     // A cheap existence check first; full rows (for updates) only for the emails that exist.
     const ids = await store.existingIds([...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))]);
     const existing = await this.existingByEmail([...ids.keys()]);
-    const owners = await this.ownerIds(mapped, context);
+    const owners = await this.ownerIds(mapped);
     const plan: BatchPlan = { importId: record.id, creates: [], updates: [], others: [], heartbeat: { runnerId: this.runnerId, at: new Date() } };
     for (const row of mapped) {
       const fail = (error: string): PlannedOther => ({ rowNumber: row.rowNumber, outcome: 'FAILED', contactId: null, error });
@@ -476,7 +476,7 @@ export class ImportService {
     return result;
   }
 
-  private async ownerIds(rows: MappedRow[], _context: ImportContext): Promise<Map<string, number>> {
+  private async ownerIds(rows: MappedRow[]): Promise<Map<string, number>> {
     const emails = [...new Set(rows.flatMap((r) => (r.ownerEmail ? [r.ownerEmail] : [])))];
     if (!emails.length) return new Map();
     const users = await this.prisma.user.findMany({ where: { email: { in: emails }, active: true }, select: { id: true, email: true } });

@@ -42,7 +42,7 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
   const lifecycle = new LifecycleService(prisma, events, activities, deals);
   const notes = new NoteService(prisma, activities);
   const tasks = new TaskService(prisma);
-  const leads = new LeadService(prisma, events, contacts, companies, activities);
+  const leads = new LeadService(prisma, contacts, companies, activities);
   const views = new SavedViewService(prisma, contacts);
   const sqlite = config.databaseKind === 'sqlite' && settings.bulkDriver === 'auto';
   const exporter = new ExportService(prisma, contacts, customFields, () =>

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Prisma } from '@prisma/client';
 import type { Database } from '../../server/db.js';
-import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.js';
 import type { ActivityService } from './activity.service.js';
 import { emailField } from './contact.schemas.js';
@@ -27,7 +26,6 @@ function splitName(name: string | null): { firstName?: string; lastName?: string
 export class LeadService {
   constructor(
     private readonly prisma: Database,
-    private readonly events: EventBus,
     private readonly contacts: ContactService,
     private readonly companies: CompanyService,
     private readonly activities: ActivityService,
