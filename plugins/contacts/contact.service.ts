@@ -237,9 +237,17 @@ export class ContactService {
   }
 
   async list(query: BaseListQuery & Record<string, unknown>): Promise<ContactPage> {
-    const where = await this.where(query);
     // Ids first: filter, sort and page can then be answered from covering indexes, without reading
     // every matching row; only the page's rows are loaded with their relations.
+    const { ids, total } = (await this.searchPage(query)) ?? (await this.pageIds(await this.where(query), query));
+    const rows = ids.length ? await this.prisma.contact.findMany({ where: { id: { in: ids } }, include: listInclude }) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const data = ids.flatMap((id) => (byId.has(id) ? [toView(byId.get(id)!)] : []));
+    await this.addColumns(data);
+    return { data, page: query.page, pageSize: query.pageSize, total };
+  }
+
+  private async pageIds(where: Prisma.ContactWhereInput, query: BaseListQuery): Promise<{ ids: number[]; total: number }> {
     const [page, total] = await Promise.all([
       this.prisma.contact.findMany({
         where,
@@ -250,12 +258,30 @@ export class ContactService {
       }),
       this.prisma.contact.count({ where }),
     ]);
-    const ids = page.map((p) => p.id);
-    const rows = ids.length ? await this.prisma.contact.findMany({ where: { id: { in: ids } }, include: listInclude }) : [];
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const data = ids.flatMap((id) => (byId.has(id) ? [toView(byId.get(id)!)] : []));
-    await this.addColumns(data);
-    return { data, page: query.page, pageSize: query.pageSize, total };
+    return { ids: page.map((p) => p.id), total };
+  }
+
+  /**
+   * A plain search (text only, sorted by name) on SQLite: page and total from one scan of the
+   * covering (sortName, searchText) index, instead of one scan for the page and one for the count.
+   */
+  private async searchPage(query: BaseListQuery & Record<string, unknown>): Promise<{ ids: number[]; total: number } | null> {
+    const plain = Object.entries(query).every(([key, value]) => value === undefined || ['q', 'sort', 'page', 'pageSize', 'tagsMode', 'inactiveDays'].includes(key));
+    if (!query.q || !plain || this.isPostgres() || (query.sort && query.sort.replace(/^-/, '') !== 'name')) return null;
+    const direction = query.sort?.startsWith('-') ? 'DESC' : 'ASC';
+    const pattern = `%${query.q.normalize('NFKC').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.prisma.$queryRawUnsafe<{ id: number | bigint; total: number | bigint }[]>(
+      `SELECT id, count(*) OVER () AS total FROM "Contact" WHERE "searchText" LIKE ? ESCAPE '\\'
+       ORDER BY "sortName" ${direction}, id ${direction} LIMIT ? OFFSET ?`,
+      pattern,
+      query.pageSize,
+      (query.page - 1) * query.pageSize,
+    );
+    if (!rows.length) {
+      const [count] = await this.prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT count(*) AS n FROM "Contact" WHERE "searchText" LIKE ? ESCAPE '\\'`, pattern);
+      return { ids: [], total: Number(count?.n ?? 0) };
+    }
+    return { ids: rows.map((r) => Number(r.id)), total: Number(rows[0]!.total) };
   }
 
   orderBy(sort: string | undefined): Prisma.ContactOrderByWithRelationInput[] {

@@ -99,6 +99,7 @@ export class ImportService {
         totalRows: rows.length - 1,
         createdById: userId,
       },
+      omit: { content: true },
     });
     this.parsed.set(record.id, rows.slice(1));
     // Uploads that are never run must not pile up in memory.
@@ -106,24 +107,31 @@ export class ImportService {
     return this.describe(record, definitions);
   }
 
-  async get(id: number): Promise<ContactImport> {
-    const record = await this.prisma.contactImport.findUnique({ where: { id } });
+  /** The import without its file (which can be tens of megabytes). */
+  async get(id: number): Promise<ImportRecord> {
+    const record = await this.prisma.contactImport.findUnique({ where: { id }, omit: { content: true } });
     if (!record) throw new NotFoundError('Import', id);
     return record;
   }
 
-  async status(id: number) {
-    const { content: _content, ...record } = await this.get(id);
-    return record;
+  async status(id: number): Promise<ImportRecord> {
+    return this.get(id);
   }
 
-  async describe(record: ContactImport, definitions?: CustomFieldDefinition[]) {
+  /** The file's rows after the header, parsed (or kept from the upload on this instance). */
+  private async rows(id: number, range: { toLine?: number } = {}): Promise<string[][]> {
+    const cached = this.parsed.get(id);
+    if (cached) return range.toLine ? cached.slice(0, range.toLine - 1) : cached;
+    const { content } = await this.prisma.contactImport.findUniqueOrThrow({ where: { id }, select: { content: true } });
+    return parseCsv(content, { fromLine: 2, toLine: range.toLine });
+  }
+
+  async describe(record: ImportRecord, definitions?: CustomFieldDefinition[]) {
     const defs = definitions ?? (await this.customFields.list());
     const headers = record.headers as string[];
     const mapping = record.mapping as (string | null)[];
-    const { content: _content, ...rest } = record;
     return {
-      ...rest,
+      ...record,
       columns: headers.map((header, index) => ({ index, header, field: mapping[index] ?? null })),
       availableFields: targets(defs),
     };
@@ -161,6 +169,7 @@ export class ImportService {
     if (issues.length) throw new ValidationError(`Invalid import settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
     const updated = await this.prisma.contactImport.update({
       where: { id },
+      omit: { content: true },
       data: {
         mapping,
         ...(parsed.data.defaults ? { defaults: parsed.data.defaults } : {}),
@@ -177,7 +186,7 @@ export class ImportService {
       throw new ValidationError('mapping: no column is mapped to email', [{ path: 'mapping', message: 'no column is mapped to email' }]);
     }
     const context = await this.context(record);
-    const cells = parseCsv(record.content, { fromLine: 2, toLine: 1 + limit });
+    const cells = await this.rows(id, { toLine: 1 + limit });
     const mapped = cells.map((row, i) => this.mapRow(row, i + 1, context));
     const existing = await this.existingByEmail(mapped.flatMap((m) => (m.email ? [m.email] : [])));
     const seen = new Set<string>();
@@ -207,7 +216,7 @@ export class ImportService {
       throw new ValidationError('mapping: no column is mapped to email', [{ path: 'mapping', message: 'no column is mapped to email' }]);
     }
     if (record.status !== 'UPLOADED') throw new ConflictError(`Import ${id} is already ${record.status.toLowerCase()}`);
-    await this.prisma.contactImport.update({
+    await this.prisma.contactImport.updateMany({
       where: { id },
       data: { status: 'QUEUED', dryRun: options.dryRun ?? false },
     });
@@ -264,7 +273,7 @@ export class ImportService {
       const context = await this.context(record);
       const done = await this.prisma.importRow.aggregate({ where: { importId: id }, _max: { rowNumber: true } });
       const resumeAfter = record.dryRun ? 0 : (done._max.rowNumber ?? 0);
-      const cells = this.parsed.get(id) ?? parseCsv(record.content, { fromLine: 2 });
+      const cells = await this.rows(id);
       // Emails of rows already handled, so later repeats in the file are recognised after a resume too.
       const fileEmails = new Map<string, number>();
       for (let i = 0; i < resumeAfter && i < cells.length; i++) {
@@ -281,7 +290,7 @@ export class ImportService {
           await this.events.emit('contacts.imported', { importId: id, ...result });
         }
       }
-      await this.prisma.contactImport.update({
+      await this.prisma.contactImport.updateMany({
         where: { id },
         data: {
           status: record.dryRun ? 'UPLOADED' : 'COMPLETED',
@@ -306,7 +315,7 @@ export class ImportService {
     } catch (err) {
       // Another instance took over (this one stalled): the import is theirs to finish.
       if (err instanceof LostClaimError) return;
-      await this.prisma.contactImport.update({
+      await this.prisma.contactImport.updateMany({
         where: { id },
         data: { status: 'FAILED', error: (err as Error).message.slice(0, 2000), runnerId: null, finishedAt: new Date() },
       });
@@ -329,7 +338,7 @@ export class ImportService {
     report.sample.push(...entries.slice(0, Math.max(0, DRY_RUN_SAMPLE - report.sample.length)));
   }
 
-  private async plan(record: ContactImport, mapped: MappedRow[], fileEmails: Map<string, number>, context: ImportContext, store: ImportStore): Promise<BatchPlan> {
+  private async plan(record: ImportRecord, mapped: MappedRow[], fileEmails: Map<string, number>, context: ImportContext, store: ImportStore): Promise<BatchPlan> {
     // A cheap existence check first; full rows (for updates) only for the emails that exist.
     const ids = await store.existingIds([...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))]);
     const existing = await this.existingByEmail([...ids.keys()]);
@@ -403,7 +412,7 @@ export class ImportService {
     return { plan: { rowNumber: row.rowNumber, contactId: found.id, columns, companyName: row.companyName, addTags, before } };
   }
 
-  private async context(record: ContactImport): Promise<ImportContext> {
+  private async context(record: ImportRecord): Promise<ImportContext> {
     const definitions = await this.customFields.list();
     return {
       mapping: record.mapping as (string | null)[],
@@ -509,7 +518,7 @@ export class ImportService {
   async errorReport(id: number): Promise<string> {
     const record = await this.get(id);
     const failed = await this.prisma.importRow.findMany({ where: { importId: id, outcome: 'FAILED' }, orderBy: { rowNumber: 'asc' } });
-    const cells = parseCsv(record.content, { fromLine: 2 });
+    const cells = await this.rows(id);
     const lines = [['row', 'error', ...(record.headers as string[])]];
     for (const row of failed) lines.push([String(row.rowNumber), row.error ?? '', ...(cells[row.rowNumber - 1] ?? [])]);
     return lines.map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n';
@@ -551,7 +560,7 @@ export class ImportService {
           });
           restored++;
         }
-        await tx.contactImport.update({ where: { id }, data: { status: 'REVERTED', revertedAt: new Date() } });
+        await tx.contactImport.updateMany({ where: { id }, data: { status: 'REVERTED', revertedAt: new Date() } });
         return { removed, restored };
       },
       { timeout: 300_000 },
@@ -560,6 +569,8 @@ export class ImportService {
     return result;
   }
 }
+
+type ImportRecord = Omit<ContactImport, 'content'>;
 
 interface ImportContext {
   mapping: (string | null)[];

@@ -174,6 +174,20 @@ describe('the contact list', () => {
     expect((await rep.get('/api/v1/contacts?vip=maybe')).body.error.issues[0].path).toBe('query.vip');
   });
 
+  it('searches text literally, pages past the end with the right total, and sorts search results by name', async () => {
+    await make({ email: 'under_score@search.test', lastName: 'Zed' });
+    await make({ email: 'underxscore@search.test', lastName: 'Abel' });
+    await make({ email: 'percent%sign@search.test', lastName: 'Mid' });
+    const search = async (q: string, extra = '') => (await rep.get(`/api/v1/contacts?q=${encodeURIComponent(q)}${extra}`)).body;
+    expect((await search('r_s')).data.map((c: { email: string }) => c.email)).toEqual(['under_score@search.test']);
+    expect((await search('t%s')).data.map((c: { email: string }) => c.email)).toEqual(['percent%sign@search.test']);
+    expect((await search('@search.test')).data.map((c: { lastName: string }) => c.lastName)).toEqual(['Abel', 'Mid', 'Zed']);
+    expect((await search('@search.test', '&sort=-name')).data.map((c: { lastName: string }) => c.lastName)).toEqual(['Zed', 'Mid', 'Abel']);
+    const beyond = await search('@search.test', '&page=9');
+    expect([beyond.data.length, beyond.total]).toEqual([0, 3]);
+    expect((await search('@search.test', '&status=ACTIVE&pageSize=2')).total).toBe(3);
+  });
+
   it('pages by 50 and rejects unknown parameters and sort keys by name', async () => {
     const res = await rep.get('/api/v1/contacts');
     expect(res.body.pageSize).toBe(50);
