@@ -8,8 +8,8 @@ import { createHost, type Host, type HostOptions } from './server/host.js';
 import { createHttpApp } from './server/http/app.js';
 import { ConfigError } from './server/config.js';
 import { PluginGraphError, PluginSettingsError } from './server/plugin-loader.js';
+import { buildAdmin, ADMIN_ROOT } from './admin/admin.js';
 import { shippedPlugins } from './plugins/index.js';
-
 
 export async function bootPlatform(options: Partial<HostOptions> = {}): Promise<Host> {
   return createHost({ plugins: shippedPlugins, ...options });
@@ -19,7 +19,6 @@ async function serve(): Promise<void> {
   const started = Date.now();
   const host = await bootPlatform();
   const initialAdmin = await host.users.ensureInitialAdmin(host.config.ADMIN_EMAIL, host.config.ADMIN_PASSWORD);
-  const { buildAdmin, ADMIN_ROOT } = await import('./admin/admin.js');
   const { router } = await buildAdmin(host, { bundle: true });
   const app = createHttpApp(host, { mounts: [{ path: ADMIN_ROOT, router }] });
   const server = await host.listen(app);
