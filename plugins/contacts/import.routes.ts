@@ -77,6 +77,19 @@ export function importRoutes(imports: ImportService): ApiRoute[] {
     }),
     defineRoute({
       method: 'get',
+      path: '/imports/:id/rows',
+      summary: 'Rows by outcome, e.g. the flagged ones to review, with the contact each one met',
+      tags: ['imports'],
+      params: idParams,
+      query: z.strictObject({
+        outcome: z.enum(['CREATED', 'UPDATED', 'FLAGGED', 'SKIPPED', 'FAILED']).default('FLAGGED'),
+        page: z.coerce.number().int().min(1).default(1),
+        pageSize: z.coerce.number().int().min(1).max(500).default(50),
+      }),
+      handler: ({ params, query }) => imports.rowsWithOutcome(params.id, query.outcome, query),
+    }),
+    defineRoute({
+      method: 'get',
       path: '/imports/:id/errors.csv',
       summary: 'Error report: each failed row, why, and its original cells',
       tags: ['imports'],

@@ -514,6 +514,30 @@ export class ImportService {
     );
   }
 
+  /** Rows with one outcome (flagged ones to review, say), with their cells and the contact they met. */
+  async rowsWithOutcome(id: number, outcome: 'CREATED' | 'UPDATED' | 'FLAGGED' | 'SKIPPED' | 'FAILED', page: { page: number; pageSize: number }) {
+    const record = await this.get(id);
+    const where = { importId: id, outcome };
+    const [rows, total] = await Promise.all([
+      this.prisma.importRow.findMany({ where, orderBy: { rowNumber: 'asc' }, skip: (page.page - 1) * page.pageSize, take: page.pageSize }),
+      this.prisma.importRow.count({ where }),
+    ]);
+    const cells = await this.rows(id);
+    const headers = record.headers as string[];
+    return {
+      data: rows.map((row) => ({
+        rowNumber: row.rowNumber,
+        outcome: row.outcome,
+        contactId: row.contactId,
+        reason: row.error,
+        cells: Object.fromEntries(headers.map((header, i) => [header, cells[row.rowNumber - 1]?.[i] ?? ''])),
+      })),
+      page: page.page,
+      pageSize: page.pageSize,
+      total,
+    };
+  }
+
   /** Failed rows with their reason and original cells, as CSV. */
   async errorReport(id: number): Promise<string> {
     const record = await this.get(id);

@@ -128,6 +128,10 @@ describe('running imports', () => {
     const again = await upload(rep, csv);
     const second = await run(rep, again.id);
     expect(second).toMatchObject({ created: 0, flagged: 4, failed: 2 });
+    const review = (await rep.get(`/api/v1/imports/${again.id}/rows?outcome=FLAGGED`)).body;
+    expect(review.total).toBe(4);
+    expect(review.data[0]).toMatchObject({ rowNumber: 1, contactId: ann.id, reason: null, cells: { Email: 'ann@import.test', 'First Name': 'Ann' } });
+    expect(review.data.find((r: { rowNumber: number }) => r.rowNumber === 4)).toMatchObject({ contactId: ann.id, reason: 'email appears earlier in this file (row 1)' });
     expect(await t.host.prisma.contact.count({ where: { email: { endsWith: '@import.test' } } })).toBe(3);
   });
 

@@ -94,5 +94,8 @@ describe.runIf(available)('contacts in the admin, in a real browser', () => {
     await page.waitForSelector('[data-testid="progress"]:has-text("COMPLETED")', { timeout: 30_000 });
     expect(await page.textContent('[data-testid="progress"]')).toContain('1 created, 0 updated, 1 flagged, 0 skipped, 1 failed');
     expect(await t.host.prisma.contact.findUnique({ where: { email: 'new1@ui.test' } })).toMatchObject({ firstName: 'Nina', lastName: 'Neu' });
+    await page.waitForSelector('[data-testid="flagged"]');
+    const existing = (await s.contacts.findByEmail('qualified@ui.test'))!;
+    expect(await page.getAttribute('[data-testid="flagged"] a', 'href')).toBe(`/admin/resources/Contact/records/${existing.id}/show`);
   }, 60_000);
 });

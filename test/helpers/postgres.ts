@@ -33,5 +33,21 @@ async function admin(sql: string): Promise<void> {
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `crm_test_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
-  return { url: adminUrl.replace(/\/[^/]*$/, `/${name}`), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { url: adminUrl.replace(/\/[^/]*$/, `/${name}`), drop: () => dropDatabase(name) };
+}
+
+/**
+ * Drops a test database. FORCE may not end a superuser's backend (an autovacuum worker), so it is
+ * retried; a database left behind is only clutter, so cleanup never fails the tests.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+  console.warn(`could not drop test database ${name}`);
 }

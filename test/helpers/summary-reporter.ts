@@ -11,7 +11,8 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') counts.failed++;
         else counts.skipped++;
       }
-      if (module.state() === 'failed' && ![...module.children.allTests()].length) counts.failed++;
+      // Errors outside tests (a failing beforeAll or afterAll) fail the run too.
+      counts.failed += module.errors().length;
     }
     process.stdout.write(`\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   }

@@ -10,6 +10,7 @@ type Import = {
   columns: Column[]; availableFields: string[];
 };
 type PreviewRow = { rowNumber: number; values: Record<string, string>; outcome: string; error: string | null };
+type FlaggedRow = { rowNumber: number; contactId: number | null; reason: string | null; cells: Record<string, string> };
 
 const DUPLICATES = [{ value: 'FLAG', label: 'Flag for review' }, { value: 'SKIP', label: 'Skip' }, { value: 'UPDATE', label: 'Update the existing contact' }];
 
@@ -18,7 +19,12 @@ const ImportWizard: React.FC = () => {
   const [job, setJob] = useState<Import | null>(null);
   const [preview, setPreview] = useState<PreviewRow[] | null>(null);
   const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' | 'info' } | null>(null);
+  const [flagged, setFlagged] = useState<FlaggedRow[]>([]);
   const running = job && ['QUEUED', 'RUNNING'].includes(job.status);
+
+  useEffect(() => {
+    if (job?.status === 'COMPLETED' && job.flagged) api<{ data: FlaggedRow[] }>(`/imports/${job.id}/rows?outcome=FLAGGED&pageSize=200`).then((r) => setFlagged(r.data));
+  }, [job?.status, job?.id]);
 
   useEffect(() => {
     if (!running) return;
@@ -132,6 +138,24 @@ const ImportWizard: React.FC = () => {
                     <Box flex mt="default">
                       {job.failed ? <Button as="a" mr="default" variant="outlined" href={`/api/v1/imports/${job.id}/errors.csv`}>Download error report</Button> : null}
                       <Button variant="danger" onClick={() => window.confirm('Remove the contacts this import created and restore the ones it changed?') && api(`/imports/${job.id}/revert`, { method: 'POST' }).then(() => api<Import>(`/imports/${job.id}`)).then(setJob).catch(fail)}>Revert import</Button>
+                    </Box>
+                  ) : null}
+                  {job.status === 'COMPLETED' && flagged.length ? (
+                    <Box mt="lg" data-testid="flagged">
+                      <H4>Flagged for review: the email is already in the CRM</H4>
+                      <Table>
+                        <TableHead><TableRow><TableCell>Row</TableCell><TableCell>In the file</TableCell><TableCell>Why</TableCell><TableCell /></TableRow></TableHead>
+                        <TableBody>
+                          {flagged.map((r) => (
+                            <TableRow key={r.rowNumber}>
+                              <TableCell>{r.rowNumber}</TableCell>
+                              <TableCell>{Object.values(r.cells).filter(Boolean).join(', ')}</TableCell>
+                              <TableCell>{r.reason ?? 'existing contact'}</TableCell>
+                              <TableCell>{r.contactId ? <a href={`/admin/resources/Contact/records/${r.contactId}/show`}>Open contact</a> : null}</TableCell>
+                            </TableRow>
+                          ))}
+                        </TableBody>
+                      </Table>
                     </Box>
                   ) : null}
                 </Box>
