@@ -15,6 +15,7 @@ import { runWithContext } from '../server/request-context.js';
 import { withActionRoles } from './access.js';
 import { componentLoader, Components } from './components.js';
 import { hostResources } from './host-resources.js';
+import { withEnumLabels } from './dmmf.js';
 import { ADMIN_BUNDLE_DIR } from './bundle-dir.js';
 
 AdminJS.registerAdapter({ Database: PrismaDatabase, Resource: PrismaResource });
@@ -59,7 +60,7 @@ export function buildAdminOptions(host: Host): AdminJSOptions {
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
     componentLoader,
-    resources: [...hostResources(host), ...pluginResources],
+    resources: [...hostResources(host), ...pluginResources].map((r) => withEnumLabels(r as never) as ResourceWithOptions),
     branding: { companyName: BRAND, withMadeWithLove: false, logo: false },
     locale: {
       language: 'en',

@@ -4,7 +4,7 @@ import type { Database } from '../server/db.js';
 
 interface DmmfModel {
   name: string;
-  fields: { name: string; kind: string; isId: boolean }[];
+  fields: { name: string; kind: string; type: string; isId: boolean }[];
 }
 interface Datamodel {
   models: DmmfModel[];
@@ -28,4 +28,24 @@ export function prismaResource(prisma: Database, modelName: string) {
   const model = dm.models.find((m) => m.name === modelName);
   if (!model) throw new Error(`Model ${modelName} is not in the generated datamodel: run npm run schema:compose and npm install`);
   return { model, client: prisma, clientModule: { Prisma: { dmmf: { datamodel: dm } } } };
+}
+
+/** DECISION_MAKER → "Decision maker": how the admin shows enum values (the API keeps the codes). */
+export function enumLabel(value: string): string {
+  const text = value.toLowerCase().replace(/_/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Word labels for every enum property a resource's options do not label themselves. */
+export function withEnumLabels<T extends { resource: unknown; options?: { properties?: Record<string, Record<string, unknown>> } }>(entry: T): T {
+  const model = (entry.resource as { model?: DmmfModel }).model;
+  if (!model) return entry;
+  const enums = new Map(loadDatamodel().enums.map((e) => [e.name, e.values.map((v) => v.name)]));
+  const properties = { ...(entry.options?.properties ?? {}) };
+  for (const field of model.fields) {
+    if (field.kind !== 'enum' || properties[field.name]?.availableValues) continue;
+    const values = enums.get(field.type) ?? [];
+    properties[field.name] = { ...properties[field.name], availableValues: values.map((value) => ({ value, label: enumLabel(value) })) };
+  }
+  return { ...entry, options: { ...entry.options, properties } };
 }

@@ -169,6 +169,12 @@ export function createHttpApp(host: Host, options: { mounts?: Mount[] } = {}): E
     if (!req.actor) throw new UnauthorizedError();
     res.json({ user: req.actor });
   });
+  // Who records can be assigned to (owner pickers); account details stay with admins.
+  api.get('/users', async (req, res) => {
+    if (!req.actor) throw new UnauthorizedError();
+    if (!hasRole(req.actor.role, 'REP')) throw new ForbiddenError('This needs the REP role or higher');
+    res.json(await host.prisma.user.findMany({ where: { active: true }, select: { id: true, name: true, email: true }, orderBy: { name: 'asc' } }));
+  });
 
   for (const route of host.routes) api[route.method](route.path, routeHandler(route));
   api.use((req) => {

@@ -49,6 +49,14 @@ describe.runIf(available)('contacts in the admin, in a real browser', () => {
     await page.click('[data-testid="presets"] button:has-text("All contacts")');
     await page.fill('[data-testid="search"]', 'acme');
     await expect.poll(rowNames).toEqual(['Quinn Qualified']);
+
+    await page.click('[data-testid="contact-row"] input[type="checkbox"] >> nth=0', { force: true });
+    await page.waitForSelector('[data-testid="bulk-bar"]');
+    await page.click('[data-testid="bulk-owner"]');
+    await page.keyboard.type('UI Rep');
+    await page.keyboard.press('Enter');
+    const owner = await t.host.prisma.user.findUniqueOrThrow({ where: { email: 'ui@example.test' } });
+    await expect.poll(async () => (await s.contacts.findByEmail('qualified@ui.test'))!.ownerId).toBe(owner.id);
   }, 60_000);
 
   it('logs a call from the contact page and moves the lifecycle with the chevrons', async () => {
@@ -90,10 +98,19 @@ describe.runIf(available)('contacts in the admin, in a real browser', () => {
       expect.stringContaining('email: must be a valid email address'),
       expect.stringContaining('FLAG'),
     ]);
+    await page.click('[data-testid="defaults"] input[type="text"] >> nth=0');
+    await page.keyboard.type('leadSource');
+    await page.keyboard.press('Enter');
+    await page.fill('[data-testid="defaults"] input[placeholder="Value"]', 'Trade fair');
+    await page.click('[data-testid="defaults"] button:has-text("Add default")');
+    await page.waitForSelector('[data-testid="defaults"] :text("leadSource")');
+    await page.click('[data-testid="run"] button:has-text("Dry run")');
+    await page.waitForSelector('[data-testid="dry-run"]:has-text("1 would be created")');
+    expect(await t.host.prisma.contact.count({ where: { email: 'new1@ui.test' } })).toBe(0);
     await page.click('[data-testid="run"] button:has-text("Import")');
     await page.waitForSelector('[data-testid="progress"]:has-text("COMPLETED")', { timeout: 30_000 });
     expect(await page.textContent('[data-testid="progress"]')).toContain('1 created, 0 updated, 1 flagged, 0 skipped, 1 failed');
-    expect(await t.host.prisma.contact.findUnique({ where: { email: 'new1@ui.test' } })).toMatchObject({ firstName: 'Nina', lastName: 'Neu' });
+    expect(await t.host.prisma.contact.findUnique({ where: { email: 'new1@ui.test' } })).toMatchObject({ firstName: 'Nina', lastName: 'Neu', leadSource: 'Trade fair' });
     await page.waitForSelector('[data-testid="flagged"]');
     const existing = (await s.contacts.findByEmail('qualified@ui.test'))!;
     expect(await page.getAttribute('[data-testid="flagged"] a', 'href')).toBe(`/admin/resources/Contact/records/${existing.id}/show`);

@@ -152,6 +152,17 @@ describe('events and audit', () => {
   });
 });
 
+describe('user directory', () => {
+  it('lists active users for owner pickers, to reps and above, without account details', async () => {
+    const viewer = await t.signIn('VIEWER');
+    expect((await viewer.agent.get('/api/v1/users')).status).toBe(403);
+    const rep = await t.signIn('REP');
+    const users = (await rep.agent.get('/api/v1/users')).body;
+    expect(users.length).toBeGreaterThan(1);
+    expect(Object.keys(users[0]).sort()).toEqual(['email', 'id', 'name']);
+  });
+});
+
 describe('health', () => {
   it('answers liveness and readiness without signing in', async () => {
     expect((await t.request().get('/healthz')).body).toEqual({ status: 'ok' });

@@ -20,6 +20,7 @@ const ContactsPage: React.FC = () => {
   const [views, setViews] = useState<View[]>([]);
   const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' } | null>(null);
   const [search, setSearch] = useState('');
+  const [users, setUsers] = useState<{ id: number; name: string }[]>([]);
 
   const query = new URLSearchParams(Object.entries({ ...filters, page: String(page) }).filter(([, v]) => v && v !== 'ALL')).toString();
   const load = useCallback(() => api<Page>(`/contacts?${query}`).then(setResult).catch((e) => setMessage({ text: e.message, variant: 'danger' })), [query]);
@@ -28,6 +29,7 @@ const ContactsPage: React.FC = () => {
   }, [load]);
   useEffect(() => {
     api<View[]>('/saved-views').then(setViews);
+    api<{ id: number; name: string }[]>('/users').then(setUsers).catch(() => setUsers([]));
   }, []);
   useEffect(() => {
     const timer = setTimeout(() => setFilter('q', search), 300);
@@ -128,6 +130,9 @@ const ContactsPage: React.FC = () => {
             <Text mr="lg">{selected.size} selected</Text>
             <Box width={200} mr="default">
               <Select placeholder="Change status…" value={null} options={STATUSES.map((s) => option(s))} onChange={(o: { value: string } | null) => o && bulk('setStatus', { status: o.value })} />
+            </Box>
+            <Box width={200} mr="default" data-testid="bulk-owner">
+              <Select placeholder="Assign owner…" value={null} options={[{ value: '', label: 'Nobody' }, ...users.map((u) => ({ value: String(u.id), label: u.name }))]} onChange={(o: { value: string } | null) => o && bulk('assignOwner', { ownerId: o.value ? Number(o.value) : null })} />
             </Box>
             <Button size="sm" mr="default" onClick={() => { const tag = window.prompt('Tag to add'); if (tag) bulk('addTags', { tags: [tag] }); }}>Add tag</Button>
             <Button size="sm" mr="default" onClick={() => { const tag = window.prompt('Tag to remove'); if (tag) bulk('removeTags', { tags: [tag] }); }}>Remove tag</Button>

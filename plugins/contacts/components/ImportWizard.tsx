@@ -1,13 +1,13 @@
 import React, { useEffect, useState } from 'react';
-import { Box, Button, H2, H4, Label, Select, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox, Badge } from '@adminjs/design-system';
+import { Box, Button, H2, H4, Input, Label, Select, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox, Badge } from '@adminjs/design-system';
 import { api } from './api.ts';
 
 type Column = { index: number; header: string; field: string | null };
 type Import = {
   id: number; fileName: string; encoding: string; status: string; onDuplicate: string; totalRows: number; processed: number;
   created: number; updated: number; flagged: number; skipped: number; failed: number; error: string | null;
-  dryRunReport: { created: number; updated: number; flagged: number; skipped: number; failed: number } | null;
-  columns: Column[]; availableFields: string[];
+  dryRunReport: { created: number; updated: number; flagged: number; skipped: number; failed: number; sample: { rowNumber: number; outcome: string; email?: string; changes?: string[]; error?: string | null }[] } | null;
+  defaults: Record<string, string> | null; columns: Column[]; availableFields: string[];
 };
 type PreviewRow = { rowNumber: number; values: Record<string, string>; outcome: string; error: string | null };
 type FlaggedRow = { rowNumber: number; contactId: number | null; reason: string | null; cells: Record<string, string> };
@@ -20,6 +20,8 @@ const ImportWizard: React.FC = () => {
   const [preview, setPreview] = useState<PreviewRow[] | null>(null);
   const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' | 'info' } | null>(null);
   const [flagged, setFlagged] = useState<FlaggedRow[]>([]);
+  const [defaultField, setDefaultField] = useState<string>('');
+  const [defaultValue, setDefaultValue] = useState<string>('');
   const running = job && ['QUEUED', 'RUNNING'].includes(job.status);
 
   useEffect(() => {
@@ -94,6 +96,24 @@ const ImportWizard: React.FC = () => {
                   ))}
                 </TableBody>
               </Table>
+              <Box mt="lg" data-testid="defaults">
+                <Label>Default values for fields no column fills</Label>
+                {Object.entries(job.defaults ?? {}).map(([field, value]) => (
+                  <Text key={field}>{field}: <strong>{value}</strong></Text>
+                ))}
+                <Box flex alignItems="flex-end" mt="sm">
+                  <Box width={220} mr="default">
+                    <Select
+                      placeholder="Field…"
+                      value={defaultField ? { value: defaultField, label: defaultField } : null}
+                      options={job.availableFields.filter((f) => f !== 'email' && !job.columns.some((c) => c.field === f)).map((f) => ({ value: f, label: f }))}
+                      onChange={(o: { value: string } | null) => setDefaultField(o?.value ?? '')}
+                    />
+                  </Box>
+                  <Input mr="default" placeholder="Value" value={defaultValue} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDefaultValue(e.target.value)} />
+                  <Button size="sm" disabled={!defaultField || !defaultValue} onClick={() => configure({ defaults: { ...(job.defaults ?? {}), [defaultField]: defaultValue } }).then(() => { setDefaultField(''); setDefaultValue(''); })}>Add default</Button>
+                </Box>
+              </Box>
               <Box mt="lg" width={320}>
                 <Label>When the email already exists</Label>
                 <Select options={DUPLICATES} value={DUPLICATES.find((d) => d.value === job.onDuplicate)} onChange={(o: { value: string } | null) => o && configure({ onDuplicate: o.value })} />
@@ -127,7 +147,21 @@ const ImportWizard: React.FC = () => {
                 </Box>
               ) : null}
               {job.dryRunReport && job.status === 'UPLOADED' ? (
-                <Text mt="default" data-testid="dry-run">Dry run: {job.dryRunReport.created} would be created, {job.dryRunReport.updated} updated, {job.dryRunReport.flagged} flagged, {job.dryRunReport.skipped} skipped, {job.dryRunReport.failed} failed.</Text>
+                <Box mt="default" data-testid="dry-run">
+                  <Text>Dry run: {job.dryRunReport.created} would be created, {job.dryRunReport.updated} updated, {job.dryRunReport.flagged} flagged, {job.dryRunReport.skipped} skipped, {job.dryRunReport.failed} failed.</Text>
+                  <Table mt="sm">
+                    <TableHead><TableRow><TableCell>Row</TableCell><TableCell>Would</TableCell><TableCell>Details</TableCell></TableRow></TableHead>
+                    <TableBody>
+                      {job.dryRunReport.sample.slice(0, 20).map((r) => (
+                        <TableRow key={r.rowNumber}>
+                          <TableCell>{r.rowNumber}</TableCell>
+                          <TableCell>{r.outcome}</TableCell>
+                          <TableCell>{r.email ?? (r.changes ? `change ${r.changes.join(', ')}` : (r.error ?? ''))}</TableCell>
+                        </TableRow>
+                      ))}
+                    </TableBody>
+                  </Table>
+                </Box>
               ) : null}
               {job.status !== 'UPLOADED' ? (
                 <Box mt="default" data-testid="progress">
