@@ -1,0 +1,215 @@
+import { doubleMetaphone } from 'double-metaphone';
+
+/** What duplicate detection looks at in a contact. */
+export interface Person {
+  id: number;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  mobile: string | null;
+  company: string | null;
+  city: string | null;
+  postalCode: string | null;
+}
+
+export interface PreparedPerson {
+  person: Person;
+  first: string;
+  last: string;
+  firstCodes: string[];
+  lastCodes: string[];
+  local: string;
+  domain: string;
+  phones: string[];
+  company: string;
+  city: string;
+  postal: string;
+}
+
+export interface Match {
+  score: number;
+  reasons: string[];
+}
+
+/** Mail providers whose domain says nothing about the employer. */
+const FREE_MAIL = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'live.com', 'gmx.de', 'gmx.net', 'web.de', 'icloud.com', 'aol.com', 'proton.me', 'protonmail.com', 't-online.de', 'mail.com']);
+/** Mailbox names shared by many people. */
+const ROLE_LOCALS = new Set(['info', 'sales', 'contact', 'office', 'admin', 'hello', 'support', 'team', 'mail', 'service']);
+
+export function normalizeName(value: string | null | undefined): string {
+  return (value ?? '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .replace(/[^a-z]/g, '');
+}
+
+function codes(name: string): string[] {
+  if (!name) return [];
+  return [...new Set(doubleMetaphone(name).filter(Boolean))];
+}
+
+export function prepare(person: Person): PreparedPerson {
+  const first = normalizeName(person.firstName);
+  const last = normalizeName(person.lastName);
+  const [local = '', domain = ''] = person.email.toLowerCase().split('@');
+  return {
+    person,
+    first,
+    last,
+    firstCodes: codes(first),
+    lastCodes: codes(last),
+    local: local.replace(/\+.*$/, '').replace(/[._-]/g, ''),
+    domain,
+    phones: [person.phone, person.mobile].flatMap((p) => {
+      const digits = (p ?? '').replace(/\D/g, '');
+      return digits.length >= 7 ? [digits] : [];
+    }),
+    company: normalizeName(person.company),
+    city: normalizeName(person.city),
+    postal: (person.postalCode ?? '').replace(/\s/g, '').toLowerCase(),
+  };
+}
+
+/**
+ * Blocking keys: two people are compared only when they share one. Several independent keys, so a
+ * typo in one field still leaves the pair another way to meet.
+ */
+export function blockingKeys(p: PreparedPerson): string[] {
+  const keys = new Set<string>();
+  for (const code of p.lastCodes) keys.add(`n:${code}:${p.first.slice(0, 1)}`);
+  // Both name sounds, in either order: swapped first and last names meet here.
+  const [firstCode] = p.firstCodes;
+  const [lastCode] = p.lastCodes;
+  if (firstCode && lastCode) keys.add(`u:${[firstCode, lastCode].sort().join('|')}`);
+  else if (firstCode) keys.add(`n:${firstCode}`);
+  if (p.last && p.first) keys.add(`i:${p.last.slice(0, 3)}:${p.first.slice(0, 1)}`);
+  if (p.local.length >= 4 && !ROLE_LOCALS.has(p.local)) keys.add(`e:${p.local}`);
+  for (const phone of p.phones) keys.add(`p:${phone.slice(-7)}`);
+  if (p.postal && p.first) keys.add(`z:${p.postal}:${p.first.slice(0, 1)}`);
+  return [...keys];
+}
+
+/** Jaro-Winkler similarity in [0, 1]. */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return a ? 1 : 0;
+  if (!a || !b) return 0;
+  const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
+  const aMatched = new Array<boolean>(a.length).fill(false);
+  const bMatched = new Array<boolean>(b.length).fill(false);
+  let matches = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = Math.max(0, i - window); j < Math.min(b.length, i + window + 1); j++) {
+      if (bMatched[j] || a[i] !== b[j]) continue;
+      aMatched[i] = bMatched[j] = true;
+      matches++;
+      break;
+    }
+  }
+  if (!matches) return 0;
+  let transpositions = 0;
+  for (let i = 0, j = 0; i < a.length; i++) {
+    if (!aMatched[i]) continue;
+    while (!bMatched[j]) j++;
+    if (a[i] !== b[j]) transpositions++;
+    j++;
+  }
+  const jaro = (matches / a.length + matches / b.length + (matches - transpositions / 2) / matches) / 3;
+  let prefix = 0;
+  while (prefix < 4 && a[prefix] === b[prefix]) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/** Name part similarity: spelling (Jaro-Winkler), sound (Double Metaphone) and initials. */
+function partSimilarity(a: string, b: string, aCodes: string[], bCodes: string[]): number {
+  if (!a || !b) return -1;
+  if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 0.9 : 0;
+  const spelling = jaroWinkler(a, b);
+  const sound = aCodes.some((c) => bCodes.includes(c)) ? 0.93 : 0;
+  return Math.max(spelling, sound);
+}
+
+function nameSimilarity(a: PreparedPerson, b: PreparedPerson): { value: number; swapped: boolean; firstDiffers: boolean } {
+  const direct = [partSimilarity(a.first, b.first, a.firstCodes, b.firstCodes), partSimilarity(a.last, b.last, a.lastCodes, b.lastCodes)];
+  const swapped = [partSimilarity(a.first, b.last, a.firstCodes, b.lastCodes), partSimilarity(a.last, b.first, a.lastCodes, b.firstCodes)];
+  const combine = ([first, last]: number[]) => {
+    if (first! < 0 && last! < 0) return 0;
+    if (first! < 0) return last! * 0.85;
+    if (last! < 0) return first! * 0.7;
+    return 0.45 * first! + 0.55 * last!;
+  };
+  const d = combine(direct);
+  const s = combine(swapped) * 0.98;
+  return s > d ? { value: s, swapped: true, firstDiffers: swapped[0]! >= 0 && swapped[0]! < 0.8 } : { value: d, swapped: false, firstDiffers: direct[0]! >= 0 && direct[0]! < 0.8 };
+}
+
+/**
+ * One score in [0, 1] with the reasons a person can read. Names carry most of it; a shared phone,
+ * mailbox name, employer or address adds evidence. People who share a surname and an address but
+ * have clearly different first names (families) stay below the thresholds unless a personal
+ * identifier also matches.
+ */
+export function compare(a: PreparedPerson, b: PreparedPerson): Match {
+  const reasons: string[] = [];
+  if (a.person.email.toLowerCase() === b.person.email.toLowerCase()) return { score: 1, reasons: ['same email'] };
+  const name = nameSimilarity(a, b);
+  const samePhone = a.phones.some((p) => b.phones.includes(p));
+  const sameLocal = a.local.length >= 4 && !ROLE_LOCALS.has(a.local) && a.local === b.local;
+  const sameEmployer =
+    (a.company !== '' && a.company === b.company) || (a.domain !== '' && a.domain === b.domain && !FREE_MAIL.has(a.domain));
+  const samePostal = a.postal !== '' && a.postal === b.postal;
+  const sameCity = a.city !== '' && a.city === b.city;
+
+  let score = name.value * 0.75;
+  reasons.push(`name ${name.value.toFixed(2)}${name.swapped ? ' (first and last swapped)' : ''}`);
+  if (samePhone) {
+    score += 0.2;
+    reasons.push('same phone');
+  }
+  if (sameLocal) {
+    score += 0.18;
+    reasons.push('same email name');
+  }
+  if (sameEmployer) {
+    score += 0.12;
+    reasons.push(a.company && a.company === b.company ? 'same company' : 'same email domain');
+  }
+  if (samePostal) {
+    score += 0.06;
+    reasons.push('same postal code');
+  } else if (sameCity) {
+    score += 0.03;
+    reasons.push('same city');
+  }
+  // A different first name is a different person, whatever else is shared (families, colleagues).
+  if (name.firstDiffers && !sameLocal) score = Math.min(score, 0.6);
+  return { score: Math.min(1, Math.round(score * 1000) / 1000), reasons };
+}
+
+/**
+ * All pairs that share a blocking key, each once (lower id first). Very large blocks (a common
+ * surname) are compared only within their sub-keys, which keeps a scan far below n².
+ */
+export function candidatePairs(people: PreparedPerson[], maxBlock = 500): Map<string, [PreparedPerson, PreparedPerson]> {
+  const blocks = new Map<string, PreparedPerson[]>();
+  for (const p of people) {
+    for (const key of blockingKeys(p)) {
+      let block = blocks.get(key);
+      if (!block) blocks.set(key, (block = []));
+      block.push(p);
+    }
+  }
+  const pairs = new Map<string, [PreparedPerson, PreparedPerson]>();
+  for (const block of blocks.values()) {
+    if (block.length < 2 || block.length > maxBlock) continue;
+    for (let i = 0; i < block.length; i++) {
+      for (let j = i + 1; j < block.length; j++) {
+        const [x, y] = block[i]!.person.id < block[j]!.person.id ? [block[i]!, block[j]!] : [block[j]!, block[i]!];
+        pairs.set(`${x.person.id}:${y.person.id}`, [x, y]);
+      }
+    }
+  }
+  return pairs;
+}
