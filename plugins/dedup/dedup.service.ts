@@ -1,0 +1,134 @@
+import type { DuplicateCandidate, Prisma } from '@prisma/client';
+import type { Database } from '../../server/db.js';
+import { NotFoundError } from '../../server/errors.js';
+import { candidatePairs, compare, prepare, type Person, type PreparedPerson } from './matching.js';
+
+export interface ScanResult {
+  contacts: number;
+  pairsCompared: number;
+  candidates: number;
+  created: number;
+  reopened: number;
+  closed: number;
+  ms: number;
+}
+
+interface ContactRow extends Person {
+  updatedAt: Date;
+}
+
+const CHUNK = 10_000;
+
+/**
+ * Finds pairs of contacts that may be one person and keeps them as candidates: open until someone
+ * merges or dismisses them; a dismissed pair stays dismissed until one of its contacts changes.
+ */
+export class DedupService {
+  constructor(
+    private readonly prisma: Database,
+    readonly settings: { reviewThreshold: number },
+  ) {}
+
+  private async loadContacts(): Promise<ContactRow[]> {
+    const rows: ContactRow[] = [];
+    for (let afterId = 0; ; ) {
+      const chunk = await this.prisma.contact.findMany({
+        where: { id: { gt: afterId } },
+        select: { id: true, email: true, firstName: true, lastName: true, phone: true, mobile: true, city: true, postalCode: true, updatedAt: true, company: { select: { name: true } } },
+        orderBy: { id: 'asc' },
+        take: CHUNK,
+      });
+      for (const c of chunk) rows.push({ ...c, company: c.company?.name ?? null });
+      if (chunk.length < CHUNK) return rows;
+      afterId = chunk.at(-1)!.id;
+    }
+  }
+
+  /**
+   * Compares every pair that shares a blocking key, or with `onlyIds` just the pairs that involve
+   * those contacts, and records what reaches the review threshold, in one transaction.
+   */
+  async scan(onlyIds?: number[]): Promise<ScanResult> {
+    const started = Date.now();
+    const contacts = await this.loadContacts();
+    const updatedAt = new Map(contacts.map((c) => [c.id, c.updatedAt.getTime()]));
+    const prepared = contacts.map(prepare);
+    const only = onlyIds ? new Set(onlyIds) : null;
+    const found = new Map<string, { a: PreparedPerson; b: PreparedPerson; score: number; reasons: string[] }>();
+    let compared = 0;
+    for (const [key, [a, b]] of candidatePairs(prepared)) {
+      if (only && !only.has(a.person.id) && !only.has(b.person.id)) continue;
+      compared++;
+      const match = compare(a, b);
+      if (match.score >= this.settings.reviewThreshold) found.set(key, { a, b, ...match });
+    }
+    const fingerprint = (a: number, b: number) => `${updatedAt.get(a)}:${updatedAt.get(b)}`;
+    const counts = await this.prisma.$transaction(
+      async (tx) => {
+        const existing = await tx.duplicateCandidate.findMany({
+          where: only ? { OR: [{ contactAId: { in: [...only] } }, { contactBId: { in: [...only] } }] } : {},
+        });
+        const byKey = new Map(existing.map((c) => [`${c.contactAId}:${c.contactBId}`, c]));
+        let created = 0;
+        let reopened = 0;
+        let closed = 0;
+        const fresh: Prisma.DuplicateCandidateCreateManyInput[] = [];
+        for (const [key, pair] of found) {
+          const print = fingerprint(pair.a.person.id, pair.b.person.id);
+          const known = byKey.get(key);
+          if (!known) {
+            fresh.push({ contactAId: pair.a.person.id, contactBId: pair.b.person.id, score: pair.score, reasons: pair.reasons, fingerprint: print });
+            continue;
+          }
+          if (known.status === 'MERGED' || (known.status === 'DISMISSED' && known.fingerprint === print)) continue;
+          if (known.status === 'DISMISSED') reopened++;
+          if (known.status !== 'OPEN' || known.score !== pair.score || known.fingerprint !== print) {
+            await tx.duplicateCandidate.update({ where: { id: known.id }, data: { status: 'OPEN', score: pair.score, reasons: pair.reasons, fingerprint: print } });
+          }
+        }
+        for (let i = 0; i < fresh.length; i += 1_000) created += (await tx.duplicateCandidate.createMany({ data: fresh.slice(i, i + 1_000) })).count;
+        // Open pairs that no longer reach the threshold (someone fixed a record) are dropped.
+        const gone = existing.filter((c) => c.status === 'OPEN' && !found.has(`${c.contactAId}:${c.contactBId}`)).map((c) => c.id);
+        for (let i = 0; i < gone.length; i += 1_000) closed += (await tx.duplicateCandidate.deleteMany({ where: { id: { in: gone.slice(i, i + 1_000) } } })).count;
+        return { created, reopened, closed };
+      },
+      { timeout: 120_000 },
+    );
+    const candidates = await this.prisma.duplicateCandidate.count({ where: { status: 'OPEN' } });
+    return { contacts: contacts.length, pairsCompared: compared, candidates, ...counts, ms: Date.now() - started };
+  }
+
+  async list(filter: { status?: 'OPEN' | 'DISMISSED' | 'MERGED'; minScore?: number; contactId?: number; page: number; pageSize: number }) {
+    const where: Prisma.DuplicateCandidateWhereInput = {
+      status: filter.status ?? 'OPEN',
+      ...(filter.minScore !== undefined ? { score: { gte: filter.minScore } } : {}),
+      ...(filter.contactId ? { OR: [{ contactAId: filter.contactId }, { contactBId: filter.contactId }] } : {}),
+    };
+    const [rows, total] = await Promise.all([
+      this.prisma.duplicateCandidate.findMany({ where, orderBy: [{ score: 'desc' }, { id: 'asc' }], skip: (filter.page - 1) * filter.pageSize, take: filter.pageSize }),
+      this.prisma.duplicateCandidate.count({ where }),
+    ]);
+    const ids = [...new Set(rows.flatMap((r) => [r.contactAId, r.contactBId]))];
+    const contacts = new Map(
+      (await this.prisma.contact.findMany({ where: { id: { in: ids } }, select: { id: true, email: true, firstName: true, lastName: true, phone: true, company: { select: { name: true } } } })).map((c) => [c.id, c]),
+    );
+    return {
+      data: rows.map((r) => ({ ...r, contactA: contacts.get(r.contactAId) ?? null, contactB: contacts.get(r.contactBId) ?? null })),
+      page: filter.page,
+      pageSize: filter.pageSize,
+      total,
+    };
+  }
+
+  async dismiss(id: number): Promise<DuplicateCandidate> {
+    const candidate = await this.prisma.duplicateCandidate.findUnique({ where: { id } });
+    if (!candidate) throw new NotFoundError('Duplicate candidate', id);
+    return this.prisma.duplicateCandidate.update({ where: { id }, data: { status: 'DISMISSED' } });
+  }
+
+  /** A deleted contact takes its pairs with it. */
+  async forget(contactIds: number[]): Promise<void> {
+    if (!contactIds.length) return;
+    await this.prisma.duplicateCandidate.deleteMany({ where: { OR: [{ contactAId: { in: contactIds } }, { contactBId: { in: contactIds } }] } });
+  }
+}

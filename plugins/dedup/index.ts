@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { definePlugin } from '../../server/plugin.js';
+import '../contacts/contact-events.js';
+import { DedupService } from './dedup.service.js';
+import { dedupRoutes } from './dedup.routes.js';
+
+/** Single edits are checked at once; bigger changes (imports) wait for the scan job. */
+const INCREMENTAL_LIMIT = 50;
+
+/** Finds contacts that may be one person. Merging and undo come with the merge service. */
+export const dedupPlugin = definePlugin({
+  name: 'dedup',
+  dependsOn: ['contacts'],
+  settings: z.object({
+    reviewThreshold: z.coerce.number().min(0).max(1).default(0.8),
+    scanSchedule: z.string().default('30 2 * * *'),
+  }),
+  schema: './schema.prisma',
+  setup({ prisma, settings, logger }) {
+    const dedup = new DedupService(prisma, settings);
+    // Checks run after the request, one at a time; ids that arrive meanwhile are checked together.
+    const pending = new Set<number>();
+    let running: Promise<void> | null = null;
+    const check = (contactIds: number[]) => {
+      if (contactIds.length > INCREMENTAL_LIMIT) return;
+      for (const id of contactIds) pending.add(id);
+      running ??= (async () => {
+        while (pending.size) {
+          const ids = [...pending];
+          pending.clear();
+          const result = await dedup.scan(ids).catch((err) => logger.error({ err }, 'duplicate check failed'));
+          if (result && (result.created || result.reopened)) logger.info({ contactIds: ids, ...result }, 'possible duplicates found');
+        }
+        running = null;
+      })();
+    };
+    return {
+      services: { dedup, idle: () => running ?? Promise.resolve() },
+      routes: dedupRoutes(dedup),
+      commands: [
+        {
+          name: 'dedup:scan',
+          description: 'Scan all contacts for duplicates; prints counts and time',
+          run: () => dedup.scan(),
+          format: (r: { contacts: number; pairsCompared: number; candidates: number; created: number; ms: number }) =>
+            `${r.contacts} contacts, ${r.pairsCompared} pairs compared, ${r.created} new, ${r.candidates} open candidates, ${r.ms} ms`,
+        },
+        {
+          name: 'dedup:candidates',
+          description: 'Open duplicate pairs with both contacts, score and reasons',
+          usage: 'dedup:candidates [--min-score 0.9]',
+          options: { 'min-score': { type: 'string' } },
+          run: async ({ options }) => {
+            const minScore = options['min-score'] === undefined ? undefined : z.coerce.number().min(0).max(1).parse(options['min-score']);
+            return (await dedup.list({ minScore, page: 1, pageSize: 500 })).data.map((c) => ({
+              id: c.id,
+              score: c.score,
+              reasons: c.reasons,
+              a: { id: c.contactAId, email: c.contactA?.email, name: [c.contactA?.firstName, c.contactA?.lastName].filter(Boolean).join(' ') },
+              b: { id: c.contactBId, email: c.contactB?.email, name: [c.contactB?.firstName, c.contactB?.lastName].filter(Boolean).join(' ') },
+            }));
+          },
+        },
+      ],
+      jobs: [{ name: 'dedup.scan', schedule: settings.scanSchedule, description: 'Finds duplicate contacts', run: async () => ({ ...(await dedup.scan()) }) }],
+      on: {
+        'contact.created': ({ contactId }) => check([contactId]),
+        'contact.updated': ({ contactIds }) => check(contactIds),
+        'contact.deleted': ({ contactIds }) => dedup.forget(contactIds),
+      },
+    };
+  },
+});

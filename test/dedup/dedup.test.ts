@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type supertest from 'supertest';
+import { contactsPlugin } from '../../plugins/contacts/index.js';
+import { dedupPlugin } from '../../plugins/dedup/index.js';
+import { bootTestHost, type TestHost } from '../helpers/host.js';
+
+let t: TestHost;
+let manager: supertest.Agent;
+const idle = () => (t.host.services.dedup as { idle: () => Promise<void> }).idle();
+
+beforeAll(async () => {
+  t = await bootTestHost({ plugins: [contactsPlugin, dedupPlugin], pluginSettings: { contacts: { demoData: false } } });
+  manager = (await t.signIn('MANAGER')).agent;
+});
+afterAll(() => t.close());
+
+async function make(body: Record<string, unknown>) {
+  const res = await manager.post('/api/v1/contacts').send(body);
+  expect(res.status).toBe(201);
+  return res.body as { id: number };
+}
+
+describe('duplicate candidates', () => {
+  it('finds a new contact that looks like an existing one, with score and reasons', async () => {
+    const acme = (await manager.post('/api/v1/companies').send({ name: 'Acme' })).body;
+    const jon = await make({ email: 'jon.meyer@acme.com', firstName: 'Jon', lastName: 'Meyer', companyId: acme.id, phone: '+49 30 1234567' });
+    const john = await make({ email: 'john.maier@gmail.com', firstName: 'John', lastName: 'Maier', phone: '+49 30 1234567' });
+    await make({ email: 'someone.else@acme.com', firstName: 'Petra', lastName: 'Meyer', companyId: acme.id });
+    await idle();
+    const list = (await manager.get('/api/v1/dedup/candidates')).body;
+    expect(list.total).toBe(1);
+    const [pair] = list.data;
+    expect([pair.contactAId, pair.contactBId]).toEqual([jon.id, john.id]);
+    expect(pair.score).toBeGreaterThanOrEqual(0.8);
+    expect(pair.reasons).toEqual(expect.arrayContaining(['same phone']));
+    expect(pair.contactA.email).toBe('jon.meyer@acme.com');
+    expect((await manager.get('/api/v1/dedup/candidates?minScore=0.99')).body.total).toBe(0);
+  });
+
+  it('keeps a dismissed pair away until one of its contacts changes', async () => {
+    const [pair] = (await manager.get('/api/v1/dedup/candidates')).body.data;
+    expect((await manager.post(`/api/v1/dedup/candidates/${pair.id}/dismiss`)).body.status).toBe('DISMISSED');
+    const scan = (await manager.post('/api/v1/dedup/scan')).body;
+    expect(scan).toMatchObject({ contacts: 3, candidates: 0, created: 0, reopened: 0 });
+    await new Promise((r) => setTimeout(r, 5));
+    await manager.patch(`/api/v1/contacts/${pair.contactBId}`).send({ jobTitle: 'CTO' });
+    await idle();
+    const reopened = (await manager.get('/api/v1/dedup/candidates')).body.data;
+    expect(reopened.map((c: { id: number }) => c.id)).toEqual([pair.id]);
+  });
+
+  it('drops pairs of a deleted contact, and leaves scanning to managers', async () => {
+    const [pair] = (await manager.get('/api/v1/dedup/candidates')).body.data;
+    await manager.delete(`/api/v1/contacts/${pair.contactBId}`);
+    expect((await manager.get('/api/v1/dedup/candidates?status=DISMISSED')).body.total).toBe(0);
+    expect((await manager.get('/api/v1/dedup/candidates')).body.total).toBe(0);
+    const rep = (await t.signIn('REP')).agent;
+    expect((await rep.post('/api/v1/dedup/scan')).status).toBe(403);
+  });
+});
