@@ -1,7 +1,7 @@
 import type { DuplicateCandidate, Prisma } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { NotFoundError } from '../../server/errors.js';
-import { candidatePairs, compare, prepare, type Person, type PreparedPerson } from './matching.js';
+import { candidatePairs, compareAtLeast, prepare, type Person, type PreparedPerson } from './matching.js';
 
 export interface ScanResult {
   contacts: number;
@@ -59,8 +59,8 @@ export class DedupService {
     for (const [key, [a, b]] of candidatePairs(prepared)) {
       if (only && !only.has(a.person.id) && !only.has(b.person.id)) continue;
       compared++;
-      const match = compare(a, b);
-      if (match.score >= this.settings.reviewThreshold) found.set(key, { a, b, ...match });
+      const match = compareAtLeast(a, b, this.settings.reviewThreshold);
+      if (match) found.set(key, { a, b, ...match });
     }
     const fingerprint = (a: number, b: number) => `${updatedAt.get(a)}:${updatedAt.get(b)}`;
     const counts = await this.prisma.$transaction(

@@ -152,40 +152,39 @@ function nameSimilarity(a: PreparedPerson, b: PreparedPerson): { value: number; 
  * identifier also matches.
  */
 export function compare(a: PreparedPerson, b: PreparedPerson): Match {
-  const reasons: string[] = [];
+  return compareAtLeast(a, b, 0)!;
+}
+
+const NAME_WEIGHT = 0.75;
+
+/**
+ * The same score, or null as soon as it is clear the pair cannot reach `minScore`: the evidence is
+ * cheap to check, and without enough of it even identical names fall short (scans skip most pairs so).
+ */
+export function compareAtLeast(a: PreparedPerson, b: PreparedPerson, minScore: number): Match | null {
   if (a.person.email.toLowerCase() === b.person.email.toLowerCase()) return { score: 1, reasons: ['same email'] };
-  const name = nameSimilarity(a, b);
   const samePhone = a.phones.some((p) => b.phones.includes(p));
   const sameLocal = a.local.length >= 4 && !ROLE_LOCALS.has(a.local) && a.local === b.local;
-  const sameEmployer =
-    (a.company !== '' && a.company === b.company) || (a.domain !== '' && a.domain === b.domain && !FREE_MAIL.has(a.domain));
+  const sameCompany = a.company !== '' && a.company === b.company;
+  const sameEmployer = sameCompany || (a.domain !== '' && a.domain === b.domain && !FREE_MAIL.has(a.domain));
   const samePostal = a.postal !== '' && a.postal === b.postal;
-  const sameCity = a.city !== '' && a.city === b.city;
+  const sameCity = !samePostal && a.city !== '' && a.city === b.city;
+  const evidence = (samePhone ? 0.2 : 0) + (sameLocal ? 0.18 : 0) + (sameEmployer ? 0.12 : 0) + (samePostal ? 0.06 : sameCity ? 0.03 : 0);
+  if (NAME_WEIGHT + evidence < minScore) return null;
 
-  let score = name.value * 0.75;
-  reasons.push(`name ${name.value.toFixed(2)}${name.swapped ? ' (first and last swapped)' : ''}`);
-  if (samePhone) {
-    score += 0.2;
-    reasons.push('same phone');
-  }
-  if (sameLocal) {
-    score += 0.18;
-    reasons.push('same email name');
-  }
-  if (sameEmployer) {
-    score += 0.12;
-    reasons.push(a.company && a.company === b.company ? 'same company' : 'same email domain');
-  }
-  if (samePostal) {
-    score += 0.06;
-    reasons.push('same postal code');
-  } else if (sameCity) {
-    score += 0.03;
-    reasons.push('same city');
-  }
+  const name = nameSimilarity(a, b);
+  let score = name.value * NAME_WEIGHT + evidence;
   // A different first name is a different person, whatever else is shared (families, colleagues).
   if (name.firstDiffers && !sameLocal) score = Math.min(score, 0.6);
-  return { score: Math.min(1, Math.round(score * 1000) / 1000), reasons };
+  score = Math.min(1, Math.round(score * 1000) / 1000);
+  if (score < minScore) return null;
+  const reasons = [`name ${name.value.toFixed(2)}${name.swapped ? ' (first and last swapped)' : ''}`];
+  if (samePhone) reasons.push('same phone');
+  if (sameLocal) reasons.push('same email name');
+  if (sameEmployer) reasons.push(sameCompany ? 'same company' : 'same email domain');
+  if (samePostal) reasons.push('same postal code');
+  if (sameCity) reasons.push('same city');
+  return { score, reasons };
 }
 
 /**
