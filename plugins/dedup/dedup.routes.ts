@@ -1,9 +1,32 @@
 import { z } from 'zod';
 import { defineRoute, type ApiRoute } from '../../server/http/route.js';
 import type { DedupService } from './dedup.service.js';
+import { mergeInput, type MergeService } from './merge.service.js';
 
-export function dedupRoutes(dedup: DedupService): ApiRoute[] {
+const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+export function dedupRoutes(dedup: DedupService, merges: MergeService): ApiRoute[] {
   return [
+    defineRoute({
+      method: 'post',
+      path: '/contacts/:id/merge',
+      summary: 'Merge another contact into this one (field by field: KEEP, USE or COMBINE); undoable for 30 days',
+      tags: ['dedup'],
+      role: 'MANAGER',
+      params: idParams,
+      body: mergeInput,
+      status: 201,
+      handler: ({ params, body, actor }) => merges.merge(params.id, body, actor.userId),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/merges/:id/undo',
+      summary: 'Undo a merge: the removed contact comes back with its records',
+      tags: ['dedup'],
+      role: 'MANAGER',
+      params: idParams,
+      handler: ({ params }) => merges.undo(params.id),
+    }),
     defineRoute({
       method: 'get',
       path: '/dedup/candidates',

@@ -3,11 +3,12 @@ import { definePlugin } from '../../server/plugin.js';
 import '../contacts/contact-events.js';
 import { DedupService } from './dedup.service.js';
 import { dedupRoutes } from './dedup.routes.js';
+import { MergeService } from './merge.service.js';
 
 /** Single edits are checked at once; bigger changes (imports) wait for the scan job. */
 const INCREMENTAL_LIMIT = 50;
 
-/** Finds contacts that may be one person. Merging and undo come with the merge service. */
+/** Finds contacts that may be one person, merges them, and undoes merges. */
 export const dedupPlugin = definePlugin({
   name: 'dedup',
   dependsOn: ['contacts'],
@@ -16,8 +17,9 @@ export const dedupPlugin = definePlugin({
     scanSchedule: z.string().default('30 2 * * *'),
   }),
   schema: './schema.prisma',
-  setup({ prisma, settings, logger }) {
+  setup({ prisma, settings, logger, events }) {
     const dedup = new DedupService(prisma, settings);
+    const merges = new MergeService(prisma, events);
     // Checks run after the request, one at a time; ids that arrive meanwhile are checked together.
     const pending = new Set<number>();
     let running: Promise<void> | null = null;
@@ -35,8 +37,8 @@ export const dedupPlugin = definePlugin({
       })();
     };
     return {
-      services: { dedup, idle: () => running ?? Promise.resolve() },
-      routes: dedupRoutes(dedup),
+      services: { dedup, merges, idle: () => running ?? Promise.resolve() },
+      routes: dedupRoutes(dedup, merges),
       commands: [
         {
           name: 'dedup:scan',

@@ -16,6 +16,22 @@ CREATE TABLE "DuplicateCandidate" (
     CONSTRAINT "DuplicateCandidate_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "MergeLog" (
+    "id" SERIAL NOT NULL,
+    "primaryId" INTEGER NOT NULL,
+    "duplicateId" INTEGER NOT NULL,
+    "snapshot" JSONB NOT NULL,
+    "primaryBefore" JSONB NOT NULL,
+    "moved" JSONB NOT NULL,
+    "choices" JSONB NOT NULL,
+    "mergedById" INTEGER,
+    "mergedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "undoneAt" TIMESTAMP(3),
+
+    CONSTRAINT "MergeLog_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "DuplicateCandidate_status_score_idx" ON "DuplicateCandidate"("status", "score");
 
@@ -24,4 +40,10 @@ CREATE INDEX "DuplicateCandidate_contactBId_idx" ON "DuplicateCandidate"("contac
 
 -- CreateIndex
 CREATE UNIQUE INDEX "DuplicateCandidate_contactAId_contactBId_key" ON "DuplicateCandidate"("contactAId", "contactBId");
+
+-- CreateIndex
+CREATE INDEX "MergeLog_primaryId_idx" ON "MergeLog"("primaryId");
+
+-- CreateIndex
+CREATE INDEX "MergeLog_duplicateId_idx" ON "MergeLog"("duplicateId");
 

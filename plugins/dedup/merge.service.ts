@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { Prisma, type Contact } from '@prisma/client';
+import type { Database } from '../../server/db.js';
+import type { EventBus } from '../../server/events.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.js';
+import '../contacts/contact-events.js';
+import { searchTextOf, sortNameOf } from '../contacts/normalize.js';
+
+declare module '../../server/events.js' {
+  interface EventMap {
+    'contact.merged': { primaryId: number; duplicateId: number; mergeLogId: number };
+    'contact.unmerged': { primaryId: number; duplicateId: number; mergeLogId: number };
+  }
+}
+
+/** Fields a merge decides one by one; `address` moves street, city, region, postal code and country together. */
+export const MERGE_FIELDS = [
+  'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'companyId', 'ownerId', 'type', 'status',
+  'lifecycleStage', 'buyingRole', 'intentLevel', 'leadSource', 'linkedinUrl', 'twitterHandle', 'timezone', 'address', 'tags', 'customFields', 'notes',
+] as const;
+type MergeField = (typeof MERGE_FIELDS)[number];
+const ADDRESS = ['street', 'city', 'region', 'postalCode', 'country'] as const;
+const COMBINABLE = new Set<MergeField>(['tags', 'customFields', 'notes']);
+const STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INACTIVE'];
+
+export const mergeInput = z.strictObject({
+  duplicateId: z.number().int().positive(),
+  /** Per field: KEEP the primary's value, USE the duplicate's, or COMBINE (tags, custom fields, notes). */
+  choices: z.partialRecord(z.enum(MERGE_FIELDS), z.enum(['KEEP', 'USE', 'COMBINE'])).default({}),
+});
+
+/** How long a merge can be undone. */
+const UNDO_DAYS = 30;
+/** Records that belong to a contact and move with a merge. */
+const MOVABLE = ['activity', 'note', 'task', 'deal', 'lead', 'importRow'] as const;
+
+type ContactWithTags = Contact & { tags: { tag: { name: string } }[] };
+
+function snapshotOf(contact: ContactWithTags) {
+  const { tags, ...fields } = contact;
+  return { ...fields, tags: tags.map((t) => t.tag.name) };
+}
+
+/**
+ * Merges a duplicate into a primary in one transaction: field choices applied, every related record
+ * moved, a "merged" activity logged, the duplicate deleted, and a MergeLog that can undo it all.
+ */
+export class MergeService {
+  constructor(
+    private readonly prisma: Database,
+    private readonly events: EventBus,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Default choices: the primary wins, lists are united, and the lifecycle never moves backward. */
+  defaultChoices(primary: Contact, duplicate: Contact): Partial<Record<MergeField, 'KEEP' | 'USE' | 'COMBINE'>> {
+    const choices: Partial<Record<MergeField, 'KEEP' | 'USE' | 'COMBINE'>> = { tags: 'COMBINE', customFields: 'COMBINE', notes: 'COMBINE' };
+    for (const field of MERGE_FIELDS) {
+      if (COMBINABLE.has(field) || field === 'address') continue;
+      const mine = primary[field as keyof Contact];
+      const theirs = duplicate[field as keyof Contact];
+      if ((mine === null || mine === '') && theirs !== null && theirs !== '') choices[field] = 'USE';
+    }
+    if (STAGES.indexOf(duplicate.lifecycleStage) > STAGES.indexOf(primary.lifecycleStage)) choices.lifecycleStage = 'USE';
+    if (!ADDRESS.some((f) => primary[f]) && ADDRESS.some((f) => duplicate[f])) choices.address = 'USE';
+    return choices;
+  }
+
+  async merge(primaryId: number, input: z.input<typeof mergeInput>, userId?: number) {
+    const parsed = mergeInput.safeParse(input);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    const { duplicateId } = parsed.data;
+    if (duplicateId === primaryId) throw new ValidationError('duplicateId: a contact cannot be merged into itself', [{ path: 'duplicateId', message: 'is the primary itself' }]);
+    for (const [field, choice] of Object.entries(parsed.data.choices)) {
+      if (choice === 'COMBINE' && !COMBINABLE.has(field as MergeField)) {
+        throw new ValidationError(`choices.${field}: only tags, custom fields and notes can be combined`, [{ path: `choices.${field}`, message: 'cannot be combined' }]);
+      }
+    }
+    const log = await this.prisma.$transaction(async (tx) => {
+      const include = { tags: { include: { tag: true } } } as const;
+      const [primary, duplicate] = await Promise.all([
+        tx.contact.findUnique({ where: { id: primaryId }, include }),
+        tx.contact.findUnique({ where: { id: duplicateId }, include }),
+      ]);
+      if (!primary) throw new NotFoundError('Contact', primaryId);
+      if (!duplicate) throw new NotFoundError('Contact', duplicateId);
+      const choices = { ...this.defaultChoices(primary, duplicate), ...parsed.data.choices };
+      const data: Record<string, unknown> = {};
+      for (const field of MERGE_FIELDS) {
+        const choice = choices[field] ?? 'KEEP';
+        if (field === 'tags' || choice === 'KEEP') continue;
+        if (field === 'address') for (const f of ADDRESS) data[f] = duplicate[f];
+        else if (field === 'notes' && choice === 'COMBINE') data.notes = [primary.notes, duplicate.notes].filter(Boolean).join('\n\n') || null;
+        else if (field === 'customFields' && choice === 'COMBINE') data.customFields = { ...((duplicate.customFields as object) ?? {}), ...((primary.customFields as object) ?? {}) };
+        else data[field] = duplicate[field as keyof Contact];
+      }
+      const primaryBefore = Object.fromEntries([...Object.keys(data), 'searchText', 'sortName', 'lastActivityAt'].map((k) => [k, primary[k as keyof Contact] ?? null]));
+
+      const moved: Record<string, number[]> = {};
+      for (const model of MOVABLE) {
+        const delegate = tx[model] as unknown as { findMany(a: unknown): Promise<{ id: number }[]>; updateMany(a: unknown): Promise<unknown> };
+        const rows = await delegate.findMany({ where: { contactId: duplicateId }, select: { id: true } });
+        moved[model] = rows.map((r) => r.id);
+        if (rows.length) await delegate.updateMany({ where: { contactId: duplicateId }, data: { contactId: primaryId } });
+      }
+      const combineTags = (choices.tags ?? 'COMBINE') !== 'KEEP';
+      const addedTags = combineTags ? duplicate.tags.map((t) => t.tagId).filter((id) => !primary.tags.some((p) => p.tagId === id)) : [];
+
+      // The duplicate goes first: its email may be the one the primary takes.
+      await tx.contact.delete({ where: { id: duplicateId } });
+      const merged = { ...primary, ...data } as Contact;
+      const company = merged.companyId ? await tx.company.findUnique({ where: { id: merged.companyId }, select: { name: true } }) : null;
+      await tx.contact.update({
+        where: { id: primaryId },
+        data: {
+          ...(data as Prisma.ContactUncheckedUpdateInput),
+          customFields: data.customFields === undefined ? undefined : ((data.customFields ?? Prisma.DbNull) as Prisma.InputJsonValue),
+          searchText: searchTextOf([merged.firstName, merged.lastName, merged.email, company?.name]),
+          sortName: sortNameOf(merged.firstName, merged.lastName, merged.email),
+          lastActivityAt: [primary.lastActivityAt, duplicate.lastActivityAt].filter(Boolean).sort((a, b) => b!.getTime() - a!.getTime())[0] ?? null,
+        },
+      });
+      if (addedTags.length) await tx.contactTag.createMany({ data: addedTags.map((tagId) => ({ contactId: primaryId, tagId })) });
+      const activity = await tx.activity.create({
+        data: { contactId: primaryId, type: 'MERGED', userId, subject: `Merged ${duplicate.email} into this contact`, metadata: { duplicateId, duplicateEmail: duplicate.email } },
+      });
+      moved.addedTags = addedTags;
+      moved.mergedActivity = [activity.id];
+      await tx.duplicateCandidate.updateMany({ where: { contactAId: Math.min(primaryId, duplicateId), contactBId: Math.max(primaryId, duplicateId) }, data: { status: 'MERGED' } });
+      await tx.duplicateCandidate.deleteMany({ where: { status: { not: 'MERGED' }, OR: [{ contactAId: duplicateId }, { contactBId: duplicateId }] } });
+      return tx.mergeLog.create({
+        data: {
+          primaryId,
+          duplicateId,
+          snapshot: JSON.parse(JSON.stringify(snapshotOf(duplicate))),
+          primaryBefore: JSON.parse(JSON.stringify(primaryBefore)),
+          moved,
+          choices,
+          mergedById: userId,
+        },
+      });
+    });
+    await this.events.emit('contact.merged', { primaryId, duplicateId, mergeLogId: log.id });
+    return log;
+  }
+
+  /** Brings the duplicate back (same id), moves its records back and restores the primary's fields. */
+  async undo(mergeLogId: number) {
+    const log = await this.prisma.mergeLog.findUnique({ where: { id: mergeLogId } });
+    if (!log) throw new NotFoundError('Merge', mergeLogId);
+    if (log.undoneAt) throw new ConflictError(`Merge ${mergeLogId} was already undone`);
+    if (this.now().getTime() - log.mergedAt.getTime() > UNDO_DAYS * 86_400_000) throw new ConflictError(`Merge ${mergeLogId} is older than ${UNDO_DAYS} days and can no longer be undone`);
+    await this.prisma.$transaction(async (tx) => {
+      if (!(await tx.contact.findUnique({ where: { id: log.primaryId }, select: { id: true } }))) {
+        throw new ConflictError(`Contact ${log.primaryId}, the primary of this merge, no longer exists`);
+      }
+      const { tags, ...snapshot } = log.snapshot as Record<string, unknown> & { tags: string[] };
+      const before = log.primaryBefore as Record<string, unknown>;
+      const moved = log.moved as Record<string, number[]>;
+      const restore = (row: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /At$/.test(k) ? new Date(v) : k === 'customFields' && v === null ? Prisma.DbNull : v]));
+      // The primary gives back the duplicate's email first, if it took it.
+      await tx.contact.update({ where: { id: log.primaryId }, data: restore(before) as Prisma.ContactUncheckedUpdateInput });
+      await tx.contact.create({ data: restore(snapshot) as Prisma.ContactUncheckedCreateInput });
+      for (const name of tags) {
+        const tag = await tx.tag.upsert({ where: { name }, create: { name }, update: {} });
+        await tx.contactTag.create({ data: { contactId: log.duplicateId, tagId: tag.id } });
+      }
+      if (moved.addedTags?.length) await tx.contactTag.deleteMany({ where: { contactId: log.primaryId, tagId: { in: moved.addedTags } } });
+      for (const model of MOVABLE) {
+        const ids = moved[model] ?? [];
+        if (ids.length) await (tx[model] as unknown as { updateMany(a: unknown): Promise<unknown> }).updateMany({ where: { id: { in: ids } }, data: { contactId: log.duplicateId } });
+      }
+      await tx.activity.deleteMany({ where: { id: { in: moved.mergedActivity ?? [] } } });
+      await tx.duplicateCandidate.updateMany({ where: { contactAId: Math.min(log.primaryId, log.duplicateId), contactBId: Math.max(log.primaryId, log.duplicateId) }, data: { status: 'DISMISSED' } });
+      await tx.mergeLog.update({ where: { id: mergeLogId }, data: { undoneAt: this.now() } });
+    });
+    await this.events.emit('contact.unmerged', { primaryId: log.primaryId, duplicateId: log.duplicateId, mergeLogId });
+    return this.prisma.mergeLog.findUniqueOrThrow({ where: { id: mergeLogId } });
+  }
+}

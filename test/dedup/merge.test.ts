@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type supertest from 'supertest';
+import { contactsPlugin } from '../../plugins/contacts/index.js';
+import { dedupPlugin } from '../../plugins/dedup/index.js';
+import { bootTestHost, type TestHost } from '../helpers/host.js';
+
+let t: TestHost;
+let manager: supertest.Agent;
+
+beforeAll(async () => {
+  t = await bootTestHost({ plugins: [contactsPlugin, dedupPlugin], pluginSettings: { contacts: { demoData: false } } });
+  manager = (await t.signIn('MANAGER')).agent;
+});
+afterAll(() => t.close());
+
+async function make(body: Record<string, unknown>): Promise<number> {
+  const res = await manager.post('/api/v1/contacts').send(body);
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+/** Two records of one person, each with some of everything. */
+async function pairWithHistory(tag: string) {
+  const primary = await make({ email: `ann.${tag}@acme.com`, firstName: 'Ann', lastName: 'Lee', tags: ['vip'], lifecycleStage: 'ENGAGED', notes: 'Met at the fair' });
+  const duplicate = await make({ email: `ann.lee.${tag}@gmail.com`, firstName: 'Anne', lastName: 'Lee', phone: '+49 30 555123', tags: ['newsletter'], lifecycleStage: 'CUSTOMER', notes: 'Prefers phone', city: 'Berlin' });
+  await manager.post(`/api/v1/contacts/${duplicate}/activities`).send({ type: 'CALL', subject: 'Intro' });
+  await manager.post(`/api/v1/contacts/${duplicate}/notes`).send({ body: 'Call back in May' });
+  await manager.post(`/api/v1/contacts/${duplicate}/tasks`).send({ title: 'Send offer' });
+  await manager.post('/api/v1/deals').send({ title: 'Offer', contactId: duplicate, value: 100 });
+  const lead = (await manager.post('/api/v1/leads').send({ email: `ann.lee.${tag}@gmail.com` })).body;
+  await manager.post(`/api/v1/leads/${lead.id}/qualify`);
+  return { primary, duplicate };
+}
+
+const related = async (contactId: number) => ({
+  activities: await t.host.prisma.activity.count({ where: { contactId } }),
+  notes: await t.host.prisma.note.count({ where: { contactId } }),
+  tasks: await t.host.prisma.task.count({ where: { contactId } }),
+  deals: await t.host.prisma.deal.count({ where: { contactId } }),
+  leads: await t.host.prisma.lead.count({ where: { contactId } }),
+});
+
+describe('merging contacts', () => {
+  it('moves every related record, applies the choices and rules, logs it, and deletes the duplicate', async () => {
+    const { primary, duplicate } = await pairWithHistory('a');
+    const before = await related(duplicate);
+    // A call, the note, the deal and the qualified lead's form are on the duplicate's timeline.
+    expect(before).toEqual({ activities: 4, notes: 1, tasks: 1, deals: 1, leads: 1 });
+    const merged = await manager.post(`/api/v1/contacts/${primary}/merge`).send({ duplicateId: duplicate, choices: { email: 'USE', firstName: 'KEEP' } });
+    expect(merged.status).toBe(201);
+
+    const contact = (await manager.get(`/api/v1/contacts/${primary}`)).body;
+    expect(contact).toMatchObject({ email: 'ann.lee.a@gmail.com', firstName: 'Ann', phone: '+4930555123', city: 'Berlin', lifecycleStage: 'CUSTOMER', tags: ['newsletter', 'vip'] });
+    expect(contact.notes).toBe('Met at the fair\n\nPrefers phone');
+    expect((await manager.get(`/api/v1/contacts/${duplicate}`)).status).toBe(404);
+    const after = await related(primary);
+    expect(after).toEqual({ activities: 4 + 1, notes: 1, tasks: 1, deals: 1, leads: 1 });
+    const timeline = (await manager.get(`/api/v1/contacts/${primary}/activities`)).body.data;
+    expect(timeline[0]).toMatchObject({ type: 'MERGED', subject: 'Merged ann.lee.a@gmail.com into this contact' });
+  });
+
+  it('rolls the whole merge back when a step fails, losing nothing', async () => {
+    const { primary, duplicate } = await pairWithHistory('b');
+    const before = await related(duplicate);
+    const primaryBefore = await t.host.prisma.contact.findUniqueOrThrow({ where: { id: primary } });
+    // Deleting the duplicate is the merge's last write; make it fail after everything else moved.
+    await t.host.prisma.$executeRawUnsafe(`CREATE TRIGGER fail_merge BEFORE DELETE ON "Contact" WHEN old.id = ${duplicate} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    try {
+      const res = await manager.post(`/api/v1/contacts/${primary}/merge`).send({ duplicateId: duplicate, choices: { email: 'USE' } });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+    } finally {
+      await t.host.prisma.$executeRawUnsafe('DROP TRIGGER fail_merge');
+    }
+    expect(await related(duplicate)).toEqual(before);
+    expect(await t.host.prisma.contact.findUniqueOrThrow({ where: { id: primary } })).toEqual(primaryBefore);
+    expect(await t.host.prisma.mergeLog.count({ where: { duplicateId: duplicate } })).toBe(0);
+  });
+
+  it('undoes a merge: the duplicate comes back with its records and the primary as it was', async () => {
+    const { primary, duplicate } = await pairWithHistory('c');
+    const primaryBefore = (await manager.get(`/api/v1/contacts/${primary}`)).body;
+    const duplicateBefore = (await manager.get(`/api/v1/contacts/${duplicate}`)).body;
+    const relatedBefore = await related(duplicate);
+    const log = (await manager.post(`/api/v1/contacts/${primary}/merge`).send({ duplicateId: duplicate, choices: { email: 'USE' } })).body;
+
+    const undone = await manager.post(`/api/v1/merges/${log.id}/undo`);
+    expect(undone.status).toBe(200);
+    expect(undone.body.undoneAt).not.toBeNull();
+    const { updatedAt: _a, ...primaryNow } = (await manager.get(`/api/v1/contacts/${primary}`)).body;
+    const { updatedAt: _b, ...primaryThen } = primaryBefore;
+    expect(primaryNow).toEqual(primaryThen);
+    const { updatedAt: _c, ...duplicateNow } = (await manager.get(`/api/v1/contacts/${duplicate}`)).body;
+    const { updatedAt: _d, ...duplicateThen } = duplicateBefore;
+    expect(duplicateNow).toEqual(duplicateThen);
+    expect(await related(duplicate)).toEqual(relatedBefore);
+    expect((await manager.post(`/api/v1/merges/${log.id}/undo`)).status).toBe(409);
+  });
+
+  it('refuses an undo after 30 days, merging a contact into itself, and reps', async () => {
+    const { primary, duplicate } = await pairWithHistory('d');
+    const rep = (await t.signIn('REP')).agent;
+    expect((await rep.post(`/api/v1/contacts/${primary}/merge`).send({ duplicateId: duplicate })).status).toBe(403);
+    expect((await manager.post(`/api/v1/contacts/${primary}/merge`).send({ duplicateId: primary })).status).toBe(400);
+    expect((await manager.post(`/api/v1/contacts/${primary}/merge`).send({ duplicateId: duplicate, choices: { email: 'COMBINE' } })).status).toBe(400);
+    const log = (await manager.post(`/api/v1/contacts/${primary}/merge`).send({ duplicateId: duplicate })).body;
+    await t.host.prisma.mergeLog.update({ where: { id: log.id }, data: { mergedAt: new Date(Date.now() - 31 * 86_400_000) } });
+    const late = await manager.post(`/api/v1/merges/${log.id}/undo`);
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toMatch(/older than 30 days/);
+  });
+});
