@@ -61,12 +61,14 @@ function contactActions(s: ContactsServices) {
       return { record: (context.record ?? resource.build({})).toJSON(currentAdmin) };
     }
     let id: number;
+    let lookalikes: { id: number; email: string; score: number }[] = [];
     try {
       const saved =
         mode === 'new'
           ? await s.contacts.create(toInput(request.payload, undefined) as never, { source: 'admin' })
           : await s.contacts.update(Number(context.record!.id()), toInput(request.payload, null) as never);
       id = saved.id;
+      lookalikes = (saved.possibleDuplicates as typeof lookalikes | undefined) ?? [];
     } catch (err) {
       toAdminError(err);
     }
@@ -74,7 +76,9 @@ function contactActions(s: ContactsServices) {
     return {
       record: record!.toJSON(currentAdmin),
       redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: String(id), actionName: 'show' }),
-      notice: { message: mode === 'new' ? 'Contact created' : 'Contact saved', type: 'success' },
+      notice: lookalikes.length
+        ? { message: `Contact created. It may be the same person as ${lookalikes.map((l) => `#${l.id} ${l.email} (${Math.round(l.score * 100)}%)`).join(', ')}: see Deduplication.`, type: 'info' }
+        : { message: mode === 'new' ? 'Contact created' : 'Contact saved', type: 'success' },
     };
   };
   return { new: { handler: save('new') }, edit: { handler: save('edit') }, show: { component: Components.ContactShow } };

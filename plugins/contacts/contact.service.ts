@@ -82,6 +82,7 @@ export const bulkInput = z
  */
 export class ContactService {
   private readonly extensions: ContactListExtension[] = [];
+  private readonly createChecks: ((contact: ContactView) => Promise<Record<string, unknown>>)[] = [];
   private listSchema: z.ZodType<BaseListQuery & Record<string, unknown>> | undefined;
 
   constructor(
@@ -95,6 +96,14 @@ export class ContactService {
   registerListExtension(extension: ContactListExtension): void {
     this.extensions.push(extension);
     this.listSchema = undefined;
+  }
+
+  /**
+   * A check that answers with the created contact (dedup adds `possibleDuplicates`). It informs and
+   * never blocks: a failing check is left out of the answer.
+   */
+  registerCreateCheck(check: (contact: ContactView) => Promise<Record<string, unknown>>): void {
+    this.createChecks.push(check);
   }
 
   /** Sort keys the list accepts, base and contributed. */
@@ -134,7 +143,9 @@ export class ContactService {
       return created.id;
     }).catch((err) => this.rethrowDuplicate(err, data.email));
     await this.events.emit('contact.created', { contactId: id, source: options.source ?? 'api' });
-    return this.get(id);
+    const contact = await this.get(id);
+    for (const check of this.createChecks) Object.assign(contact, await check(contact).catch(() => ({})));
+    return contact;
   }
 
   async update(id: number, input: ContactUpdateInput): Promise<ContactView> {

@@ -98,6 +98,29 @@ export class DedupService {
     return { contacts: contacts.length, pairsCompared: compared, candidates, ...counts, ms: Date.now() - started };
   }
 
+  /**
+   * Existing contacts that look like this one, found without a scan: those sharing its surname (by
+   * the indexed name key), a phone, or the name part of its email, then scored.
+   */
+  async possibleDuplicates(contactId: number) {
+    const select = { id: true, email: true, firstName: true, lastName: true, phone: true, mobile: true, city: true, postalCode: true, updatedAt: true, company: { select: { name: true } } } as const;
+    const contact = await this.prisma.contact.findUnique({ where: { id: contactId }, select });
+    if (!contact) return [];
+    const local = contact.email.split('@')[0]!;
+    const or: Prisma.ContactWhereInput[] = [{ email: { startsWith: `${local}@` } }];
+    for (const name of [contact.lastName, contact.firstName]) if (name) or.push({ sortName: { startsWith: `${name.trim().toLowerCase()} ` } });
+    for (const phone of [contact.phone, contact.mobile]) if (phone) or.push({ phone }, { mobile: phone });
+    const others = await this.prisma.contact.findMany({ where: { id: { not: contactId }, OR: or }, select, take: 500 });
+    const me = prepare({ ...contact, company: contact.company?.name ?? null });
+    return others
+      .flatMap((other) => {
+        const match = compareAtLeast(me, prepare({ ...other, company: other.company?.name ?? null }), this.settings.reviewThreshold);
+        return match ? [{ id: other.id, email: other.email, name: [other.firstName, other.lastName].filter(Boolean).join(' '), ...match }] : [];
+      })
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 10);
+  }
+
   async list(filter: { status?: 'OPEN' | 'DISMISSED' | 'MERGED'; minScore?: number; contactId?: number; page: number; pageSize: number }) {
     const where: Prisma.DuplicateCandidateWhereInput = {
       status: filter.status ?? 'OPEN',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { definePlugin } from '../../server/plugin.js';
 import '../contacts/contact-events.js';
+import type { ContactsServices } from '../contacts/index.js';
 import { DedupService } from './dedup.service.js';
 import { dedupRoutes } from './dedup.routes.js';
 import { MergeService } from './merge.service.js';
@@ -17,8 +18,11 @@ export const dedupPlugin = definePlugin({
     scanSchedule: z.string().default('30 2 * * *'),
   }),
   schema: './schema.prisma',
-  setup({ prisma, settings, logger, events }) {
+  setup({ prisma, settings, logger, events, dependencies }) {
     const dedup = new DedupService(prisma, settings);
+    (dependencies.contacts as ContactsServices).contacts.registerCreateCheck(async (contact) => ({
+      possibleDuplicates: await dedup.possibleDuplicates(contact.id),
+    }));
     const merges = new MergeService(prisma, events);
     // Checks run after the request, one at a time; ids that arrive meanwhile are checked together.
     const pending = new Set<number>();
