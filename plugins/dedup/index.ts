@@ -5,6 +5,7 @@ import type { ContactsServices } from '../contacts/index.js';
 import { DedupService } from './dedup.service.js';
 import { dedupRoutes } from './dedup.routes.js';
 import { MergeService } from './merge.service.js';
+import { dedupAdmin } from './dedup.resource.js';
 
 /** Single edits are checked at once; bigger changes (imports) wait for the scan job. */
 const INCREMENTAL_LIMIT = 50;
@@ -43,6 +44,7 @@ export const dedupPlugin = definePlugin({
     return {
       services: { dedup, merges, idle: () => running ?? Promise.resolve() },
       routes: dedupRoutes(dedup, merges),
+      admin: dedupAdmin(prisma),
       commands: [
         {
           name: 'dedup:scan',

@@ -1,7 +1,9 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import type { ActionProps } from 'adminjs';
 import { Box, Button, H2, H4, Input, Label, Text, TextArea, MessageBox, Badge } from '@adminjs/design-system';
-import { api, STAGES, words, when } from './api.ts';
+import { api, words, when } from '../../../admin/components/api.ts';
+
+const STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INACTIVE'] as const;
 
 type Contact = Record<string, any> & { id: number; fullName: string; email: string; tags: string[]; company: { id: number; name: string } | null; owner: { name: string } | null; lifecycleStage: string; customFields: Record<string, unknown> | null };
 type Activity = { id: number; type: string; occurredAt: string; subject: string | null; body: string | null; user: { name: string } | null };

@@ -1,6 +1,6 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import { Box, Button, CheckBox, H2, Input, Label, Select, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox, Badge } from '@adminjs/design-system';
-import { api, words, when } from './api.ts';
+import { api, words, when } from '../../../admin/components/api.ts';
 
 type Contact = { id: number; fullName: string; email: string; jobTitle: string | null; company: { id: number; name: string } | null; type: string; lifecycleStage: string; status: string; owner: { name: string } | null; tags: string[]; lastActivityAt: string | null; dealsCount: number };
 type Page = { data: Contact[]; page: number; pageSize: number; total: number };

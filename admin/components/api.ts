@@ -17,7 +17,6 @@ export async function api<T = any>(path: string, init: { method?: string; body?:
   return data as T;
 }
 
-export const STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INACTIVE'] as const;
 
 /** DECISION_MAKER → Decision maker */
 export function words(value: string | null | undefined): string {

@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
+import { dedupPlugin } from '../../plugins/dedup/index.js';
+import { bootTestHost, type TestHost } from '../helpers/host.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PASSWORD = 'correct horse battery staple';
+
+describe.runIf(existsSync(CHROMIUM))('deduplication in the admin, in a real browser', () => {
+  let t: TestHost;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await bootTestHost({ admin: true, plugins: [contactsPlugin, dedupPlugin], pluginSettings: { contacts: { demoData: false } }, env: { JOBS_ENABLED: 'false' } });
+    const server = await t.host.listen(t.app);
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    await t.host.users.create({ email: 'dedup@example.test', name: 'Dedup Manager', role: 'MANAGER', password: PASSWORD });
+    const s = t.host.services.contacts as ContactsServices;
+    await s.contacts.create({ email: 'jon.meyer@acme.com', firstName: 'Jon', lastName: 'Meyer', phone: '+49 30 1234567' });
+    await s.contacts.create({ email: 'john.maier@gmail.com', firstName: 'John', lastName: 'Maier', phone: '+49 30 1234567', city: 'Berlin' });
+    await (t.host.services.dedup as { idle: () => Promise<void> }).idle();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    page = await browser.newPage();
+    await page.goto(`${base}/admin/login`);
+    await page.fill('input[name="email"]', 'dedup@example.test');
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('button:has-text("Sign in")');
+    await page.waitForURL(`${base}/admin`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows the pair with its reasons, merges it field by field and undoes the merge', async () => {
+    await page.goto(`${base}/admin/pages/deduplication`);
+    await page.waitForSelector('[data-testid="candidate-row"]');
+    expect(await page.textContent('[data-testid="candidate-row"]')).toContain('same phone');
+    await page.click('[data-testid="candidate-row"] button:has-text("Merge…")');
+    await page.waitForSelector('[data-testid="merge-wizard"]');
+    await page.click('[data-testid="merge-field-email"] button:has-text("Use")');
+    await page.click('[data-testid="merge-wizard"] button:has-text("Merge")');
+    await page.waitForSelector('text=Merged john.maier@gmail.com into jon.meyer@acme.com');
+    expect(await t.host.prisma.contact.count()).toBe(1);
+    expect((await t.host.prisma.contact.findFirstOrThrow()).email).toBe('john.maier@gmail.com');
+    await page.click('button:has-text("Undo merge")');
+    await page.waitForSelector('text=Merge undone');
+    expect(await t.host.prisma.contact.count()).toBe(2);
+  }, 60_000);
+});
