@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,8 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // AdminJS writes its component bundle here: keep test runs out of the working tree's .adminjs.
-    env: { ADMIN_JS_TMP_DIR: path.join(tmpdir(), `crm-adminjs-${process.pid}`) },
+    setupFiles: ['test/helpers/setup-file.ts'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

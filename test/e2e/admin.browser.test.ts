@@ -20,7 +20,7 @@ describe.runIf(available)('admin in a real browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    t = await bootTestHost({ admin: true, env: { JOBS_ENABLED: 'false' } });
+    t = await bootTestHost({ admin: true, bundle: true, env: { JOBS_ENABLED: 'false' } });
     const server = await t.host.listen(t.app);
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     await t.host.users.create({ email: 'browser@example.test', name: 'Browser Admin', role: 'ADMIN', password: PASSWORD });

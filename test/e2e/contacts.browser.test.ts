@@ -16,7 +16,7 @@ describe.runIf(available)('contacts in the admin, in a real browser', () => {
   let s: ContactsServices;
 
   beforeAll(async () => {
-    t = await bootTestHost({ admin: true, plugins: [contactsPlugin], pluginSettings: { contacts: { demoData: false } }, env: { JOBS_ENABLED: 'false' } });
+    t = await bootTestHost({ admin: true, bundle: true, plugins: [contactsPlugin], pluginSettings: { contacts: { demoData: false } }, env: { JOBS_ENABLED: 'false' } });
     s = t.host.services.contacts as ContactsServices;
     const server = await t.host.listen(t.app);
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

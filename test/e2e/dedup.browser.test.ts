@@ -15,7 +15,7 @@ describe.runIf(existsSync(CHROMIUM))('deduplication in the admin, in a real brow
   let base: string;
 
   beforeAll(async () => {
-    t = await bootTestHost({ admin: true, plugins: [contactsPlugin, dedupPlugin], pluginSettings: { contacts: { demoData: false } }, env: { JOBS_ENABLED: 'false' } });
+    t = await bootTestHost({ admin: true, bundle: true, plugins: [contactsPlugin, dedupPlugin], pluginSettings: { contacts: { demoData: false } }, env: { JOBS_ENABLED: 'false' } });
     const server = await t.host.listen(t.app);
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     await t.host.users.create({ email: 'dedup@example.test', name: 'Dedup Manager', role: 'MANAGER', password: PASSWORD });

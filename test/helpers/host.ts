@@ -28,6 +28,8 @@ export interface TestHostOptions {
   pluginSettings?: Record<string, Record<string, unknown>>;
   /** Mount the AdminJS admin at /admin (slower to boot). */
   admin?: boolean;
+  /** Build the admin's component bundle now (browser tests). */
+  bundle?: boolean;
   /** Reuse a directory (and its database) instead of a fresh one. */
   dir?: string;
 }
@@ -60,7 +62,7 @@ export async function bootTestHost(options: TestHostOptions = {}): Promise<TestH
     pluginSettings: options.pluginSettings,
     env: {},
   });
-  const built = options.admin ? await buildAdmin(host) : undefined;
+  const built = options.admin ? await buildAdmin(host, { bundle: options.bundle }) : undefined;
   const app = createHttpApp(host, { mounts: built ? [{ path: ADMIN_ROOT, router: built.router }] : [] });
   const request = () => supertest.agent(app);
 
