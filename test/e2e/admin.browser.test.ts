@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestHost, type TestHost } from '../helpers/host.js';
+import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is required in CI (${CHROMIUM}); .ci/run installs it`);
-if (!available) console.warn(`Chromium not found at ${CHROMIUM}: skipping browser tests (apt-get install chromium)`);
+const available = chromiumAvailable();
 
 const PASSWORD = 'correct horse battery staple';
 const SCREENSHOTS = path.join(tmpdir(), 'crm-screenshots');
@@ -24,10 +21,7 @@ describe.runIf(available)('admin in a real browser', () => {
     const server = await t.host.listen(t.app);
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     await t.host.users.create({ email: 'browser@example.test', name: 'Browser Admin', role: 'ADMIN', password: PASSWORD });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
   }, 120_000);
 

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { bootTestHost, type TestHost } from '../helpers/host.js';
+import { chromiumAvailable, launchChromium, signInToAdmin } from '../helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
+const available = chromiumAvailable();
 const PASSWORD = 'correct horse battery staple';
 
 describe.runIf(available)('contacts in the admin, in a real browser', () => {
@@ -24,13 +23,9 @@ describe.runIf(available)('contacts in the admin, in a real browser', () => {
     const acme = await s.companies.create({ name: 'Acme Rockets' });
     await s.contacts.create({ email: 'qualified@ui.test', firstName: 'Quinn', lastName: 'Qualified', lifecycleStage: 'QUALIFIED', companyId: acme.id });
     await s.contacts.create({ email: 'customer@ui.test', firstName: 'Cora', lastName: 'Customer', type: 'CUSTOMER' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    browser = await launchChromium();
     page = await browser.newPage();
-    await page.goto(`${base}/admin/login`);
-    await page.fill('input[name="email"]', 'ui@example.test');
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('button:has-text("Sign in")');
-    await page.waitForURL(`${base}/admin`);
+    await signInToAdmin(page, base, 'ui@example.test', PASSWORD);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { dedupPlugin } from '../../plugins/dedup/index.js';
 import { bootTestHost, type TestHost } from '../helpers/host.js';
+import { chromiumAvailable, launchChromium, signInToAdmin } from '../helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 
-describe.runIf(existsSync(CHROMIUM))('deduplication in the admin, in a real browser', () => {
+describe.runIf(chromiumAvailable())('deduplication in the admin, in a real browser', () => {
   let t: TestHost;
   let browser: Browser;
   let page: Page;
@@ -23,13 +22,9 @@ describe.runIf(existsSync(CHROMIUM))('deduplication in the admin, in a real brow
     await s.contacts.create({ email: 'jon.meyer@acme.com', firstName: 'Jon', lastName: 'Meyer', phone: '+49 30 1234567' });
     await s.contacts.create({ email: 'john.maier@gmail.com', firstName: 'John', lastName: 'Maier', phone: '+49 30 1234567', city: 'Berlin' });
     await (t.host.services.dedup as { idle: () => Promise<void> }).idle();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    browser = await launchChromium();
     page = await browser.newPage();
-    await page.goto(`${base}/admin/login`);
-    await page.fill('input[name="email"]', 'dedup@example.test');
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('button:has-text("Sign in")');
-    await page.waitForURL(`${base}/admin`);
+    await signInToAdmin(page, base, 'dedup@example.test', PASSWORD);
   }, 120_000);
 
   afterAll(async () => {
