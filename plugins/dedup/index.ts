@@ -16,6 +16,8 @@ export const dedupPlugin = definePlugin({
   dependsOn: ['contacts'],
   settings: z.object({
     reviewThreshold: z.coerce.number().min(0).max(1).default(0.8),
+    /** Pairs at or above this score are merged by the nightly job with the default rules (off unless set). */
+    autoMergeThreshold: z.coerce.number().min(0).max(1).optional(),
     scanSchedule: z.string().default('30 2 * * *'),
   }),
   schema: './schema.prisma',
@@ -70,7 +72,18 @@ export const dedupPlugin = definePlugin({
           },
         },
       ],
-      jobs: [{ name: 'dedup.scan', schedule: settings.scanSchedule, description: 'Finds duplicate contacts', run: async () => ({ ...(await dedup.scan()) }) }],
+      jobs: [
+        {
+          name: 'dedup.scan',
+          schedule: settings.scanSchedule,
+          description: 'Finds duplicate contacts (and merges the surest pairs when auto-merge is on)',
+          run: async () => {
+            const { contacts, pairsCompared, candidates, created, reopened, closed } = await dedup.scan();
+            const merged = settings.autoMergeThreshold === undefined ? 0 : await merges.autoMerge(settings.autoMergeThreshold);
+            return { contacts, pairsCompared, candidates, created, reopened, closed, merged };
+          },
+        },
+      ],
       on: {
         'contact.created': ({ contactId }) => check([contactId]),
         'contact.updated': ({ contactIds }) => check(contactIds),

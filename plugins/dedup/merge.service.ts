@@ -144,6 +144,24 @@ export class MergeService {
     return log;
   }
 
+  /**
+   * Merges every open pair at or above `minScore` with the default rules, the older contact kept.
+   * Each merge is its own transaction and can be undone like any other.
+   */
+  async autoMerge(minScore: number): Promise<number> {
+    const pairs = await this.prisma.duplicateCandidate.findMany({ where: { status: 'OPEN', score: { gte: minScore } }, orderBy: { score: 'desc' } });
+    const gone = new Set<number>();
+    let merged = 0;
+    for (const pair of pairs) {
+      // A contact already merged away in this run takes its other pairs with it.
+      if (gone.has(pair.contactAId) || gone.has(pair.contactBId)) continue;
+      await this.merge(pair.contactAId, { duplicateId: pair.contactBId });
+      gone.add(pair.contactBId);
+      merged++;
+    }
+    return merged;
+  }
+
   /** Brings the duplicate back (same id), moves its records back and restores the primary's fields. */
   async undo(mergeLogId: number) {
     const log = await this.prisma.mergeLog.findUnique({ where: { id: mergeLogId } });

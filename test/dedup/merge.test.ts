@@ -40,6 +40,29 @@ const related = async (contactId: number) => ({
   leads: await t.host.prisma.lead.count({ where: { contactId } }),
 });
 
+describe('auto-merge', () => {
+  it('merges the surest pairs in the nightly job when a threshold is set, and leaves it off otherwise', async () => {
+    const auto = await bootTestHost({ plugins: [contactsPlugin, dedupPlugin], pluginSettings: { contacts: { demoData: false }, dedup: { autoMergeThreshold: 0.95 } } });
+    try {
+      const agent = (await auto.signIn('MANAGER')).agent;
+      const sure = (await agent.post('/api/v1/contacts').send({ email: 'max.weber@acme.com', firstName: 'Max', lastName: 'Weber', phone: '+49 30 7777777', postalCode: '10115' })).body.id;
+      await agent.post('/api/v1/contacts').send({ email: 'max.weber@gmail.com', firstName: 'Max', lastName: 'Weber', phone: '+49 30 7777777', postalCode: '10115' });
+      const unsure = (await agent.post('/api/v1/contacts').send({ email: 'jo.lund@acme.com', firstName: 'Jo', lastName: 'Lund' })).body.id;
+      await agent.post('/api/v1/contacts').send({ email: 'johanna.lund@gmail.com', firstName: 'Johanna', lastName: 'Lundt', phone: '+49 30 1212121' });
+      const run = await auto.host.jobs.runNow('dedup.scan');
+      expect(run.counts).toMatchObject({ merged: 1 });
+      expect(await auto.host.prisma.contact.count({ where: { email: { contains: 'weber' } } })).toBe(1);
+      expect(await auto.host.prisma.contact.findUnique({ where: { id: sure } })).not.toBeNull();
+      expect(await auto.host.prisma.contact.findUnique({ where: { id: unsure } })).not.toBeNull();
+      expect(await auto.host.prisma.mergeLog.count()).toBe(1);
+    } finally {
+      await auto.close();
+    }
+    const run = await t.host.jobs.runNow('dedup.scan');
+    expect(run.counts).toMatchObject({ merged: 0 });
+  });
+});
+
 describe('merging contacts', () => {
   it('moves every related record, applies the choices and rules, logs it, and deletes the duplicate', async () => {
     const { primary, duplicate } = await pairWithHistory('a');
