@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/schema-composer.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(path.join(tmpdir(), 'crm-dedup-cli-'));
+
+async function crm(...args: string[]) {
+  const { stdout } = await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/crm.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '', PLUGINS: 'contacts,dedup' },
+  });
+  return JSON.parse(stdout);
+}
+
+describe('dedup CLI', () => {
+  it('scans with counts and time, then lists each open pair with both contacts, score and reasons', async () => {
+    const file = path.join(dir, 'people.csv');
+    writeFileSync(file, 'Email,First Name,Last Name,Phone\njon.meyer@acme.com,Jon,Meyer,+49 30 1234567\njohn.maier@gmail.com,John,Maier,+49 30 1234567\nzoe@else.com,Zoe,Quinn,\n');
+    expect(await crm('import', file, '--json')).toMatchObject({ created: 3 });
+    const scan = await crm('dedup:scan', '--json');
+    expect(scan).toMatchObject({ contacts: 3, candidates: 1, created: 1 });
+    expect(scan.ms).toBeGreaterThanOrEqual(0);
+    const pairs = await crm('dedup:candidates', '--min-score', '0.8', '--json');
+    expect(pairs).toEqual([
+      expect.objectContaining({
+        a: { id: 1, email: 'jon.meyer@acme.com', name: 'Jon Meyer' },
+        b: { id: 2, email: 'john.maier@gmail.com', name: 'John Maier' },
+        reasons: expect.arrayContaining(['same phone']),
+      }),
+    ]);
+    expect(await crm('dedup:candidates', '--min-score', '0.99', '--json')).toEqual([]);
+  }, 90_000);
+});
