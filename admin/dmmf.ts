@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../server/db.js';
+import { words } from './labels.js';
 
 interface DmmfModel {
   name: string;
@@ -30,12 +31,6 @@ export function prismaResource(prisma: Database, modelName: string) {
   return { model, client: prisma, clientModule: { Prisma: { dmmf: { datamodel: dm } } } };
 }
 
-/** DECISION_MAKER → "Decision maker": how the admin shows enum values (the API keeps the codes). */
-export function enumLabel(value: string): string {
-  const text = value.toLowerCase().replace(/_/g, ' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 /** Word labels for every enum property a resource's options do not label themselves. */
 export function withEnumLabels<T extends { resource: unknown; options?: { properties?: Record<string, Record<string, unknown>> } }>(entry: T): T {
   const model = (entry.resource as { model?: DmmfModel }).model;
@@ -45,7 +40,7 @@ export function withEnumLabels<T extends { resource: unknown; options?: { proper
   for (const field of model.fields) {
     if (field.kind !== 'enum' || properties[field.name]?.availableValues) continue;
     const values = enums.get(field.type) ?? [];
-    properties[field.name] = { ...properties[field.name], availableValues: values.map((value) => ({ value, label: enumLabel(value) })) };
+    properties[field.name] = { ...properties[field.name], availableValues: values.map((value) => ({ value, label: words(value) })) };
   }
   return { ...entry, options: { ...entry.options, properties } };
 }

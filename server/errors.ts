@@ -35,6 +35,11 @@ export class ValidationError extends AppError {
     super(400, 'VALIDATION_FAILED', message, issues);
   }
 
+  /** One bad field: the message reads "path: message" and the issue names the path. */
+  static field(path: string, message: string): ValidationError {
+    return new ValidationError(`${path}: ${message}`, [{ path, message }]);
+  }
+
   static fromZod(error: ZodError, prefix?: string): ValidationError {
     const issues = zodIssues(error, prefix);
     const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');

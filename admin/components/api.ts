@@ -1,3 +1,5 @@
+export { words } from '../labels.ts';
+
 /** Calls the platform's REST API with the admin's session cookie (same origin). */
 export async function api<T = any>(path: string, init: { method?: string; body?: unknown; form?: FormData } = {}): Promise<T> {
   const response = await fetch(`/api/v1${path}`, {
@@ -17,13 +19,6 @@ export async function api<T = any>(path: string, init: { method?: string; body?:
   return data as T;
 }
 
-
-/** DECISION_MAKER → Decision maker */
-export function words(value: string | null | undefined): string {
-  if (!value) return '';
-  const text = value.toLowerCase().replace(/_/g, ' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 export function when(value: string | null | undefined): string {
   return value ? new Date(value).toLocaleString() : '—';

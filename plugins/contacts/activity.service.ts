@@ -57,7 +57,7 @@ export class ActivityService {
       const contact = await db.contact.findUnique({ where: { id: contactId }, select: { lastActivityAt: true, lastContactedAt: true } });
       if (!contact) throw new NotFoundError('Contact', contactId);
       if (data.dealId && !(await db.deal.findUnique({ where: { id: data.dealId }, select: { id: true } }))) {
-        throw new ValidationError(`dealId: no deal with id ${data.dealId}`, [{ path: 'dealId', message: `no deal with id ${data.dealId}` }]);
+        throw ValidationError.field('dealId', `no deal with id ${data.dealId}`);
       }
       const occurredAt = data.occurredAt ?? new Date();
       const activity = await db.activity.create({

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { defineRoute, type ApiRoute } from '../../server/http/route.js';
+import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
 import { contactCreateInput } from './contact.schemas.js';
 import type { ContactService } from './contact.service.js';
 import { companyInput, type CompanyService } from './company.service.js';
-
-const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 export function companyRoutes(companies: CompanyService, contacts: ContactService): ApiRoute[] {
   return [

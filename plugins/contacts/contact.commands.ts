@@ -11,7 +11,7 @@ function pairs(words: string[], what: string): Record<string, string> {
   return Object.fromEntries(
     words.map((word) => {
       const at = word.indexOf('=');
-      if (at < 1) throw new ValidationError(`${what}: expected key=value, got "${word}"`, [{ path: what, message: `expected key=value, got "${word}"` }]);
+      if (at < 1) throw ValidationError.field(what, `expected key=value, got "${word}"`);
       return [word.slice(0, at), word.slice(at + 1)];
     }),
   );

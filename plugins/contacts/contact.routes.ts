@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ForbiddenError } from '../../server/errors.js';
 import { hasRole } from '../../server/auth/roles.js';
-import { defineRoute, type ApiRoute } from '../../server/http/route.js';
+import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
 import { activityInput, TIMELINE_FILTERS, type ActivityService, type TimelineFilter } from './activity.service.js';
 import { contactCreateInput, contactUpdateInput, LIFECYCLE_STAGES } from './contact.schemas.js';
 import { bulkInput, type ContactService } from './contact.service.js';
@@ -9,8 +9,6 @@ import type { ExportService } from './export.service.js';
 import { conversionInput, type LifecycleService } from './lifecycle.service.js';
 import { noteInput, type NoteService } from './note.service.js';
 import { taskInput, type TaskService } from './task.service.js';
-
-const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 export interface ContactRouteServices {
   contacts: ContactService;

@@ -319,7 +319,7 @@ export class ContactService {
     if (!parsed.success) throw ValidationError.fromZod(parsed.error);
     const { ids, action } = parsed.data;
     if (action === 'assignOwner' && parsed.data.ownerId && !(await this.prisma.user.findUnique({ where: { id: parsed.data.ownerId } }))) {
-      throw new ValidationError('ownerId: no such user', [{ path: 'ownerId', message: 'no such user' }]);
+      throw ValidationError.field('ownerId', 'no such user');
     }
     const affected = await this.prisma.$transaction(async (tx) => {
       switch (action) {
@@ -435,9 +435,9 @@ export class ContactService {
     for (const param of keys) {
       const key = param.slice(CUSTOM_FILTER_PREFIX.length);
       const def = definitions.get(key);
-      if (!def) throw new ValidationError(`query.${param}: no custom field ${key}`, [{ path: `query.${param}`, message: `no custom field ${key}` }]);
+      if (!def) throw ValidationError.field(`query.${param}`, `no custom field ${key}`);
       const checked = this.customFields.validate([{ ...def, required: false }], { [key]: query[param] }, { requireAll: false });
-      if (checked.issues.length) throw new ValidationError(`query.${param}: ${checked.issues[0]!.message}`, [{ path: `query.${param}`, message: checked.issues[0]!.message }]);
+      if (checked.issues.length) throw ValidationError.field(`query.${param}`, checked.issues[0]!.message);
       const value = checked.values[key];
       const rows = await this.prisma.$queryRawUnsafe<{ id: number | bigint }[]>(
         jsonEqualsSql(key, def.type === 'MULTISELECT', this.isPostgres()),

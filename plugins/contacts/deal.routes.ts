@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { defineRoute, type ApiRoute } from '../../server/http/route.js';
+import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
 import { dealInput, type DealService } from './deal.service.js';
 import { leadInput, type LeadService } from './lead.service.js';
-
-const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 export function dealAndLeadRoutes(deals: DealService, leads: LeadService): ApiRoute[] {
   return [

@@ -2,10 +2,8 @@ import multer from 'multer';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { PayloadTooLargeError, ValidationError } from '../../server/errors.js';
-import { defineRoute, type ApiRoute } from '../../server/http/route.js';
+import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
 import { importSettingsInput, type ImportService } from './import.service.js';
-
-const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 /** Reads the multipart upload; size, part-count and broken-stream errors become 4xx naming `file`. */
 function receiveFile(req: Request, res: Response, maxBytes: number): Promise<Express.Multer.File> {

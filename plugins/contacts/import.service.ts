@@ -84,7 +84,7 @@ export class ImportService {
     if (file.buffer.length === 0) throw new ValidationError('file: the file is empty', [{ path: 'file', message: 'is empty' }]);
     const { text, encoding } = decodeCsv(file.buffer);
     const rows = parseCsv(text);
-    if (rows.length < 2) throw new ValidationError('file: needs a header line and at least one row', [{ path: 'file', message: 'needs a header line and at least one row' }]);
+    if (rows.length < 2) throw ValidationError.field('file', 'needs a header line and at least one row');
     if (rows.length - 1 > MAX_IMPORT_ROWS) throw new PayloadTooLargeError(`file: more than ${MAX_IMPORT_ROWS} rows`);
     const headers = headerLabels(rows[0]!);
     const definitions = await this.customFields.list();
@@ -183,7 +183,7 @@ export class ImportService {
   async preview(id: number, limit = 20): Promise<{ rows: RowPreview[]; mappedFields: string[] }> {
     const record = await this.get(id);
     if (!(record.mapping as (string | null)[]).includes('email')) {
-      throw new ValidationError('mapping: no column is mapped to email', [{ path: 'mapping', message: 'no column is mapped to email' }]);
+      throw ValidationError.field('mapping', 'no column is mapped to email');
     }
     const context = await this.context(record);
     const cells = await this.rows(id, { toLine: 1 + limit });
@@ -213,7 +213,7 @@ export class ImportService {
   async start(id: number, options: { dryRun?: boolean } = {}) {
     const record = await this.get(id);
     if (!(record.mapping as (string | null)[]).includes('email')) {
-      throw new ValidationError('mapping: no column is mapped to email', [{ path: 'mapping', message: 'no column is mapped to email' }]);
+      throw ValidationError.field('mapping', 'no column is mapped to email');
     }
     if (record.status !== 'UPLOADED') throw new ConflictError(`Import ${id} is already ${record.status.toLowerCase()}`);
     await this.prisma.contactImport.updateMany({

@@ -23,7 +23,7 @@ export class LifecycleService {
 
   async setStage(contactId: number, stage: (typeof LIFECYCLE_STAGES)[number], userId?: number) {
     if (!LIFECYCLE_STAGES.includes(stage)) {
-      throw new ValidationError(`stage: must be one of ${LIFECYCLE_STAGES.join(', ')}`, [{ path: 'stage', message: `must be one of ${LIFECYCLE_STAGES.join(', ')}` }]);
+      throw ValidationError.field('stage', `must be one of ${LIFECYCLE_STAGES.join(', ')}`);
     }
     const activity = await this.prisma.$transaction(async (tx) => {
       const contact = await tx.contact.findUnique({ where: { id: contactId }, select: { lifecycleStage: true } });

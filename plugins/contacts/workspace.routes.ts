@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import type { Database } from '../../server/db.js';
-import { defineRoute, type ApiRoute } from '../../server/http/route.js';
+import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
 import type { ContactService } from './contact.service.js';
 import { customFieldInput, type CustomFieldService } from './custom-field.service.js';
 import { savedViewInput, type SavedViewService } from './saved-view.service.js';
-
-const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 /** Tags, saved views and custom field definitions: what the whole workspace shares. */
 export function workspaceRoutes(prisma: Database, contacts: ContactService, views: SavedViewService, customFields: CustomFieldService): ApiRoute[] {

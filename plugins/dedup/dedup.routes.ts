@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { defineRoute, type ApiRoute } from '../../server/http/route.js';
+import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
 import type { DedupService } from './dedup.service.js';
 import { mergeInput, type MergeService } from './merge.service.js';
-
-const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 export function dedupRoutes(dedup: DedupService, merges: MergeService): ApiRoute[] {
   return [

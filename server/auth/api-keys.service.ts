@@ -17,7 +17,7 @@ export class ApiKeyService {
   async create(userId: number, name: string): Promise<{ apiKey: Omit<ApiKey, 'keyHash'>; key: string }> {
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 100) {
-      throw new ValidationError('name: must be 1 to 100 characters', [{ path: 'name', message: 'must be 1 to 100 characters' }]);
+      throw ValidationError.field('name', 'must be 1 to 100 characters');
     }
     const user = await this.prisma.user.findUnique({ where: { id: userId } });
     if (!user) throw new NotFoundError('User', userId);

@@ -21,7 +21,7 @@ export function hostCommands(host: Host): CliCommand[] {
       options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } },
       run: async ({ options }) => {
         const role = z.enum(ROLES).optional().safeParse(options.role?.toString().toUpperCase());
-        if (!role.success) throw new ValidationError(`role: must be one of ${ROLES.join(', ')}`, [{ path: 'role', message: `must be one of ${ROLES.join(', ')}` }]);
+        if (!role.success) throw ValidationError.field('role', `must be one of ${ROLES.join(', ')}`);
         const password = (options.password as string | undefined) ?? generatePassword();
         const user = await host.users.create({
           email: String(options.email ?? ''),

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Actor } from '../request-context.js';
 import type { Role } from '../auth/roles.js';
 
@@ -52,3 +52,6 @@ export function defineRoute<
 export function requiredRole(route: Pick<ApiRoute, 'method' | 'role'>): Role {
   return route.role ?? (route.method === 'get' ? 'VIEWER' : 'REP');
 }
+
+/** `:id` path parameters: a positive integer. */
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
