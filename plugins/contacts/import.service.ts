@@ -114,10 +114,6 @@ export class ImportService {
     return record;
   }
 
-  async status(id: number): Promise<ImportRecord> {
-    return this.get(id);
-  }
-
   /** The file's rows after the header, parsed (or kept from the upload on this instance). */
   private async rows(id: number, range: { toLine?: number } = {}): Promise<string[][]> {
     const cached = this.parsed.get(id);
@@ -221,7 +217,7 @@ export class ImportService {
       data: { status: 'QUEUED', dryRun: options.dryRun ?? false },
     });
     this.kick(id);
-    return this.status(id);
+    return this.get(id);
   }
 
   /** Resolves when the import has finished (for the CLI and tests). */
@@ -229,7 +225,7 @@ export class ImportService {
     const until = Date.now() + timeoutMs;
     for (;;) {
       await this.active.get(id);
-      const record = await this.status(id);
+      const record = await this.get(id);
       if (['COMPLETED', 'FAILED', 'REVERTED', 'UPLOADED'].includes(record.status)) return record;
       if (Date.now() > until) throw new Error(`Import ${id} still ${record.status} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
