@@ -4,6 +4,9 @@ declare module '../../server/events.js' {
     'contact.updated': { contactIds: number[]; fields: string[] };
     'contact.deleted': { contactIds: number[] };
     'activity.logged': { activityId: number; contactId: number; type: string; occurredAt: Date };
+    /** Emitted by whichever plugin merges contacts: other plugins move their own rows in their handlers. */
+    'contact.merged': { primaryId: number; duplicateId: number; mergeLogId: number };
+    'contact.unmerged': { primaryId: number; duplicateId: number; mergeLogId: number };
   }
 }
 

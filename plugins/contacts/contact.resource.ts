@@ -81,7 +81,7 @@ function contactActions(s: ContactsServices) {
         : { message: mode === 'new' ? 'Contact created' : 'Contact saved', type: 'success' },
     };
   };
-  return { new: { handler: save('new') }, edit: { handler: save('edit') }, show: { component: Components.ContactShow } };
+  return { new: { handler: save('new') }, edit: { handler: save('edit') }, show: { component: Components.ContactShow, custom: { panels: s.contactPage.panels } } };
 }
 
 export function contactAdmin(prisma: Database, s: ContactsServices): AdminContribution {

@@ -6,6 +6,7 @@ import { CompanyService } from './company.service.js';
 import { companyRoutes } from './company.routes.js';
 import { contactRoutes } from './contact.routes.js';
 import { ContactService } from './contact.service.js';
+import { ContactPageExtensions } from './contact-page.js';
 import { CustomFieldService } from './custom-field.service.js';
 import { DealService } from './deal.service.js';
 import { dealAndLeadRoutes } from './deal.routes.js';
@@ -24,6 +25,7 @@ import { contactAdmin } from './contact.resource.js';
 import { seedDemoData } from './demo-data.js';
 
 export type { ContactListExtension } from './contact-list.js';
+export type { ContactPagePanel } from './contact-page.js';
 export type ContactsServices = ReturnType<typeof buildServices>;
 
 interface ContactsSettings {
@@ -56,7 +58,8 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
     logger,
     { batchSize: settings.importBatchSize, maxBytes: settings.importMaxBytes },
   );
-  return { contacts, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports };
+  const contactPage = new ContactPageExtensions();
+  return { contacts, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports, contactPage };
 }
 
 /** The person-level source of truth every other plugin reads. */

@@ -6,13 +6,6 @@ import { ConflictError, NotFoundError, ValidationError } from '../../server/erro
 import '../contacts/contact-events.js';
 import { searchTextOf, sortNameOf } from '../contacts/normalize.js';
 
-declare module '../../server/events.js' {
-  interface EventMap {
-    'contact.merged': { primaryId: number; duplicateId: number; mergeLogId: number };
-    'contact.unmerged': { primaryId: number; duplicateId: number; mergeLogId: number };
-  }
-}
-
 /** Fields a merge decides one by one; `address` moves street, city, region, postal code and country together. */
 export const MERGE_FIELDS = [
   'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'companyId', 'ownerId', 'type', 'status',

@@ -12,13 +12,23 @@ type Milestone = { key: string; label: string; at: string };
 const TABS = [['EVERYTHING', 'Everything'], ['CALLS', 'Calls'], ['EMAILS', 'Emails'], ['MEETINGS', 'Meetings'], ['NOTES', 'Notes'], ['PROPOSALS', 'Proposals'], ['EMAIL_EVENTS', 'Email events']] as const;
 const ACTIONS = [['CALL', 'Log call'], ['EMAIL_SENT', 'Log email'], ['MEETING', 'Schedule meeting'], ['NOTE', 'Add note'], ['DEAL', 'New deal']] as const;
 
+type Panel = { plugin: string; component: string; placement: 'hero' | 'actions' };
+
+/** Another plugin's component on this page, looked up by the name it was registered under. */
+function PluginPanel({ panel, contactId, version }: { panel: Panel; contactId: number; version: number }) {
+  const Component = (window as unknown as { AdminJS?: { UserComponents?: Record<string, React.ComponentType<any>> } }).AdminJS?.UserComponents?.[panel.component];
+  return Component ? <Component contactId={contactId} version={version} /> : null;
+}
+
 function initials(c: Contact) {
   return (c.fullName.match(/\b\w/g) ?? ['?']).slice(0, 2).join('').toUpperCase();
 }
 
 /** The contact page: hero, action bar, lifecycle chevrons, timeline with tabs, details sidebar. */
-const ContactShow: React.FC<ActionProps> = ({ record }) => {
+const ContactShow: React.FC<ActionProps> = ({ record, action: showAction }) => {
   const id = Number(record?.id);
+  const panels = ((showAction?.custom as { panels?: Panel[] } | undefined)?.panels ?? []);
+  const [version, setVersion] = useState(0);
   const [contact, setContact] = useState<Contact | null>(null);
   const [tab, setTab] = useState<string>('EVERYTHING');
   const [timeline, setTimeline] = useState<Activity[]>([]);
@@ -44,6 +54,7 @@ const ContactShow: React.FC<ActionProps> = ({ record }) => {
       setAction(null);
       setForm({});
       await load();
+      setVersion((v) => v + 1);
     } catch (e) {
       setMessage({ text: (e as Error).message, variant: 'danger' });
     }
@@ -83,6 +94,7 @@ const ContactShow: React.FC<ActionProps> = ({ record }) => {
                 {label}
               </Button>
             ))}
+            {panels.filter((p) => p.placement === 'actions').map((p) => <PluginPanel key={p.component} panel={p} contactId={id} version={version} />)}
           </Box>
           {action ? (
             <Box mt="lg" data-testid="action-form">
@@ -116,6 +128,7 @@ const ContactShow: React.FC<ActionProps> = ({ record }) => {
               <Button mt="default" variant="contained" onClick={submitAction}>Save</Button>
             </Box>
           ) : null}
+          {panels.filter((p) => p.placement === 'hero').map((p) => <PluginPanel key={p.component} panel={p} contactId={id} version={version} />)}
         </Box>
         {message ? <MessageBox message={message.text} variant={message.variant} onCloseClick={() => setMessage(null)} mb="lg" /> : null}
         <Box variant="white" mb="lg" data-testid="chevrons">

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { sqliteFilePath } from '../../server/config.js';
+import { ValidationError } from '../../server/errors.js';
+import { definePlugin } from '../../server/plugin.js';
+import '../contacts/contact-events.js';
+import type { ContactsServices } from '../contacts/index.js';
+import { ScoreStore, PrismaRunner, SqliteRunner } from './score-store.js';
+import { ScoringService } from './scoring.service.js';
+import { scoringRoutes } from './scoring.routes.js';
+import { scoringAdmin } from './scoring.resource.js';
+
+/** Lead scores 0-100 with grade, breakdown, decay and history, kept fresh as contacts act. */
+export const scoringPlugin = definePlugin({
+  name: 'scoring',
+  dependsOn: ['contacts'],
+  settings: z.object({
+    rescoreSchedule: z.string().default('15 3 * * *'),
+    /** Changes to one contact within this window are scored together, once. */
+    debounceMs: z.coerce.number().int().min(0).max(60_000).default(500),
+    bulkDriver: z.enum(['auto', 'prisma']).default('auto'),
+  }),
+  schema: './schema.prisma',
+  setup({ prisma, settings, config, logger, dependencies }) {
+    const sqlite = config.databaseKind === 'sqlite';
+    const openStore = () =>
+      new ScoreStore(sqlite && settings.bulkDriver === 'auto' ? new SqliteRunner(sqliteFilePath(config.DATABASE_URL)) : new PrismaRunner(prisma, config.databaseKind));
+    const scoring = new ScoringService(prisma, openStore);
+    const contacts = dependencies.contacts as ContactsServices;
+    contacts.contacts.registerListExtension(scoring.listExtension());
+
+    // Contacts that changed are scored after the request that changed them, together, after a pause.
+    const pending = new Set<number>();
+    let timer: NodeJS.Timeout | null = null;
+    let flushing: Promise<unknown> = Promise.resolve();
+    const flush = () => {
+      timer = null;
+      const ids = [...pending];
+      pending.clear();
+      flushing = scoring.rescore(ids).catch((err) => logger.error({ err, contactIds: ids.slice(0, 20) }, 'rescoring contacts failed'));
+    };
+    const rescoreSoon = (contactIds: number[]) => {
+      for (const id of contactIds) pending.add(id);
+      timer ??= setTimeout(flush, settings.debounceMs).unref();
+    };
+    let fullRescore: Promise<unknown> | null = null;
+    const rescoreEveryone = () => {
+      fullRescore ??= scoring
+        .rescoreAll()
+        .catch((err) => logger.error({ err }, 'rescoring everyone failed'))
+        .finally(() => (fullRescore = null));
+    };
+    const idle = async () => {
+      while (timer || pending.size) await new Promise((resolve) => setTimeout(resolve, 5));
+      await flushing;
+      await fullRescore;
+      await scoring.idle();
+    };
+
+    return {
+      services: { scoring, idle },
+      routes: scoringRoutes(scoring, rescoreEveryone),
+      admin: scoringAdmin(scoring, contacts.contactPage),
+      commands: [
+        {
+          name: 'score:recompute',
+          description: 'Rescore every contact, or one with --contact <id>',
+          usage: 'score:recompute [--contact 42]',
+          options: { contact: { type: 'string' } },
+          run: async ({ options }) => {
+            if (options.contact === undefined) return scoring.rescoreAll();
+            const id = Number(options.contact);
+            if (!Number.isInteger(id) || id < 1) throw ValidationError.field('contact', `must be a contact id, got "${options.contact}"`);
+            await scoring.rescore([id]);
+            return scoring.score(id);
+          },
+          format: (r: { contacts?: number; changed?: number; ms?: number; score?: number; grade?: string }) =>
+            r.contacts !== undefined ? `${r.contacts} contacts scored, ${r.changed} changed, ${r.ms} ms` : `score ${r.score}, grade ${r.grade}`,
+        },
+      ],
+      jobs: [
+        {
+          name: 'scoring.rescore',
+          schedule: settings.rescoreSchedule,
+          description: 'Rescores every contact with decay up to now',
+          run: () => scoring.rescoreAll(),
+        },
+      ],
+      on: {
+        'contact.created': ({ contactId }) => rescoreSoon([contactId]),
+        'contact.updated': ({ contactIds }) => rescoreSoon(contactIds),
+        'activity.logged': ({ contactId }) => rescoreSoon([contactId]),
+        'contact.merged': ({ primaryId }) => rescoreSoon([primaryId]),
+        'contact.unmerged': ({ primaryId, duplicateId }) => rescoreSoon([primaryId, duplicateId]),
+      },
+    };
+  },
+});
