@@ -107,6 +107,8 @@ type ActivityRow = { contactId: number | bigint; lastAt: string | Date | null; b
 
 const CHUNK = 500;
 const LN2 = Math.log(2);
+const DAY_MS = 86_400_000;
+const UNIX_EPOCH_JULIAN_DAY = 2_440_587.5;
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -174,14 +176,14 @@ export class ScoreStore {
   /** Per contact: latest activity, bounces, and per activity rule the sum of 0.5^(age / half-life). */
   private activitySql(rules: CompiledRule[], now: Date, ids?: number[]): Statement {
     const q = new SqlBuilder(this.runner.dialect);
-    const nowParam = q.timestamp(now);
+    // "Now" is written into the SQL as a number (it is one), so the age can appear once per rule.
     const ageDays =
       this.runner.dialect === 'sqlite'
-        ? `(julianday(${nowParam}) - julianday("occurredAt"))`
-        : `(EXTRACT(EPOCH FROM (${nowParam} - "occurredAt")) / 86400.0)`;
+        ? `(${now.getTime() / DAY_MS + UNIX_EPOCH_JULIAN_DAY} - julianday("occurredAt"))`
+        : `(${now.getTime() / 1000} - EXTRACT(EPOCH FROM "occurredAt")) / 86400.0`;
     const sums = rules.filter((r) => isActivitySignal(r.signal)).map((rule) => {
       const types = ACTIVITY_SIGNALS[rule.signal as keyof typeof ACTIVITY_SIGNALS].map((t) => `'${t}'`).join(', ');
-      const weight = rule.halfLifeDays ? `exp(-${ageDays} * ${LN2 / rule.halfLifeDays})` : '1';
+      const weight = rule.halfLifeDays ? `exp(-(${ageDays}) * ${LN2 / rule.halfLifeDays})` : '1';
       return `SUM(CASE WHEN "type"${this.runner.dialect === 'postgres' ? '::text' : ''} IN (${types}) THEN ${weight} ELSE 0 END) AS "r${rule.id}"`;
     });
     const typeText = this.runner.dialect === 'postgres' ? '"type"::text' : '"type"';
