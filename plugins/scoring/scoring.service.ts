@@ -13,6 +13,7 @@ import {
   computeScore,
   gradeFor,
   isActivitySignal,
+  type Factor,
   type GradeThresholds,
   type ScoreResult,
 } from './score-engine.js';
@@ -214,8 +215,8 @@ export class ScoringService {
       take: historyLimit,
       select: { score: true, grade: true, recordedAt: true },
     });
-    const { id: _id, ...score } = current;
-    return { ...score, history: history.reverse() };
+    const { id: _id, breakdown, ...score } = current;
+    return { ...score, breakdown: breakdown as unknown as Factor[], history: history.reverse() };
   }
 
   /** How many contacts each grade holds, by the stored scores; with other thresholds when given. */
