@@ -8,6 +8,15 @@ export interface ContactListExtension {
   filters?: Record<string, { schema: z.ZodType; where: (value: never) => Prisma.ContactWhereInput }>;
   sorts?: Record<string, (direction: 'asc' | 'desc') => Prisma.ContactOrderByWithRelationInput>;
   columns?: Record<string, (contactIds: number[]) => Promise<Map<number, unknown>>>;
+  /** What the contact list page calls each filter, sort key and column; the key itself otherwise. */
+  labels?: Record<string, string>;
+}
+
+/** The filters, sort keys and columns other plugins add, with their labels, for the list page to offer. */
+export interface ContributedListFields {
+  filters: { key: string; label: string }[];
+  sorts: { key: string; label: string }[];
+  columns: { key: string; label: string }[];
 }
 
 export const PRESETS = ['ALL', 'QUALIFIED', 'CUSTOMERS', 'INACTIVE'] as const;

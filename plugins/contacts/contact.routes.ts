@@ -30,6 +30,13 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
     }),
     defineRoute({
       method: 'get',
+      path: '/contacts/list-fields',
+      summary: 'The list filters, sort keys and columns that other plugins add, with their labels',
+      tags: ['contacts'],
+      handler: () => s.contacts.contributedListFields(),
+    }),
+    defineRoute({
+      method: 'get',
       path: '/contacts/export',
       summary: 'Export the filtered contact list as CSV (same filters as the list)',
       tags: ['contacts'],

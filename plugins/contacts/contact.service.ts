@@ -19,6 +19,7 @@ import {
   range,
   type BaseListQuery,
   type ContactListExtension,
+  type ContributedListFields,
 } from './contact-list.js';
 import type { CustomFieldService } from './custom-field.service.js';
 import { normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
@@ -104,6 +105,12 @@ export class ContactService {
    */
   registerCreateCheck(check: (contact: ContactView) => Promise<Record<string, unknown>>): void {
     this.createChecks.push(check);
+  }
+
+  contributedListFields(): ContributedListFields {
+    const fields = (pick: (e: ContactListExtension) => object | undefined) =>
+      this.extensions.flatMap((e) => Object.keys(pick(e) ?? {}).map((key) => ({ key, label: e.labels?.[key] ?? key })));
+    return { filters: fields((e) => e.filters), sorts: fields((e) => e.sorts), columns: fields((e) => e.columns) };
   }
 
   /** Sort keys the list accepts, base and contributed. */

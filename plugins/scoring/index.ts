@@ -58,6 +58,10 @@ export const scoringPlugin = definePlugin({
 
     return {
       services: { scoring, idle },
+      // Contacts that came before the plugin (or were written in bulk) get their first score now.
+      onStart: async () => {
+        if ((await prisma.contactScore.count()) < (await prisma.contact.count())) rescoreEveryone();
+      },
       routes: scoringRoutes(scoring, rescoreEveryone),
       admin: scoringAdmin(scoring, contacts.contactPage),
       commands: [

@@ -254,6 +254,7 @@ export class ScoringService {
       },
       sorts: { score: (direction) => ({ contactScore: { score: direction } }) },
       columns: { score: column('score'), grade: column('grade') },
+      labels: { scoreMin: 'Score from', scoreMax: 'Score up to', grade: 'Grade', score: 'Score' },
     };
   }
 }

@@ -2,7 +2,9 @@ import React, { useCallback, useEffect, useState } from 'react';
 import { Box, Button, CheckBox, H2, Input, Label, Select, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox, Badge } from '@adminjs/design-system';
 import { api, words, when } from '../../../admin/components/api.ts';
 
-type Contact = { id: number; fullName: string; email: string; jobTitle: string | null; company: { id: number; name: string } | null; type: string; lifecycleStage: string; status: string; owner: { name: string } | null; tags: string[]; lastActivityAt: string | null; dealsCount: number };
+type Field = { key: string; label: string };
+type Contributed = { filters: Field[]; sorts: Field[]; columns: Field[] };
+type Contact = Record<string, unknown> & { id: number; fullName: string; email: string; jobTitle: string | null; company: { id: number; name: string } | null; type: string; lifecycleStage: string; status: string; owner: { name: string } | null; tags: string[]; lastActivityAt: string | null; dealsCount: number };
 type Page = { data: Contact[]; page: number; pageSize: number; total: number };
 type View = { id: number; name: string; filters: Record<string, string>; sort: string | null };
 
@@ -21,6 +23,7 @@ const ContactsPage: React.FC = () => {
   const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' } | null>(null);
   const [search, setSearch] = useState('');
   const [users, setUsers] = useState<{ id: number; name: string }[]>([]);
+  const [contributed, setContributed] = useState<Contributed>({ filters: [], sorts: [], columns: [] });
 
   const query = new URLSearchParams(Object.entries({ ...filters, page: String(page) }).filter(([, v]) => v && v !== 'ALL')).toString();
   const load = useCallback(() => api<Page>(`/contacts?${query}`).then(setResult).catch((e) => setMessage({ text: e.message, variant: 'danger' })), [query]);
@@ -29,12 +32,18 @@ const ContactsPage: React.FC = () => {
   }, [load]);
   useEffect(() => {
     api<View[]>('/saved-views').then(setViews);
+    api<Contributed>('/contacts/list-fields').then(setContributed).catch(() => undefined);
     api<{ id: number; name: string }[]>('/users').then(setUsers).catch(() => setUsers([]));
   }, []);
   useEffect(() => {
     const timer = setTimeout(() => setFilter('q', search), 300);
     return () => clearTimeout(timer);
   }, [search]);
+
+  const sortOptions = [
+    ...SORTS.map(([value, label]) => ({ value, label })),
+    ...contributed.sorts.flatMap((f) => [{ value: `-${f.key}`, label: `${f.label} (highest first)` }, { value: f.key, label: `${f.label} (lowest first)` }]),
+  ];
 
   function setFilter(key: string, value: string | undefined) {
     setPage(1);
@@ -121,8 +130,14 @@ const ContactsPage: React.FC = () => {
           </Box>
           <Box mr="lg" width={200}>
             <Label>Sort</Label>
-            <Select options={SORTS.map(([value, label]) => ({ value, label }))} value={SORTS.filter(([v]) => v === filters.sort).map(([value, label]) => ({ value, label }))[0] ?? null} onChange={(o: { value: string } | null) => setFilter('sort', o?.value ?? 'name')} />
+            <Select options={sortOptions} value={sortOptions.find((o) => o.value === filters.sort) ?? null} onChange={(o: { value: string } | null) => setFilter('sort', o?.value ?? 'name')} />
           </Box>
+          {contributed.filters.map((f) => (
+            <Box key={f.key} mr="lg" width={140}>
+              <Label>{f.label}</Label>
+              <Input width={1} value={filters[f.key] ?? ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFilter(f.key, e.target.value)} data-testid={`filter-${f.key}`} />
+            </Box>
+          ))}
         </Box>
         {message ? <MessageBox message={message.text} variant={message.variant} onCloseClick={() => setMessage(null)} mb="lg" /> : null}
         {selected.size ? (
@@ -151,6 +166,7 @@ const ContactsPage: React.FC = () => {
               <TableCell>Last activity</TableCell>
               <TableCell>Deals</TableCell>
               <TableCell>Owner</TableCell>
+              {contributed.columns.map((col) => <TableCell key={col.key}>{col.label}</TableCell>)}
             </TableRow>
           </TableHead>
           <TableBody>
@@ -168,6 +184,7 @@ const ContactsPage: React.FC = () => {
                 <TableCell>{when(c.lastActivityAt)}</TableCell>
                 <TableCell>{c.dealsCount}</TableCell>
                 <TableCell>{c.owner?.name ?? '—'}</TableCell>
+                {contributed.columns.map((col) => <TableCell key={col.key} data-testid={`cell-${col.key}`}>{c[col.key] == null ? '—' : String(c[col.key])}</TableCell>)}
               </TableRow>
             ))}
           </TableBody>
