@@ -9,6 +9,9 @@ import { ScoringService } from './scoring.service.js';
 import { scoringRoutes } from './scoring.routes.js';
 import { scoringAdmin } from './scoring.resource.js';
 
+/** Past this many changed contacts, one set-based rescore of everyone is cheaper than scoring them in groups. */
+const FULL_RESCORE_ABOVE = 5_000;
+
 /** Lead scores 0-100 with grade, breakdown, decay and history, kept fresh as contacts act. */
 export const scoringPlugin = definePlugin({
   name: 'scoring',
@@ -93,6 +96,11 @@ export const scoringPlugin = definePlugin({
         'contact.created': ({ contactId }) => rescoreSoon([contactId]),
         'contact.updated': ({ contactIds }) => rescoreSoon(contactIds),
         'activity.logged': ({ contactId }) => rescoreSoon([contactId]),
+        'contacts.imported': ({ createdIds, updatedIds }) => {
+          const ids = [...createdIds, ...updatedIds];
+          if (ids.length > FULL_RESCORE_ABOVE) rescoreEveryone();
+          else rescoreSoon(ids);
+        },
         'contact.merged': ({ primaryId }) => rescoreSoon([primaryId]),
         'contact.unmerged': ({ primaryId, duplicateId }) => rescoreSoon([primaryId, duplicateId]),
       },

@@ -188,6 +188,18 @@ describe('score in the contact list', () => {
     expect(bad.body.error.issues[0].path).toBe('query.scoreMin');
   });
 
+  it('scores imported contacts once the import is done', async () => {
+    const csv = 'Email,First Name,Job Title\nimported.ceo@example.com,Ines,CEO\nimported.two@example.com,Ivo,\n';
+    const up = await manager.post('/api/v1/imports').attach('file', Buffer.from(csv), 'people.csv');
+    expect(up.status).toBe(201);
+    expect((await manager.post(`/api/v1/imports/${up.body.id}/run`).send({})).status).toBe(202);
+    const contacts = t.host.services.contacts as { imports: { waitFor: (id: number) => Promise<unknown> } };
+    await contacts.imports.waitFor(up.body.id);
+    await idle();
+    const ceo = await t.host.prisma.contact.findUniqueOrThrow({ where: { email: 'imported.ceo@example.com' }, include: { contactScore: true } });
+    expect(ceo.contactScore?.breakdown).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Senior job title' })]));
+  });
+
   it('drops the score with the contact', async () => {
     const id = await make({ email: 'gone@example.com' });
     await idle();
