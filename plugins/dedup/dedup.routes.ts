@@ -2,9 +2,47 @@ import { z } from 'zod';
 import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
 import type { DedupService } from './dedup.service.js';
 import { mergeInput, type MergeService } from './merge.service.js';
+import { mergeRuleInput, type MergeRuleService } from './merge-rule.service.js';
 
-export function dedupRoutes(dedup: DedupService, merges: MergeService): ApiRoute[] {
+const fieldParams = z.object({ field: z.string().min(1).max(50) });
+
+export function dedupRoutes(dedup: DedupService, merges: MergeService, rules: MergeRuleService): ApiRoute[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/contacts/:id/merge-choices',
+      summary: 'What merging duplicateId into this contact would do per field (KEEP, USE, COMBINE), by the merge rules',
+      tags: ['dedup'],
+      params: idParams,
+      query: z.strictObject({ duplicateId: z.coerce.number().int().positive() }),
+      handler: ({ params, query }) => merges.proposedChoices(params.id, query.duplicateId),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/dedup/merge-rules',
+      summary: 'How each field is settled when a merge or an import does not say: the rule, or the default',
+      tags: ['dedup'],
+      handler: () => rules.list(),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/dedup/merge-rules/:field',
+      summary: 'Set the rule of a field: PRIMARY_WINS, MOST_RECENT, UNION, LIFECYCLE_FORWARD or MOST_TRUSTED_SOURCE',
+      tags: ['dedup'],
+      role: 'MANAGER',
+      params: fieldParams,
+      body: mergeRuleInput,
+      handler: ({ params, body }) => rules.set(params.field, body),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/dedup/merge-rules/:field',
+      summary: 'Put a field back on its default rule',
+      tags: ['dedup'],
+      role: 'MANAGER',
+      params: fieldParams,
+      handler: ({ params }) => rules.reset(params.field),
+    }),
     defineRoute({
       method: 'post',
       path: '/contacts/:id/merge',

@@ -5,6 +5,7 @@ import type { ContactsServices } from '../contacts/index.js';
 import { DedupService } from './dedup.service.js';
 import { dedupRoutes } from './dedup.routes.js';
 import { MergeService } from './merge.service.js';
+import { MergeRuleService } from './merge-rule.service.js';
 import { dedupAdmin } from './dedup.resource.js';
 
 /** Single edits are checked at once; bigger changes (imports) wait for the scan job. */
@@ -26,7 +27,8 @@ export const dedupPlugin = definePlugin({
     (dependencies.contacts as ContactsServices).contacts.registerCreateCheck(async (contact) => ({
       possibleDuplicates: await dedup.possibleDuplicates(contact.id),
     }));
-    const merges = new MergeService(prisma, events);
+    const mergeRules = new MergeRuleService(prisma);
+    const merges = new MergeService(prisma, events, mergeRules);
     // Checks run after the request, one at a time; ids that arrive meanwhile are checked together.
     const pending = new Set<number>();
     let running: Promise<void> | null = null;
@@ -44,8 +46,8 @@ export const dedupPlugin = definePlugin({
       })();
     };
     return {
-      services: { dedup, merges, idle: () => running ?? Promise.resolve() },
-      routes: dedupRoutes(dedup, merges),
+      services: { dedup, merges, mergeRules, idle: () => running ?? Promise.resolve() },
+      routes: dedupRoutes(dedup, merges, mergeRules),
       admin: dedupAdmin(prisma),
       commands: [
         {

@@ -5,16 +5,7 @@ import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.js';
 import '../contacts/contact-events.js';
 import { searchTextOf, sortNameOf } from '../contacts/normalize.js';
-
-/** Fields a merge decides one by one; `address` moves street, city, region, postal code and country together. */
-export const MERGE_FIELDS = [
-  'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'companyId', 'ownerId', 'type', 'status',
-  'lifecycleStage', 'buyingRole', 'intentLevel', 'leadSource', 'linkedinUrl', 'twitterHandle', 'timezone', 'address', 'tags', 'customFields', 'notes',
-] as const;
-type MergeField = (typeof MERGE_FIELDS)[number];
-const ADDRESS = ['street', 'city', 'region', 'postalCode', 'country'] as const;
-const COMBINABLE = new Set<MergeField>(['tags', 'customFields', 'notes']);
-const STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INACTIVE'];
+import { ADDRESS, COMBINABLE, MERGE_FIELDS, choicesByRules, type MergeChoice, type MergeField, type MergeRuleService } from './merge-rule.service.js';
 
 export const mergeInput = z.strictObject({
   duplicateId: z.number().int().positive(),
@@ -42,21 +33,17 @@ export class MergeService {
   constructor(
     private readonly prisma: Database,
     private readonly events: EventBus,
+    private readonly rules: MergeRuleService,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Default choices: the primary wins, lists are united, and the lifecycle never moves backward. */
-  defaultChoices(primary: Contact, duplicate: Contact): Partial<Record<MergeField, 'KEEP' | 'USE' | 'COMBINE'>> {
-    const choices: Partial<Record<MergeField, 'KEEP' | 'USE' | 'COMBINE'>> = { tags: 'COMBINE', customFields: 'COMBINE', notes: 'COMBINE' };
-    for (const field of MERGE_FIELDS) {
-      if (COMBINABLE.has(field) || field === 'address') continue;
-      const mine = primary[field as keyof Contact];
-      const theirs = duplicate[field as keyof Contact];
-      if ((mine === null || mine === '') && theirs !== null && theirs !== '') choices[field] = 'USE';
-    }
-    if (STAGES.indexOf(duplicate.lifecycleStage) > STAGES.indexOf(primary.lifecycleStage)) choices.lifecycleStage = 'USE';
-    if (!ADDRESS.some((f) => primary[f]) && ADDRESS.some((f) => duplicate[f])) choices.address = 'USE';
-    return choices;
+  /** What a merge of these two would do for each field, by the merge rules, before anyone overrides. */
+  async proposedChoices(primaryId: number, duplicateId: number): Promise<Record<MergeField, MergeChoice>> {
+    const [primary, duplicate] = await Promise.all([this.prisma.contact.findUnique({ where: { id: primaryId } }), this.prisma.contact.findUnique({ where: { id: duplicateId } })]);
+    if (!primary) throw new NotFoundError('Contact', primaryId);
+    if (!duplicate) throw new NotFoundError('Contact', duplicateId);
+    const chosen = choicesByRules(primary, duplicate, await this.rules.ruleBook());
+    return Object.fromEntries(MERGE_FIELDS.map((field) => [field, chosen[field] ?? 'KEEP'])) as Record<MergeField, MergeChoice>;
   }
 
   async merge(primaryId: number, input: z.input<typeof mergeInput>, userId?: number) {
@@ -69,6 +56,7 @@ export class MergeService {
         throw new ValidationError(`choices.${field}: only tags, custom fields and notes can be combined`, [{ path: `choices.${field}`, message: 'cannot be combined' }]);
       }
     }
+    const rules = await this.rules.ruleBook();
     const log = await this.prisma.$transaction(async (tx) => {
       const include = { tags: { include: { tag: true } } } as const;
       const [primary, duplicate] = await Promise.all([
@@ -77,7 +65,7 @@ export class MergeService {
       ]);
       if (!primary) throw new NotFoundError('Contact', primaryId);
       if (!duplicate) throw new NotFoundError('Contact', duplicateId);
-      const choices = { ...this.defaultChoices(primary, duplicate), ...parsed.data.choices };
+      const choices = { ...choicesByRules(primary, duplicate, rules), ...parsed.data.choices };
       const data: Record<string, unknown> = {};
       for (const field of MERGE_FIELDS) {
         const choice = choices[field] ?? 'KEEP';
