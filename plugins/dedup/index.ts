@@ -24,7 +24,8 @@ export const dedupPlugin = definePlugin({
   schema: './schema.prisma',
   setup({ prisma, settings, logger, events, dependencies }) {
     const dedup = new DedupService(prisma, settings);
-    (dependencies.contacts as ContactsServices).contacts.registerCreateCheck(async (contact) => ({
+    const contacts = dependencies.contacts as ContactsServices;
+    contacts.contacts.registerCreateCheck(async (contact) => ({
       possibleDuplicates: await dedup.possibleDuplicates(contact.id),
     }));
     const mergeRules = new MergeRuleService(prisma);
@@ -48,7 +49,7 @@ export const dedupPlugin = definePlugin({
     return {
       services: { dedup, merges, mergeRules, idle: () => running ?? Promise.resolve() },
       routes: dedupRoutes(dedup, merges, mergeRules),
-      admin: dedupAdmin(prisma),
+      admin: dedupAdmin(prisma, contacts.contactPage),
       commands: [
         {
           name: 'dedup:scan',

@@ -47,4 +47,29 @@ describe.runIf(chromiumAvailable())('deduplication in the admin, in a real brows
     await page.waitForSelector('text=Merge undone');
     expect(await t.host.prisma.contact.count()).toBe(2);
   }, 60_000);
+
+  it('merges from the contact page after searching for the other record', async () => {
+    const s = t.host.services.contacts as ContactsServices;
+    const keep = await s.contacts.create({ email: 'mia.wong@acme.com', firstName: 'Mia', lastName: 'Wong' });
+    await s.contacts.create({ email: 'mia.w@gmail.com', firstName: 'Mia', lastName: 'Wong', phone: '+44 20 7946 0018' });
+    await page.goto(`${base}/admin/resources/Contact/records/${keep.id}/show`);
+    await page.click('[data-testid="merge-action"]');
+    await page.fill('[data-testid="merge-search"]', 'mia.w@');
+    await page.click('[data-testid="merge-hit"] button:has-text("Choose")');
+    await page.waitForSelector('[data-testid="merge-field-phone"]');
+    // The merge rules fill the empty phone from the other record.
+    expect(await page.getAttribute('[data-testid="merge-field-phone"] button:has-text("Use")', 'class')).not.toEqual(await page.getAttribute('[data-testid="merge-field-phone"] button:has-text("Keep")', 'class'));
+    await page.click('[data-testid="merge-wizard"] button:has-text("Merge")');
+    await page.waitForSelector('text=Merged mia.w@gmail.com into this contact');
+    expect(await s.contacts.findByEmail('mia.w@gmail.com')).toBeNull();
+    expect((await s.contacts.get(keep.id)).phone).toBe('+442079460018');
+  }, 60_000);
+
+  it('sets a merge rule on the deduplication page', async () => {
+    await page.goto(`${base}/admin/pages/deduplication`);
+    await page.waitForSelector('[data-testid="merge-rule-jobTitle"]');
+    await page.selectOption('[data-testid="merge-rule-jobTitle"] select', 'MOST_RECENT');
+    await page.waitForSelector('text=Job title: Most recent');
+    expect(await t.host.prisma.mergeRule.findUnique({ where: { field: 'jobTitle' } })).toMatchObject({ strategy: 'MOST_RECENT' });
+  }, 60_000);
 });

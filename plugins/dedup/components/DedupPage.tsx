@@ -1,38 +1,29 @@
 import React, { useCallback, useEffect, useState } from 'react';
-import { Box, Button, H2, H4, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox, Badge } from '@adminjs/design-system';
+import { Box, Button, H2, H4, Input, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox, Badge } from '@adminjs/design-system';
 import { api, words } from '../../../admin/components/api.ts';
+import MergeWizard, { type Contact } from './MergeWizard.tsx';
 
 type Side = { id: number; email: string; firstName: string | null; lastName: string | null; company: { name: string } | null } | null;
 type Candidate = { id: number; contactAId: number; contactBId: number; score: number; reasons: string[]; contactA: Side; contactB: Side };
-type Contact = Record<string, any> & { id: number; tags: string[] };
-type Choice = 'KEEP' | 'USE' | 'COMBINE';
+type Rule = { field: string; strategy: string; trustedSources: string | null; isDefault: boolean; allowed: string[] };
 
-const FIELDS: [string, string, boolean][] = [
-  ['email', 'Email', false], ['firstName', 'First name', false], ['lastName', 'Last name', false], ['phone', 'Phone', false],
-  ['mobile', 'Mobile', false], ['jobTitle', 'Job title', false], ['companyId', 'Company', false], ['ownerId', 'Owner', false],
-  ['type', 'Type', false], ['status', 'Status', false], ['lifecycleStage', 'Lifecycle', false], ['leadSource', 'Lead source', false],
-  ['address', 'Address', false], ['tags', 'Tags', true], ['customFields', 'Custom fields', true], ['notes', 'Notes', true],
-];
-
-function show(contact: Contact, field: string): string {
-  if (field === 'companyId') return contact.company?.name ?? '';
-  if (field === 'ownerId') return contact.owner?.name ?? '';
-  if (field === 'address') return [contact.street, contact.postalCode, contact.city, contact.country].filter(Boolean).join(', ');
-  if (field === 'tags') return contact.tags.join(', ');
-  if (field === 'customFields') return contact.customFields ? JSON.stringify(contact.customFields) : '';
-  const value = contact[field];
-  return typeof value === 'string' && /^[A-Z_]+$/.test(value) ? words(value) : (value ?? '');
-}
-
+/** "companyId" reads "Company", "linkedinUrl" reads "Linkedin url". */
+const fieldLabel = (field: string) => words(field.replace(/Id$/, '').replace(/([A-Z])/g, '_$1'));
 const name = (s: Side) => (s ? [s.firstName, s.lastName].filter(Boolean).join(' ') || s.email : '—');
 
 /** Pairs side by side with score and reasons; dismiss, or merge field by field (and undo). */
 const DedupPage: React.FC = () => {
   const [pairs, setPairs] = useState<Candidate[]>([]);
-  const [wizard, setWizard] = useState<{ candidate: Candidate; primary: Contact; duplicate: Contact; choices: Record<string, Choice> } | null>(null);
+  const [wizard, setWizard] = useState<{ primary: Contact; duplicate: Contact } | null>(null);
   const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' | 'info'; undo?: number } | null>(null);
 
-  const load = useCallback(() => api<{ data: Candidate[] }>('/dedup/candidates?pageSize=100').then((r) => setPairs(r.data)), []);
+  const [rules, setRules] = useState<Rule[]>([]);
+
+  const load = useCallback(async () => {
+    const [candidates, mergeRules] = await Promise.all([api<{ data: Candidate[] }>('/dedup/candidates?pageSize=100'), api<Rule[]>('/dedup/merge-rules')]);
+    setPairs(candidates.data);
+    setRules(mergeRules);
+  }, []);
   useEffect(() => {
     load().catch((e) => setMessage({ text: e.message, variant: 'danger' }));
   }, [load]);
@@ -51,21 +42,7 @@ const DedupPage: React.FC = () => {
   async function openWizard(candidate: Candidate, primaryId: number) {
     const otherId = primaryId === candidate.contactAId ? candidate.contactBId : candidate.contactAId;
     const [primary, duplicate] = await Promise.all([api<Contact>(`/contacts/${primaryId}`), api<Contact>(`/contacts/${otherId}`)]);
-    const choices: Record<string, Choice> = {};
-    for (const [field, , combinable] of FIELDS) choices[field] = combinable ? 'COMBINE' : !show(primary, field) && show(duplicate, field) ? 'USE' : 'KEEP';
-    setWizard({ candidate, primary, duplicate, choices });
-  }
-
-  async function merge() {
-    const { primary, duplicate, choices } = wizard!;
-    try {
-      const log = await api<{ id: number }>(`/contacts/${primary.id}/merge`, { method: 'POST', body: { duplicateId: duplicate.id, choices } });
-      setMessage({ text: `Merged ${duplicate.email} into ${primary.email}.`, variant: 'success', undo: log.id });
-      setWizard(null);
-      await load();
-    } catch (e) {
-      setMessage({ text: (e as Error).message, variant: 'danger' });
-    }
+    setWizard({ primary, duplicate });
   }
 
   return (
@@ -81,32 +58,16 @@ const DedupPage: React.FC = () => {
           </MessageBox>
         ) : null}
         {wizard ? (
-          <Box mb="xl" data-testid="merge-wizard">
-            <H4>Merge into {wizard.primary.email}</H4>
-            <Table>
-              <TableHead><TableRow><TableCell>Field</TableCell><TableCell>Keep (primary)</TableCell><TableCell>Use (duplicate)</TableCell><TableCell>Choice</TableCell></TableRow></TableHead>
-              <TableBody>
-                {FIELDS.map(([field, label, combinable]) => (
-                  <TableRow key={field} data-testid={`merge-field-${field}`}>
-                    <TableCell>{label}</TableCell>
-                    <TableCell>{show(wizard.primary, field)}</TableCell>
-                    <TableCell>{show(wizard.duplicate, field)}</TableCell>
-                    <TableCell>
-                      {(['KEEP', 'USE', ...(combinable ? ['COMBINE'] : [])] as Choice[]).map((choice) => (
-                        <Button key={choice} size="sm" mr="sm" variant={wizard.choices[field] === choice ? 'contained' : 'outlined'} onClick={() => setWizard({ ...wizard, choices: { ...wizard.choices, [field]: choice } })}>
-                          {words(choice)}
-                        </Button>
-                      ))}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-            <Box mt="lg">
-              <Button variant="contained" mr="default" onClick={merge}>Merge</Button>
-              <Button variant="text" onClick={() => setWizard(null)}>Cancel</Button>
-            </Box>
-          </Box>
+          <MergeWizard
+            primary={wizard.primary}
+            duplicate={wizard.duplicate}
+            onCancel={() => setWizard(null)}
+            onMerged={(mergeLogId) => {
+              setMessage({ text: `Merged ${wizard.duplicate.email} into ${wizard.primary.email}.`, variant: 'success', undo: mergeLogId });
+              setWizard(null);
+              load();
+            }}
+          />
         ) : null}
         {pairs.length === 0 ? <Text>No open duplicate pairs.</Text> : null}
         <Table>
@@ -121,6 +82,49 @@ const DedupPage: React.FC = () => {
                 <TableCell>
                   <Button size="sm" mr="sm" onClick={() => openWizard(p, p.contactAId)}>Merge…</Button>
                   <Button size="sm" variant="text" onClick={() => act(() => api(`/dedup/candidates/${p.id}/dismiss`, { method: 'POST' }), 'Dismissed: not the same person')}>Dismiss</Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Box>
+      <Box variant="white" mt="lg" data-testid="merge-rules">
+        <H4>Merge rules</H4>
+        <Text mb="lg">How a merge (and an import that updates a contact) settles each field when nobody chooses. An empty value never wins over a filled one.</Text>
+        <Table>
+          <TableHead><TableRow><TableCell>Field</TableCell><TableCell>Rule</TableCell><TableCell>Trusted sources, most trusted first</TableCell><TableCell /></TableRow></TableHead>
+          <TableBody>
+            {rules.map((rule) => (
+              <TableRow key={rule.field} data-testid={`merge-rule-${rule.field}`}>
+                <TableCell>{fieldLabel(rule.field)}</TableCell>
+                <TableCell>
+                  <select
+                    aria-label={`${rule.field} rule`}
+                    value={rule.strategy}
+                    onChange={(e) => {
+                      const strategy = e.target.value;
+                      if (strategy === 'MOST_TRUSTED_SOURCE' && !rule.trustedSources) setRules(rules.map((r) => (r.field === rule.field ? { ...r, strategy } : r)));
+                      else act(() => api(`/dedup/merge-rules/${rule.field}`, { method: 'PUT', body: { strategy } }), `${fieldLabel(rule.field)}: ${words(strategy)}`);
+                    }}
+                  >
+                    {rule.allowed.map((strategy) => <option key={strategy} value={strategy}>{words(strategy)}</option>)}
+                  </select>
+                  {rule.isDefault ? <Badge ml="default" outline>default</Badge> : null}
+                </TableCell>
+                <TableCell>
+                  {rule.strategy === 'MOST_TRUSTED_SOURCE' ? (
+                    <Input
+                      aria-label={`${rule.field} trusted sources`}
+                      defaultValue={rule.trustedSources ?? ''}
+                      placeholder="Sales call, Webinar, Website"
+                      onBlur={(e: React.FocusEvent<HTMLInputElement>) =>
+                        act(() => api(`/dedup/merge-rules/${rule.field}`, { method: 'PUT', body: { strategy: 'MOST_TRUSTED_SOURCE', trustedSources: e.target.value } }), `${fieldLabel(rule.field)}: most trusted source`)
+                      }
+                    />
+                  ) : null}
+                </TableCell>
+                <TableCell>
+                  {rule.isDefault ? null : <Button size="sm" variant="text" onClick={() => act(() => api(`/dedup/merge-rules/${rule.field}`, { method: 'DELETE' }), `${fieldLabel(rule.field)}: back to the default`)}>Reset</Button>}
                 </TableCell>
               </TableRow>
             ))}
