@@ -48,6 +48,15 @@ export class DedupService {
    * Compares every pair that shares a blocking key, or with `onlyIds` just the pairs that involve
    * those contacts, and records what reaches the review threshold, in one transaction.
    */
+  openCount(): Promise<number> {
+    return this.prisma.duplicateCandidate.count({ where: { status: 'OPEN' } });
+  }
+
+  /** Contacts created or changed since a moment: what the nightly job rescans. */
+  async changedSince(since: Date): Promise<number[]> {
+    return (await this.prisma.contact.findMany({ where: { updatedAt: { gte: since } }, select: { id: true } })).map((c) => c.id);
+  }
+
   async scan(onlyIds?: number[]): Promise<ScanResult> {
     const started = Date.now();
     const contacts = await this.loadContacts();
@@ -94,7 +103,7 @@ export class DedupService {
       },
       { timeout: 120_000 },
     );
-    const candidates = await this.prisma.duplicateCandidate.count({ where: { status: 'OPEN' } });
+    const candidates = await this.openCount();
     return { contacts: contacts.length, pairsCompared: compared, candidates, ...counts, ms: Date.now() - started };
   }
 

@@ -8,7 +8,7 @@ import { MergeService } from './merge.service.js';
 import { MergeRuleService } from './merge-rule.service.js';
 import { dedupAdmin } from './dedup.resource.js';
 
-/** Single edits are checked at once; bigger changes (imports) wait for the scan job. */
+/** Edits are checked at once; a bulk change of more contacts waits for the scan job. Imports are always checked. */
 const INCREMENTAL_LIMIT = 50;
 
 /** Finds contacts that may be one person, merges them, and undoes merges. */
@@ -33,8 +33,8 @@ export const dedupPlugin = definePlugin({
     // Checks run after the request, one at a time; ids that arrive meanwhile are checked together.
     const pending = new Set<number>();
     let running: Promise<void> | null = null;
-    const check = (contactIds: number[]) => {
-      if (contactIds.length > INCREMENTAL_LIMIT) return;
+    const check = (contactIds: number[], limit = INCREMENTAL_LIMIT) => {
+      if (contactIds.length > limit) return;
       for (const id of contactIds) pending.add(id);
       running ??= (async () => {
         while (pending.size) {
@@ -79,11 +79,20 @@ export const dedupPlugin = definePlugin({
         {
           name: 'dedup.scan',
           schedule: settings.scanSchedule,
-          description: 'Finds duplicate contacts (and merges the surest pairs when auto-merge is on)',
-          run: async () => {
-            const { contacts, pairsCompared, candidates, created, reopened, closed } = await dedup.scan();
+          description: 'Checks the contacts changed since its last run for duplicates (all of them the first time), and merges the surest pairs when auto-merge is on',
+          run: async ({ lastSucceededAt }) => {
+            const changed = lastSucceededAt ? await dedup.changedSince(lastSucceededAt) : undefined;
+            const scanned = changed?.length === 0 ? null : await dedup.scan(changed);
             const merged = settings.autoMergeThreshold === undefined ? 0 : await merges.autoMerge(settings.autoMergeThreshold);
-            return { contacts, pairsCompared, candidates, created, reopened, closed, merged };
+            return {
+              checked: changed?.length ?? scanned?.contacts ?? 0,
+              pairsCompared: scanned?.pairsCompared ?? 0,
+              created: scanned?.created ?? 0,
+              reopened: scanned?.reopened ?? 0,
+              closed: scanned?.closed ?? 0,
+              candidates: scanned?.candidates ?? (await dedup.openCount()),
+              merged,
+            };
           },
         },
       ],
@@ -91,6 +100,7 @@ export const dedupPlugin = definePlugin({
         'contact.created': ({ contactId }) => check([contactId]),
         'contact.updated': ({ contactIds }) => check(contactIds),
         'contact.deleted': ({ contactIds }) => dedup.forget(contactIds),
+        'contacts.imported': ({ createdIds, updatedIds }) => check([...createdIds, ...updatedIds], Infinity),
       },
     };
   },

@@ -7,6 +7,8 @@ export interface JobContext {
   signal: AbortSignal;
   logger: Logger;
   trigger: 'SCHEDULE' | 'MANUAL';
+  /** When the last successful run of this job started: what changed since needs doing. */
+  lastSucceededAt: Date | null;
 }
 
 /** A cron job contributed by a plugin. Names are `<plugin>.<verb-noun>`. */

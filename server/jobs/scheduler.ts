@@ -105,8 +105,13 @@ export class JobScheduler {
     const renew = setInterval(() => void this.acquireLease(job.name, leaseMs).catch(() => {}), leaseMs / 2);
     renew.unref();
     const logger = this.logger.child({ job: job.name, run: run.id });
+    const previous = await this.prisma.jobRun.findFirst({
+      where: { job: job.name, status: 'SUCCEEDED', id: { not: run.id } },
+      orderBy: { startedAt: 'desc' },
+      select: { startedAt: true },
+    });
     const work = runWithContext({ via: 'job' }, () =>
-      job.run({ signal: this.abort.signal, logger, trigger: run.trigger }),
+      job.run({ signal: this.abort.signal, logger, trigger: run.trigger, lastSucceededAt: previous?.startedAt ?? null }),
     );
     this.running.set(job.name, work);
     try {

@@ -62,3 +62,33 @@ describe('duplicate candidates', () => {
     expect((await rep.post('/api/v1/dedup/scan')).status).toBe(403);
   });
 });
+
+describe('the nightly scan and imports', () => {
+  it('checks only the contacts changed since its last run, and checks imported contacts at once', async () => {
+    const own = await bootTestHost({ plugins: [contactsPlugin, dedupPlugin], pluginSettings: { contacts: { demoData: false } } });
+    try {
+      const agent = (await own.signIn('MANAGER')).agent;
+      const ownIdle = () => (own.host.services.dedup as { idle: () => Promise<void> }).idle();
+      const ids: number[] = [];
+      for (const [first, last, phone] of [['Ada', 'Berg', '+49 30 4444444'], ['Ben', 'Cole', null], ['Cleo', 'Dunn', null]]) {
+        ids.push((await agent.post('/api/v1/contacts').send({ email: `${first!.toLowerCase()}@example.com`, firstName: first, lastName: last, phone })).body.id);
+      }
+      await ownIdle();
+      expect((await own.host.jobs.runNow('dedup.scan')).counts).toMatchObject({ checked: 3, created: 0 });
+      expect((await own.host.jobs.runNow('dedup.scan')).counts).toMatchObject({ checked: 0, pairsCompared: 0 });
+      await agent.patch(`/api/v1/contacts/${ids[1]}`).send({ jobTitle: 'Buyer' });
+      await ownIdle();
+      expect((await own.host.jobs.runNow('dedup.scan')).counts).toMatchObject({ checked: 1 });
+
+      const csv = 'Email,First Name,Last Name,Phone\nada.berg@gmail.com,Ada,Berg,+49 30 4444444\nzed@example.com,Zed,Zulu,\n';
+      const up = await agent.post('/api/v1/imports').attach('file', Buffer.from(csv), 'people.csv');
+      await agent.post(`/api/v1/imports/${up.body.id}/run`).send({});
+      await (own.host.services.contacts as { imports: { waitFor: (id: number) => Promise<unknown> } }).imports.waitFor(up.body.id);
+      await ownIdle();
+      const pairs = (await agent.get('/api/v1/dedup/candidates')).body.data;
+      expect(pairs.map((p: { contactA: { email: string }; contactB: { email: string } }) => [p.contactA.email, p.contactB.email])).toEqual([['ada@example.com', 'ada.berg@gmail.com']]);
+    } finally {
+      await own.close();
+    }
+  });
+});
