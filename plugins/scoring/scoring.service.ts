@@ -53,10 +53,6 @@ export const settingsInput = z
   })
   .partial();
 
-export const previewInput = z.strictObject({
-  thresholds: z.strictObject({ gradeA: z.number().int(), gradeB: z.number().int(), gradeC: z.number().int(), gradeD: z.number().int() }).optional(),
-});
-
 type RuleData = z.output<typeof ruleUpdateInput>;
 export type GradeCounts = Record<ScoreGrade, number>;
 
