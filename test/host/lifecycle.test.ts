@@ -38,7 +38,9 @@ describe('platform lifecycle', () => {
   it('npm start: migrates, creates the first admin, serves the login page, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'crm-start-'));
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['main.ts'], {
+    // The command `npm start` runs, as package.json spells it (npm itself would swallow the exit code).
+    const [bin, ...args] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).split(' ');
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', bin!), args, {
       cwd: ROOT,
       env: { ...process.env, ADMIN_JS_TMP_DIR: path.join(dataDir, '.adminjs'), PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', PLUGINS: '', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
     });

@@ -134,7 +134,7 @@ const ScoringSettings: React.FC = () => {
                   />
                 </TableCell>
                 <TableCell>
-                  <Button size="sm" variant="danger" onClick={() => act(() => api(`/scoring/rules/${rule.id}`, { method: 'DELETE' }), `"${rule.name}" removed`)}>Remove</Button>
+                  <Button size="sm" variant="danger" style={{ whiteSpace: 'nowrap' }} onClick={() => act(() => api(`/scoring/rules/${rule.id}`, { method: 'DELETE' }), `"${rule.name}" removed`)}>Remove</Button>
                 </TableCell>
               </TableRow>
             ))}
