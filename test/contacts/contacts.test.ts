@@ -3,7 +3,7 @@ import type supertest from 'supertest';
 import { z } from 'zod';
 import { definePlugin } from '../../server/plugin.js';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
-import { bootTestHost, type TestHost } from '../helpers/host.js';
+import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
 let rep: supertest.Agent;
@@ -35,11 +35,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function make(body: Record<string, unknown>) {
-  const res = await rep.post('/api/v1/contacts').send(body);
-  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: number; email: string } & Record<string, unknown>;
-}
+const make = (body: Record<string, unknown>) => createContact(rep, body);
 
 describe('creating contacts', () => {
   it('normalizes email, phones and country, and keeps an unparseable phone as typed', async () => {

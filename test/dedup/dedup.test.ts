@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin } from '../../plugins/contacts/index.js';
 import { dedupPlugin } from '../../plugins/dedup/index.js';
-import { bootTestHost, type TestHost } from '../helpers/host.js';
+import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
 let manager: supertest.Agent;
@@ -14,11 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function make(body: Record<string, unknown>) {
-  const res = await manager.post('/api/v1/contacts').send(body);
-  expect(res.status).toBe(201);
-  return res.body as { id: number };
-}
+const make = (body: Record<string, unknown>) => createContact(manager, body);
 
 describe('duplicate candidates', () => {
   it('finds a new contact that looks like an existing one, with score and reasons', async () => {

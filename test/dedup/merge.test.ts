@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin } from '../../plugins/contacts/index.js';
 import { dedupPlugin } from '../../plugins/dedup/index.js';
-import { bootTestHost, type TestHost } from '../helpers/host.js';
+import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
 let manager: supertest.Agent;
@@ -13,11 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function make(body: Record<string, unknown>): Promise<number> {
-  const res = await manager.post('/api/v1/contacts').send(body);
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
+const make = async (body: Record<string, unknown>) => (await createContact(manager, body)).id;
 
 /** Two records of one person, each with some of everything. */
 async function pairWithHistory(tag: string) {

@@ -41,6 +41,13 @@ export function newTestDir(): string {
   return dir;
 }
 
+/** Creates a contact through the API as `agent`; fails the test with the answer if it is not created. */
+export async function createContact(agent: supertest.Agent, body: Record<string, unknown>): Promise<{ id: number; email: string } & Record<string, unknown>> {
+  const res = await agent.post('/api/v1/contacts').send(body);
+  if (res.status !== 201) throw new Error(`creating a contact failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
 let userCounter = 0;
 
 /** Boots the host with chosen plugins on its own database (a copy of the migrated template). */

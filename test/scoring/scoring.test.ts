@@ -5,7 +5,7 @@ import { contactsPlugin } from '../../plugins/contacts/index.js';
 import { scoringPlugin } from '../../plugins/scoring/index.js';
 import { ScoreStore, SqliteRunner } from '../../plugins/scoring/score-store.js';
 import { ScoringService } from '../../plugins/scoring/scoring.service.js';
-import { bootTestHost, type TestHost } from '../helpers/host.js';
+import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
 let manager: supertest.Agent;
@@ -24,11 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function make(body: Record<string, unknown>): Promise<number> {
-  const res = await manager.post('/api/v1/contacts').send(body);
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
+const make = async (body: Record<string, unknown>) => (await createContact(manager, body)).id;
 
 async function log(contactId: number, type: string, occurredAt?: string) {
   const res = await manager.post(`/api/v1/contacts/${contactId}/activities`).send({ type, ...(occurredAt ? { occurredAt } : {}) });
