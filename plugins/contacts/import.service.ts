@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Prisma, type ContactImport, type CustomFieldDefinition } from '@prisma/client';
+import { Prisma, type Contact, type ContactImport, type CustomFieldDefinition } from '@prisma/client';
 import type { Logger } from 'pino';
 import type { Database } from '../../server/db.js';
 import type { EventBus } from '../../server/events.js';
@@ -54,6 +54,16 @@ export interface RowPreview {
   existingContactId: number | null;
 }
 
+/**
+ * How an imported row settles the fields of a contact it updates: KEEP the contact's value, USE the
+ * file's, or COMBINE (notes joined; tags and custom fields are always added to). Keys are contact
+ * fields, with `address` for street, city, region, postal code and country together. A field left
+ * out takes the file's value. Another plugin may supply it (dedup's merge rules do).
+ */
+export type ImportUpdateRule = (existing: Contact, incoming: Contact) => Partial<Record<string, 'KEEP' | 'USE' | 'COMBINE'>>;
+
+const ADDRESS_FIELDS = new Set(['street', 'city', 'region', 'postalCode', 'country']);
+
 function targets(definitions: CustomFieldDefinition[]): string[] {
   return [...IMPORTABLE_FIELDS, ...SPECIAL_FIELDS, ...definitions.map((d) => `${CUSTOM_PREFIX}${d.key}`)];
 }
@@ -69,6 +79,7 @@ export class ImportService {
   private readonly active = new Map<number, Promise<void>>();
   /** Rows parsed at upload, kept until this instance runs the import (saves parsing the file twice). */
   private readonly parsed = new Map<number, string[][]>();
+  private loadUpdateRule: (() => Promise<ImportUpdateRule>) | null = null;
 
   constructor(
     private readonly prisma: Database,
@@ -78,6 +89,11 @@ export class ImportService {
     private readonly logger: Logger,
     readonly limits: { batchSize: number; maxBytes: number } = { batchSize: 1_000, maxBytes: 50 * 1024 * 1024 },
   ) {}
+
+  /** Lets another plugin decide how imported rows update existing contacts; read once per import run. */
+  setUpdateRule(load: () => Promise<ImportUpdateRule>): void {
+    this.loadUpdateRule = load;
+  }
 
   async upload(file: { buffer: Buffer; originalName: string }, userId?: number) {
     if (file.buffer.length > this.limits.maxBytes) throw new PayloadTooLargeError(`file: larger than ${this.limits.maxBytes} bytes`);
@@ -374,19 +390,28 @@ export class ImportService {
     return plan;
   }
 
-  /** Only fields the row fills are changed; the previous values are kept for a revert. */
+  /**
+   * Only fields the row fills are changed, and only where the update rule (if any) lets the file's
+   * value in; the previous values are kept for a revert.
+   */
   private updateFor(row: MappedRow, found: ExistingContact, context: ImportContext) {
+    const incoming = { ...found, ...Object.fromEntries([...row.present].map((f) => [f, row.columns[f] ?? null])), updatedAt: new Date() } as unknown as Contact;
+    const choices = context.updateRule?.(found as unknown as Contact, incoming) ?? {};
+    const choiceFor = (field: string) => choices[ADDRESS_FIELDS.has(field) ? 'address' : field] ?? 'USE';
     const columns: ContactColumns = {};
     const before: Record<string, unknown> = {};
     for (const field of row.present) {
       if (!UPDATABLE.has(field) && field !== 'ownerId') continue;
-      const value = row.columns[field] ?? null;
+      const choice = choiceFor(field);
+      if (choice === 'KEEP') continue;
+      const fileValue = row.columns[field] ?? null;
+      const value = choice === 'COMBINE' && field === 'notes' ? [found.notes, fileValue].filter(Boolean).join('\n\n') || null : fileValue;
       if (found[field] !== value) {
         columns[field] = value;
         before[field] = found[field] ?? null;
       }
     }
-    if (row.present.has('customFields')) {
+    if (row.present.has('customFields') && choiceFor('customFields') !== 'KEEP') {
       const merged = context.customFields.validate(context.definitions, JSON.parse(String(row.columns.customFields)), {
         requireAll: false,
         existing: found.customFields ? JSON.parse(String(found.customFields)) : null,
@@ -395,22 +420,24 @@ export class ImportService {
       columns.customFields = JSON.stringify(merged.values);
       before.customFields = found.customFields ? JSON.parse(String(found.customFields)) : null;
     }
-    if (row.companyName) before.companyId = found.companyId ?? null;
-    const addTags = row.tags.filter((t) => !found.tags.includes(t));
+    const companyName = choiceFor('companyId') === 'KEEP' ? null : row.companyName;
+    if (companyName) before.companyId = found.companyId ?? null;
+    const addTags = choiceFor('tags') === 'KEEP' ? [] : row.tags.filter((t) => !found.tags.includes(t));
     if (addTags.length) before.tags = found.tags;
     const nameChanged = ['firstName', 'lastName'].some((f) => f in columns);
     const firstName = (columns.firstName ?? found.firstName) as string | null;
     const lastName = (columns.lastName ?? found.lastName) as string | null;
-    if (nameChanged || row.companyName) {
-      columns.searchText = searchTextOf([firstName, lastName, found.email, row.companyName ?? found.companyName]);
+    if (nameChanged || companyName) {
+      columns.searchText = searchTextOf([firstName, lastName, found.email, companyName ?? found.companyName]);
     }
     if (nameChanged) columns.sortName = sortNameOf(firstName, lastName, found.email);
-    return { plan: { rowNumber: row.rowNumber, contactId: found.id, columns, companyName: row.companyName, addTags, before } };
+    return { plan: { rowNumber: row.rowNumber, contactId: found.id, columns, companyName, addTags, before } };
   }
 
   private async context(record: ImportRecord): Promise<ImportContext> {
     const definitions = await this.customFields.list();
     return {
+      updateRule: record.onDuplicate === 'UPDATE' && this.loadUpdateRule ? await this.loadUpdateRule() : null,
       mapping: record.mapping as (string | null)[],
       defaults: (record.defaults as Record<string, string> | null) ?? {},
       definitions,
@@ -593,6 +620,7 @@ export class ImportService {
 type ImportRecord = Omit<ContactImport, 'content'>;
 
 interface ImportContext {
+  updateRule: ImportUpdateRule | null;
   mapping: (string | null)[];
   defaults: Record<string, string>;
   definitions: CustomFieldDefinition[];

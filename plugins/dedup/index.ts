@@ -30,6 +30,7 @@ export const dedupPlugin = definePlugin({
     }));
     const mergeRules = new MergeRuleService(prisma);
     const merges = new MergeService(prisma, events, mergeRules);
+    contacts.imports.setUpdateRule(() => mergeRules.importRule());
     // Checks run after the request, one at a time; ids that arrive meanwhile are checked together.
     const pending = new Set<number>();
     let running: Promise<void> | null = null;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Contact, MergeRule, MergeStrategy } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { NotFoundError, ValidationError } from '../../server/errors.js';
+import type { ImportUpdateRule } from '../contacts/import.service.js';
 
 /** Fields a merge decides one by one; `address` moves street, city, region, postal code and country together. */
 export const MERGE_FIELDS = [
@@ -112,6 +113,18 @@ export class MergeRuleService {
     const data = { strategy, trustedSources: strategy === 'MOST_TRUSTED_SOURCE' ? trustedSources : null };
     await this.prisma.mergeRule.upsert({ where: { field }, create: { field, ...data }, update: data });
     return (await this.list()).find((r) => r.field === field)!;
+  }
+
+  /**
+   * How an import settles the contacts it updates: as a merge of the file's row into the contact,
+   * for the fields that have a rule; the others take the file's value.
+   */
+  async importRule(): Promise<ImportUpdateRule> {
+    const rules = await this.ruleBook();
+    return (existing, incoming) => {
+      const chosen = choicesByRules(existing, incoming, rules);
+      return Object.fromEntries([...rules.keys()].map((field) => [field, chosen[field] ?? 'KEEP']));
+    };
   }
 
   /** Back to the built-in default. */

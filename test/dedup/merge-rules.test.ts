@@ -63,6 +63,23 @@ describe('merge rules', () => {
     expect((await manager.delete('/api/v1/dedup/merge-rules/tags')).body).toMatchObject({ strategy: 'UNION', isDefault: true });
   });
 
+  it('settles the contacts an import updates by the rules set for their fields; other fields take the file', async () => {
+    await setRule('jobTitle', { strategy: 'PRIMARY_WINS' });
+    await setRule('lifecycleStage', { strategy: 'LIFECYCLE_FORWARD' });
+    await setRule('notes', { strategy: 'UNION' });
+    await setRule('tags', { strategy: 'PRIMARY_WINS' });
+    const id = await make({ email: 'imp@acme.com', jobTitle: 'Buyer', lifecycleStage: 'CUSTOMER', city: 'Oslo', notes: 'Met in May', tags: ['vip'] });
+    const csv = 'Email,Job Title,Lifecycle Stage,City,Notes,Tags,Phone\nimp@acme.com,Intern,New,Bergen,Asked for a quote,newsletter,+47 22 33 44 55\n';
+    const up = await manager.post('/api/v1/imports').attach('file', Buffer.from(csv), 'update.csv');
+    expect((await manager.patch(`/api/v1/imports/${up.body.id}`).send({ onDuplicate: 'UPDATE' })).status).toBe(200);
+    await manager.post(`/api/v1/imports/${up.body.id}/run`).send({});
+    const imports = (t.host.services.contacts as { imports: { waitFor: (id: number) => Promise<unknown> } }).imports;
+    expect(await imports.waitFor(up.body.id)).toMatchObject({ updated: 1 });
+    const contact = (await manager.get(`/api/v1/contacts/${id}`)).body;
+    expect(contact).toMatchObject({ jobTitle: 'Buyer', lifecycleStage: 'CUSTOMER', city: 'Bergen', phone: '+4722334455', notes: 'Met in May\n\nAsked for a quote', tags: ['vip'] });
+    for (const field of ['jobTitle', 'lifecycleStage', 'notes', 'tags']) await manager.delete(`/api/v1/dedup/merge-rules/${field}`);
+  });
+
   it('refuses a rule a field cannot use, a trust rule without sources, unknown fields, and reps', async () => {
     const union = await setRule('email', { strategy: 'UNION' });
     expect(union.status).toBe(400);
