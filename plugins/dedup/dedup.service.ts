@@ -1,4 +1,4 @@
-import type { DuplicateCandidate, Prisma } from '@prisma/client';
+import { Prisma, type DuplicateCandidate } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { NotFoundError } from '../../server/errors.js';
 import { candidatePairs, compareAtLeast, prepare, type Person, type PreparedPerson } from './matching.js';
@@ -17,31 +17,25 @@ interface ContactRow extends Person {
   updatedAt: Date;
 }
 
-const CHUNK = 10_000;
-
 /**
  * Finds pairs of contacts that may be one person and keeps them as candidates: open until someone
  * merges or dismisses them; a dismissed pair stays dismissed until one of its contacts changes.
  */
 export class DedupService {
+  private scans: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly prisma: Database,
     readonly settings: { reviewThreshold: number },
   ) {}
 
+  /** What matching needs of every contact, in one read (a joined query, not Prisma's relation loading). */
   private async loadContacts(): Promise<ContactRow[]> {
-    const rows: ContactRow[] = [];
-    for (let afterId = 0; ; ) {
-      const chunk = await this.prisma.contact.findMany({
-        where: { id: { gt: afterId } },
-        select: { id: true, email: true, firstName: true, lastName: true, phone: true, mobile: true, city: true, postalCode: true, updatedAt: true, company: { select: { name: true } } },
-        orderBy: { id: 'asc' },
-        take: CHUNK,
-      });
-      for (const c of chunk) rows.push({ ...c, company: c.company?.name ?? null });
-      if (chunk.length < CHUNK) return rows;
-      afterId = chunk.at(-1)!.id;
-    }
+    const rows = await this.prisma.$queryRawUnsafe<(Omit<ContactRow, 'id' | 'updatedAt'> & { id: number | bigint; updatedAt: Date | string })[]>(
+      `SELECT c."id", c."email", c."firstName", c."lastName", c."phone", c."mobile", c."city", c."postalCode", c."updatedAt", co."name" AS "company"
+       FROM "Contact" c LEFT JOIN "Company" co ON co."id" = c."companyId" ORDER BY c."id"`,
+    );
+    return rows.map((r) => ({ ...r, id: Number(r.id), updatedAt: new Date(r.updatedAt) }));
   }
 
   /**
@@ -57,7 +51,21 @@ export class DedupService {
     return (await this.prisma.contact.findMany({ where: { updatedAt: { gte: since } }, select: { id: true } })).map((c) => c.id);
   }
 
-  async scan(onlyIds?: number[]): Promise<ScanResult> {
+  /**
+   * Scans run one at a time in this process. Another instance may still store the same new pair
+   * first; the scan then runs once more and finds the pair stored.
+   */
+  scan(onlyIds?: number[]): Promise<ScanResult> {
+    const run = () => this.scanOnce(onlyIds).catch((err) => {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return this.scanOnce(onlyIds);
+      throw err;
+    });
+    const result = this.scans.then(run, run);
+    this.scans = result.catch(() => undefined);
+    return result;
+  }
+
+  private async scanOnce(onlyIds?: number[]): Promise<ScanResult> {
     const started = Date.now();
     const contacts = await this.loadContacts();
     const updatedAt = new Map(contacts.map((c) => [c.id, c.updatedAt.getTime()]));
@@ -65,11 +73,10 @@ export class DedupService {
     const only = onlyIds ? new Set(onlyIds) : null;
     const found = new Map<string, { a: PreparedPerson; b: PreparedPerson; score: number; reasons: string[] }>();
     let compared = 0;
-    for (const [key, [a, b]] of candidatePairs(prepared)) {
-      if (only && !only.has(a.person.id) && !only.has(b.person.id)) continue;
+    for (const [a, b] of candidatePairs(prepared, { involving: only ?? undefined })) {
       compared++;
       const match = compareAtLeast(a, b, this.settings.reviewThreshold);
-      if (match) found.set(key, { a, b, ...match });
+      if (match) found.set(`${a.person.id}:${b.person.id}`, { a, b, ...match });
     }
     const fingerprint = (a: number, b: number) => `${updatedAt.get(a)}:${updatedAt.get(b)}`;
     const counts = await this.prisma.$transaction(

@@ -188,27 +188,48 @@ export function compareAtLeast(a: PreparedPerson, b: PreparedPerson, minScore: n
 }
 
 /**
- * All pairs that share a blocking key, each once (lower id first). Very large blocks (a common
- * surname) are compared only within their sub-keys, which keeps a scan far below n².
+ * Every pair that shares a blocking key, once (lower id first). Very large blocks (a common surname)
+ * are left out, so their people meet only through their other keys, which keeps a scan far below n².
+ * With `involving`, only pairs with at least one of those contacts, and only their blocks are built.
  */
-export function candidatePairs(people: PreparedPerson[], maxBlock = 500): Map<string, [PreparedPerson, PreparedPerson]> {
-  const blocks = new Map<string, PreparedPerson[]>();
-  for (const p of people) {
-    for (const key of blockingKeys(p)) {
-      let block = blocks.get(key);
-      if (!block) blocks.set(key, (block = []));
-      block.push(p);
-    }
+export function* candidatePairs(
+  people: PreparedPerson[],
+  options: { involving?: Set<number>; maxBlock?: number } = {},
+): Generator<[PreparedPerson, PreparedPerson]> {
+  const maxBlock = options.maxBlock ?? 500;
+  const keysOf = people.map(blockingKeys);
+  let wanted: Set<string> | null = null;
+  if (options.involving) {
+    wanted = new Set();
+    people.forEach((p, i) => {
+      if (options.involving!.has(p.person.id)) for (const key of keysOf[i]!) wanted!.add(key);
+    });
   }
-  const pairs = new Map<string, [PreparedPerson, PreparedPerson]>();
-  for (const block of blocks.values()) {
-    if (block.length < 2 || block.length > maxBlock) continue;
+  const blocks = new Map<string, number[]>();
+  keysOf.forEach((keys, i) => {
+    for (const key of keys) {
+      if (wanted && !wanted.has(key)) continue;
+      const block = blocks.get(key);
+      if (block) block.push(i);
+      else blocks.set(key, [i]);
+    }
+  });
+  const usable = (key: string) => {
+    const size = blocks.get(key)?.length ?? 0;
+    return size >= 2 && size <= maxBlock;
+  };
+  for (const [key, block] of blocks) {
+    if (!usable(key)) continue;
     for (let i = 0; i < block.length; i++) {
       for (let j = i + 1; j < block.length; j++) {
-        const [x, y] = block[i]!.person.id < block[j]!.person.id ? [block[i]!, block[j]!] : [block[j]!, block[i]!];
-        pairs.set(`${x.person.id}:${y.person.id}`, [x, y]);
+        const x = block[i]!;
+        const y = block[j]!;
+        // A pair sharing several keys is met in the first usable one only: no set of pairs to keep.
+        if (keysOf[x]!.find((k) => k !== key ? keysOf[y]!.includes(k) && usable(k) : true) !== key) continue;
+        const [a, b] = people[x]!.person.id < people[y]!.person.id ? [people[x]!, people[y]!] : [people[y]!, people[x]!];
+        if (options.involving && !options.involving.has(a.person.id) && !options.involving.has(b.person.id)) continue;
+        yield [a, b];
       }
     }
   }
-  return pairs;
 }
