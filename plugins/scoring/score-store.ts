@@ -133,10 +133,10 @@ export class ScoreStore {
     if (contactIds && !contactIds.length) return [];
     const groups = contactIds ? chunks(contactIds, CHUNK) : [undefined];
     const out: ContactFacts[] = [];
+    const activityRules = rules.filter((r) => isActivitySignal(r.signal));
     for (const ids of groups) {
       const [contacts, activities] = await Promise.all([this.runner.query<ContactRow>(this.contactsSql(ids)), this.runner.query<ActivityRow>(this.activitySql(rules, now, ids))]);
       const byContact = new Map(activities.map((a) => [Number(a.contactId), a]));
-      const activityRules = rules.filter((r) => isActivitySignal(r.signal));
       for (const c of contacts) {
         const id = Number(c.id);
         const a = byContact.get(id);
@@ -181,12 +181,12 @@ export class ScoreStore {
       this.runner.dialect === 'sqlite'
         ? `(${now.getTime() / DAY_MS + UNIX_EPOCH_JULIAN_DAY} - julianday("occurredAt"))`
         : `(${now.getTime() / 1000} - EXTRACT(EPOCH FROM "occurredAt")) / 86400.0`;
+    const typeText = this.runner.dialect === 'postgres' ? '"type"::text' : '"type"';
     const sums = rules.filter((r) => isActivitySignal(r.signal)).map((rule) => {
       const types = ACTIVITY_SIGNALS[rule.signal as keyof typeof ACTIVITY_SIGNALS].map((t) => `'${t}'`).join(', ');
       const weight = rule.halfLifeDays ? `exp(-(${ageDays}) * ${LN2 / rule.halfLifeDays})` : '1';
-      return `SUM(CASE WHEN "type"${this.runner.dialect === 'postgres' ? '::text' : ''} IN (${types}) THEN ${weight} ELSE 0 END) AS "r${rule.id}"`;
+      return `SUM(CASE WHEN ${typeText} IN (${types}) THEN ${weight} ELSE 0 END) AS "r${rule.id}"`;
     });
-    const typeText = this.runner.dialect === 'postgres' ? '"type"::text' : '"type"';
     const filters = [`"occurredAt" <= ${q.timestamp(now)}`];
     if (ids) filters.push(`"contactId" IN (${ids.map((id) => q.param(id)).join(', ')})`);
     return q.done(
