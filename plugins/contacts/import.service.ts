@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../server/db.js';
 import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../server/errors.js';
-import { contactCreateInput, contactShape, IMPORTABLE_FIELDS } from './contact.schemas.js';
+import { contactCreateInput, contactShape, IMPORTABLE_FIELDS, parseContactStrings } from './contact.schemas.js';
 import type { CustomFieldService } from './custom-field.service.js';
 import { decodeCsv, MAX_CELL_LENGTH, parseCsv } from './csv-decode.js';
 import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
@@ -454,7 +454,8 @@ export class ImportService {
       input.customFields = Object.fromEntries(custom);
       present.add('customFields');
     }
-    const parsed = contactCreateInput.safeParse({ ...input });
+    const quick = parseContactStrings(input);
+    const parsed = quick ? { success: true as const, data: quick } : contactCreateInput.safeParse({ ...input });
     if (!parsed.success) {
       result.email = typeof input.email === 'string' ? normalizeEmail(input.email) : null;
       result.error = parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
