@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { contactCreateInput, parseContactStrings } from '../../plugins/contacts/contact.schemas.js';
 import { parseCsv } from '../../plugins/contacts/csv-decode.js';
+import { normalizePhone } from '../../plugins/contacts/normalize.js';
 
 describe('parsing CSV text without quotes', () => {
   const csvParse = (text: string, delimiter: string) =>
@@ -60,5 +61,17 @@ describe('the import check of a row of strings', () => {
   it.each(invalid)('leaves %j to the schema, which rejects it', (input) => {
     expect(parseContactStrings(input)).toBeUndefined();
     expect(contactCreateInput.safeParse(input).success).toBe(false);
+  });
+});
+
+describe('phone numbers', () => {
+  it('give the same result the second time (from the cache) and depend on the country', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(normalizePhone('030 1234567', 'de')).toBe('+49301234567');
+      expect(normalizePhone(' (415) 555-0100 ', 'US')).toBe('+14155550100');
+      expect(normalizePhone('(415) 555-0100', 'DE')).toBe('+494155550100');
+      expect(normalizePhone('not a number', null)).toBe('not a number');
+      expect(normalizePhone(' ', 'DE')).toBeNull();
+    }
   });
 });
