@@ -462,23 +462,26 @@ export class ImportService {
       return result;
     }
     const data = parsed.data;
-    const checked = context.customFields.validate(context.definitions, data.customFields, { requireAll: true });
-    if (checked.issues.length) {
-      result.email = data.email;
-      result.error = checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-      return result;
-    }
-    const { tags, customFields: _c, ...fields } = data;
     const columns: ContactColumns = {};
-    for (const [key, value] of Object.entries(fields)) if (value !== undefined) columns[key] = value as string | number | null;
+    for (const key of Object.keys(data) as (keyof typeof data)[]) {
+      if (key !== 'tags' && key !== 'customFields' && data[key] !== undefined) columns[key] = data[key];
+    }
+    if (context.definitions.length || data.customFields) {
+      const checked = context.customFields.validate(context.definitions, data.customFields, { requireAll: true });
+      if (checked.issues.length) {
+        result.email = data.email;
+        result.error = checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+        return result;
+      }
+      if (Object.keys(checked.values).length) columns.customFields = JSON.stringify(checked.values);
+    }
     if (columns.phone) columns.phone = normalizePhone(String(columns.phone), data.country);
     if (columns.mobile) columns.mobile = normalizePhone(String(columns.mobile), data.country);
-    if (Object.keys(checked.values).length) columns.customFields = JSON.stringify(checked.values);
     columns.searchText = searchTextOf([data.firstName, data.lastName, data.email, result.companyName]);
     columns.sortName = sortNameOf(data.firstName, data.lastName, data.email);
     result.email = data.email;
     result.columns = columns;
-    result.tags = tags ?? [];
+    result.tags = data.tags ?? [];
     return result;
   }
 
