@@ -51,6 +51,8 @@ export interface BatchResult {
  * it, which is how a dry run learns exactly what would happen.
  */
 export interface ImportStore {
+  /** Keeps the uploaded file's text on its import, for resuming on any instance. */
+  saveContent(importId: number, content: string): Promise<void>;
   /** Ids of the contacts that already have these (normalized) emails. */
   existingIds(emails: string[]): Promise<Map<string, number>>;
   applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult>;
@@ -108,6 +110,7 @@ export class SqliteImportStore implements ImportStore {
       insertCompany: this.db.prepare('INSERT INTO "Company" (name, createdAt, updatedAt) VALUES (?, ?, ?)'),
       findTag: this.db.prepare('SELECT id FROM "Tag" WHERE name = ?'),
       insertTag: this.db.prepare('INSERT INTO "Tag" (name) VALUES (?)'),
+      saveContent: this.db.prepare('UPDATE "ContactImport" SET content = ? WHERE id = ?'),
       existing: this.db.prepare('SELECT id, email FROM "Contact" WHERE email IN (SELECT value FROM json_each(?))'),
       linkTag: this.db.prepare('INSERT OR IGNORE INTO "ContactTag" (contactId, tagId) VALUES (?, ?)'),
       findContactId: this.db.prepare('SELECT id FROM "Contact" WHERE email = ?'),
@@ -205,6 +208,10 @@ export class SqliteImportStore implements ImportStore {
     return result;
   }
 
+  async saveContent(importId: number, content: string): Promise<void> {
+    this.statements.saveContent.run(content, importId);
+  }
+
   async existingIds(emails: string[]): Promise<Map<string, number>> {
     const rows = this.statements.existing.all(JSON.stringify(emails)) as { id: number; email: string }[];
     return new Map(rows.map((r) => [r.email, r.id]));
@@ -218,6 +225,10 @@ export class SqliteImportStore implements ImportStore {
 /** PostgreSQL (or any Prisma database): the same batch through the Prisma client in one transaction. */
 export class PrismaImportStore implements ImportStore {
   constructor(private readonly prisma: Database) {}
+
+  async saveContent(importId: number, content: string): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE "ContactImport" SET "content" = ${content} WHERE "id" = ${importId}`;
+  }
 
   async existingIds(emails: string[]): Promise<Map<string, number>> {
     const rows = await this.prisma.contact.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } });

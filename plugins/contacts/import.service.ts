@@ -89,10 +89,12 @@ export class ImportService {
     const headers = headerLabels(rows[0]!);
     const definitions = await this.customFields.list();
     const mapping = autoMap(rows[0]!, definitions);
+    // The text is written by the store: through the Prisma client a file of several megabytes
+    // costs hundreds of milliseconds.
     const record = await this.prisma.contactImport.create({
       data: {
         fileName: file.originalName.slice(0, 255),
-        content: text,
+        content: '',
         encoding,
         headers,
         mapping,
@@ -101,6 +103,15 @@ export class ImportService {
       },
       omit: { content: true },
     });
+    const store = this.openStore();
+    try {
+      await store.saveContent(record.id, text);
+    } catch (err) {
+      await this.prisma.contactImport.deleteMany({ where: { id: record.id } });
+      throw err;
+    } finally {
+      store.close();
+    }
     this.parsed.set(record.id, rows.slice(1));
     // Uploads that are never run must not pile up in memory.
     for (const stale of [...this.parsed.keys()].slice(0, -3)) this.parsed.delete(stale);
