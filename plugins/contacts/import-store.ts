@@ -1,6 +1,8 @@
+import type { Worker } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 import type { Prisma } from '@prisma/client';
 import type { Database } from '../../server/db.js';
+import { startWorker } from '../../server/workers.js';
 
 /** The column values of one contact, as the import writes them. */
 export type ContactColumns = Record<string, string | number | null>;
@@ -219,6 +221,65 @@ export class SqliteImportStore implements ImportStore {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/** A call of SqliteImportStore's methods on the writer thread, and its answer. */
+export type StoreCall = { id: number; method: 'saveContent' | 'existingIds' | 'applyBatch'; args: unknown[] };
+export type StoreReply = { id: number; result?: unknown; error?: { name: string; message: string } };
+
+/**
+ * SqliteImportStore on a worker thread (import-writer.ts): while it writes a batch, this thread
+ * maps the next rows, and requests are served meanwhile.
+ */
+export class ThreadedImportStore implements ImportStore {
+  private readonly worker: Worker;
+  private readonly calls = new Map<number, { resolve: (result: never) => void; reject: (err: Error) => void }>();
+  private nextCall = 0;
+  private stopped: Error | undefined;
+
+  constructor(file: string) {
+    this.worker = startWorker(new URL('./import-writer.ts', import.meta.url), { file });
+    this.worker.on('message', ({ id, result, error }: StoreReply) => {
+      const call = this.calls.get(id)!;
+      this.calls.delete(id);
+      if (!error) call.resolve(result as never);
+      else call.reject(error.name === LostClaimError.name ? new LostClaimError(error.message) : new Error(error.message));
+    });
+    this.worker.on('error', (err) => this.stop(err));
+    this.worker.on('exit', () => this.stop(new Error('The import writer thread has stopped')));
+  }
+
+  saveContent(importId: number, content: string): Promise<void> {
+    return this.call('saveContent', [importId, content]);
+  }
+
+  existingIds(emails: string[]): Promise<Map<string, number>> {
+    return this.call('existingIds', [emails]);
+  }
+
+  applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
+    return this.call('applyBatch', [plan, options]);
+  }
+
+  /** The thread closes its connection and ends once the calls before this one are done. */
+  close(): void {
+    this.worker.postMessage('close');
+  }
+
+  private call<T>(method: StoreCall['method'], args: unknown[]): Promise<T> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    return new Promise<T>((resolve, reject) => {
+      const id = this.nextCall++;
+      this.calls.set(id, { resolve: resolve as (result: never) => void, reject });
+      this.worker.postMessage({ id, method, args } satisfies StoreCall);
+    });
+  }
+
+  private stop(err: Error): void {
+    this.stopped ??= err;
+    for (const call of this.calls.values()) call.reject(err);
+    this.calls.clear();
   }
 }
 

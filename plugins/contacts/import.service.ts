@@ -74,7 +74,8 @@ export class ImportService {
     private readonly prisma: Database,
     private readonly events: EventBus,
     private readonly customFields: CustomFieldService,
-    private readonly openStore: () => ImportStore,
+    /** A store for one upload or run; the writes of a run with several batches may go to a thread of their own. */
+    private readonly openStore: (options: { onWorkerThread: boolean }) => ImportStore,
     private readonly logger: Logger,
     readonly limits: { batchSize: number; maxBytes: number } = { batchSize: 1_000, maxBytes: 50 * 1024 * 1024 },
   ) {}
@@ -103,7 +104,7 @@ export class ImportService {
       },
       omit: { content: true },
     });
-    const store = this.openStore();
+    const store = this.openStore({ onWorkerThread: false });
     try {
       await store.saveContent(record.id, text);
     } catch (err) {
@@ -275,7 +276,8 @@ export class ImportService {
   async process(id: number): Promise<void> {
     if (!(await this.claim(id))) return;
     const record = await this.get(id);
-    const store = this.openStore();
+    const { batchSize } = this.limits;
+    const store = this.openStore({ onWorkerThread: record.totalRows > batchSize });
     try {
       const context = await this.context(record);
       const done = await this.prisma.importRow.aggregate({ where: { importId: id }, _max: { rowNumber: true } });
@@ -288,10 +290,16 @@ export class ImportService {
         if (email && !fileEmails.has(email)) fileEmails.set(email, i + 1);
       }
       const report = { created: 0, updated: 0, flagged: 0, skipped: 0, failed: 0, sample: [] as unknown[] };
-      for (let start = resumeAfter; start < cells.length; start += this.limits.batchSize) {
-        const mapped = cells.slice(start, start + this.limits.batchSize).map((row, i) => this.mapRow(row, start + i + 1, context));
+      const batchAt = (start: number) => cells.slice(start, start + batchSize).map((row, i) => this.mapRow(row, start + i + 1, context));
+      let mapped = batchAt(resumeAfter);
+      for (let start = resumeAfter; start < cells.length; start += batchSize) {
         const plan = await this.plan(record, mapped, fileEmails, context, store);
-        const result = await store.applyBatch(plan, { rollback: record.dryRun });
+        const [result, next] = await Promise.all([
+          store.applyBatch(plan, { rollback: record.dryRun }),
+          // The next rows are mapped while this batch is written (on the store's thread, or by the database).
+          (async () => batchAt(start + batchSize))(),
+        ]);
+        mapped = next;
         if (record.dryRun) this.addToReport(report, plan);
         else if (result.createdIds.length || result.updatedIds.length) {
           await this.events.emit('contacts.imported', { importId: id, ...result });

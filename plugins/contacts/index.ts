@@ -12,7 +12,7 @@ import { dealAndLeadRoutes } from './deal.routes.js';
 import { ExportService, PrismaExportReader, SqliteExportReader } from './export.service.js';
 import { ImportService } from './import.service.js';
 import { importRoutes } from './import.routes.js';
-import { PrismaImportStore, SqliteImportStore } from './import-store.js';
+import { PrismaImportStore, SqliteImportStore, ThreadedImportStore } from './import-store.js';
 import { LeadService } from './lead.service.js';
 import { LifecycleService } from './lifecycle.service.js';
 import { NoteService } from './note.service.js';
@@ -52,7 +52,11 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
     prisma,
     events,
     customFields,
-    () => (sqlite ? new SqliteImportStore(sqliteFilePath(config.DATABASE_URL)) : new PrismaImportStore(prisma)),
+    ({ onWorkerThread }) => {
+      if (!sqlite) return new PrismaImportStore(prisma);
+      const file = sqliteFilePath(config.DATABASE_URL);
+      return onWorkerThread ? new ThreadedImportStore(file) : new SqliteImportStore(file);
+    },
     logger,
     { batchSize: settings.importBatchSize, maxBytes: settings.importMaxBytes },
   );
