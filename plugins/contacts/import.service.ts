@@ -77,7 +77,7 @@ export class ImportService {
     /** A store for one upload or run; the writes of a run with several batches may go to a thread of their own. */
     private readonly openStore: (options: { onWorkerThread: boolean }) => ImportStore,
     private readonly logger: Logger,
-    readonly limits: { batchSize: number; maxBytes: number } = { batchSize: 1_000, maxBytes: 50 * 1024 * 1024 },
+    readonly limits: { batchSize: number; maxBytes: number } = { batchSize: 10_000, maxBytes: 50 * 1024 * 1024 },
   ) {}
 
   async upload(file: { buffer: Buffer; originalName: string }, userId?: number) {
