@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
 import type { Prisma } from '@prisma/client';
 import type { Database } from '../../server/db.js';
-import type { ContactService, ContactView } from './contact.service.js';
+import { contactColumnsFromSqlite, type ContactService, type ContactView } from './contact.service.js';
 import type { CustomFieldService } from './custom-field.service.js';
 import { csvCell } from './import.service.js';
 
@@ -13,8 +13,6 @@ const COLUMNS = [
   'lifecycleStage', 'buyingRole', 'intentLevel', 'leadSource', 'owner', 'tags', 'street', 'city', 'region', 'postalCode',
   'country', 'timezone', 'linkedinUrl', 'twitterHandle', 'notes', 'lastActivityAt', 'lastContactedAt', 'createdAt', 'updatedAt',
 ] as const;
-
-const DATE_COLUMNS = ['lastActivityAt', 'lastContactedAt', 'createdAt', 'updatedAt'] as const;
 
 /** One exported contact: its own columns, company name, owner email, tag names and custom values. */
 export type ExportRow = Record<(typeof COLUMNS)[number], unknown> & { customFields: Record<string, unknown> | null };
@@ -44,8 +42,8 @@ export class SqliteExportReader implements ExportReader {
   async rows(ids: number[]): Promise<ExportRow[]> {
     return (this.statement.all(JSON.stringify(ids)) as Record<string, unknown>[]).map((row) => {
       // Prisma keeps SQLite timestamps as text; export them as the API shows them (ISO 8601, UTC).
-      for (const column of DATE_COLUMNS) if (typeof row[column] === 'string') row[column] = new Date(row[column] as string);
-      return { ...(row as ExportRow), customFields: typeof row.customFields === 'string' ? JSON.parse(row.customFields) : null };
+      contactColumnsFromSqlite(row);
+      return row as ExportRow;
     });
   }
 

@@ -5,7 +5,7 @@ import { ActivityService } from './activity.service.js';
 import { CompanyService } from './company.service.js';
 import { companyRoutes } from './company.routes.js';
 import { contactRoutes } from './contact.routes.js';
-import { ContactService } from './contact.service.js';
+import { ContactService, PrismaContactPageReader, SqliteContactPageReader } from './contact.service.js';
 import { CustomFieldService } from './custom-field.service.js';
 import { DealService } from './deal.service.js';
 import { dealAndLeadRoutes } from './deal.routes.js';
@@ -35,7 +35,13 @@ interface ContactsSettings {
 function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup']>[0], settings: ContactsSettings) {
   const { prisma, events, config, logger } = ctx;
   const customFields = new CustomFieldService(prisma);
-  const contacts = new ContactService(prisma, events, customFields);
+  const sqlite = config.databaseKind === 'sqlite' && settings.bulkDriver === 'auto';
+  const contacts = new ContactService(
+    prisma,
+    events,
+    customFields,
+    sqlite ? new SqliteContactPageReader(sqliteFilePath(config.DATABASE_URL)) : new PrismaContactPageReader(prisma),
+  );
   const activities = new ActivityService(prisma, events);
   const companies = new CompanyService(prisma);
   const deals = new DealService(prisma, activities);
@@ -44,7 +50,6 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
   const tasks = new TaskService(prisma);
   const leads = new LeadService(prisma, contacts, companies, activities);
   const views = new SavedViewService(prisma, contacts);
-  const sqlite = config.databaseKind === 'sqlite' && settings.bulkDriver === 'auto';
   const exporter = new ExportService(prisma, contacts, customFields, () =>
     sqlite ? new SqliteExportReader(sqliteFilePath(config.DATABASE_URL)) : new PrismaExportReader(prisma),
   );
@@ -71,7 +76,7 @@ export const contactsPlugin = definePlugin({
     demoData: z
       .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
       .default(true),
-    /** `prisma` reads exports and writes imports through the Prisma client even on SQLite (slower; PostgreSQL always does). */
+    /** `prisma` reads list pages and exports and writes imports through the Prisma client even on SQLite (slower; PostgreSQL always does). */
     bulkDriver: z.enum(['auto', 'prisma']).default('auto'),
     /**
      * Rows per transaction: the unit an interrupted import resumes from. Large batches write several
