@@ -6,6 +6,7 @@ import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../server/errors.js';
 import './contact-events.js';
 import {
+  CONTACT_STATUSES,
   contactCreateInput,
   contactUpdateInput,
   type ContactCreateInput,
@@ -120,6 +121,9 @@ export class PrismaContactPageReader implements ContactPageReader {
     return (await this.prisma.contact.findMany({ where: { id: { in: ids } }, include: listInclude })).map(toView);
   }
 }
+
+/** Query keys that a page read in index order allows besides its lifecycle and status filters. */
+const INDEX_ORDER_KEYS = new Set(['lifecycle', 'status', 'sort', 'page', 'pageSize', 'tagsMode', 'inactiveDays']);
 
 export const BULK_ACTIONS = ['setStatus', 'addTags', 'removeTags', 'assignOwner', 'delete'] as const;
 
@@ -323,18 +327,41 @@ export class ContactService {
     return { data, page: query.page, pageSize: query.pageSize, total };
   }
 
-  private async pageIds(where: Prisma.ContactWhereInput, query: BaseListQuery): Promise<{ ids: number[]; total: number }> {
-    const [page, total] = await Promise.all([
-      this.prisma.contact.findMany({
-        where,
-        select: { id: true },
-        orderBy: this.orderBy(query.sort),
-        skip: (query.page - 1) * query.pageSize,
-        take: query.pageSize,
-      }),
+  private async pageIds(where: Prisma.ContactWhereInput, query: BaseListQuery & Record<string, unknown>): Promise<{ ids: number[]; total: number }> {
+    const [ids, total] = await Promise.all([
+      this.indexOrderPageIds(query) ??
+        this.prisma.contact
+          .findMany({ where, select: { id: true }, orderBy: this.orderBy(query.sort), skip: (query.page - 1) * query.pageSize, take: query.pageSize })
+          .then((page) => page.map((p) => p.id)),
       this.prisma.contact.count({ where }),
     ]);
-    return { ids: page.map((p) => p.id), total };
+    return { ids, total };
+  }
+
+  /**
+   * On SQLite, a page filtered by lifecycle stage (and status) and sorted by name or newest activity
+   * is read in order from the covering (lifecycleStage, status, sortName | lastActivityAt) index: one
+   * range per stage and status, merged, instead of sorting every matching contact.
+   */
+  private indexOrderPageIds(query: BaseListQuery & Record<string, unknown>): Promise<number[]> | null {
+    const key = (query.sort ?? 'name').replace(/^-/, '');
+    const direction = query.sort?.startsWith('-') ? 'DESC' : 'ASC';
+    const column = key === 'name' ? 'sortName' : key === 'lastActivity' && direction === 'DESC' ? 'lastActivityAt' : null;
+    const plain = Object.entries(query).every(([k, value]) => value === undefined || INDEX_ORDER_KEYS.has(k) || (k === 'preset' && value === 'ALL'));
+    const contributed = this.extensions.some((e) => e.sorts?.[key]);
+    if (!column || !plain || contributed || !query.lifecycle?.length || this.isPostgres()) return null;
+    const stages = [...new Set(query.lifecycle)];
+    const statuses = query.status?.length ? [...new Set(query.status)] : CONTACT_STATUSES;
+    const ranges = stages.flatMap((stage) => statuses.map((status) => [stage, status]));
+    const select = `SELECT id, "${column}" FROM "Contact" WHERE "lifecycleStage" = ? AND "status" = ?`;
+    return this.prisma
+      .$queryRawUnsafe<{ id: number | bigint }[]>(
+        `${ranges.map(() => select).join(' UNION ALL ')} ORDER BY 2 ${direction}, 1 ${direction} LIMIT ? OFFSET ?`,
+        ...ranges.flat(),
+        query.pageSize,
+        (query.page - 1) * query.pageSize,
+      )
+      .then((rows) => rows.map((r) => Number(r.id)));
   }
 
   /**

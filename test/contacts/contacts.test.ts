@@ -220,7 +220,7 @@ describe('the contact list', () => {
     expect(await emails('quality=NO_RECENT_ACTIVITY&inactiveDays=30&sort=email')).toEqual(['xia@list.test', 'zoe@list.test']);
   });
 
-  it('reads list pages with their relations as the Prisma client does', async () => {
+  it('reads pages filtered by lifecycle and status in index order, with their relations, as the general query does', async () => {
     const owner = await t.host.prisma.user.findFirstOrThrow({ where: { role: 'MANAGER' } });
     const acme = await t.host.prisma.company.findFirstOrThrow({ where: { name: 'Acme Rockets' } });
     const stages = ['QUALIFIED', 'CUSTOMER', 'NEW'] as const;
