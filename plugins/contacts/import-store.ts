@@ -224,26 +224,29 @@ export class SqliteImportStore implements ImportStore {
   }
 }
 
-/** A call of SqliteImportStore's methods on the writer thread, and its answer. */
-export type StoreCall = { id: number; method: 'saveContent' | 'existingIds' | 'applyBatch'; args: unknown[] };
-export type StoreReply = { id: number; result?: unknown; error?: { name: string; message: string } };
+/** A batch for the writer thread, and its answer. */
+export type BatchCall = { id: number; plan: BatchPlan; options: { rollback: boolean } };
+export type BatchReply = { id: number; result?: BatchResult; error?: { name: string; message: string } };
 
 /**
- * SqliteImportStore on a worker thread (import-writer.ts): while it writes a batch, this thread
- * maps the next rows, and requests are served meanwhile.
+ * SqliteImportStore on a worker thread (import-writer.ts) for the batches: while it writes one,
+ * this thread maps the next rows, and requests are served meanwhile. Reads stay on this thread's
+ * own connection, which takes them off the writer.
  */
 export class ThreadedImportStore implements ImportStore {
+  private readonly local: SqliteImportStore;
   private readonly worker: Worker;
-  private readonly calls = new Map<number, { resolve: (result: never) => void; reject: (err: Error) => void }>();
+  private readonly calls = new Map<number, { resolve: (result: BatchResult) => void; reject: (err: Error) => void }>();
   private nextCall = 0;
   private stopped: Error | undefined;
 
   constructor(file: string) {
+    this.local = new SqliteImportStore(file);
     this.worker = startWorker(new URL('./import-writer.ts', import.meta.url), { file });
-    this.worker.on('message', ({ id, result, error }: StoreReply) => {
+    this.worker.on('message', ({ id, result, error }: BatchReply) => {
       const call = this.calls.get(id)!;
       this.calls.delete(id);
-      if (!error) call.resolve(result as never);
+      if (!error) call.resolve(result!);
       else call.reject(error.name === LostClaimError.name ? new LostClaimError(error.message) : new Error(error.message));
     });
     this.worker.on('error', (err) => this.stop(err));
@@ -251,28 +254,29 @@ export class ThreadedImportStore implements ImportStore {
   }
 
   saveContent(importId: number, content: string): Promise<void> {
-    return this.call('saveContent', [importId, content]);
+    return this.local.saveContent(importId, content);
   }
 
   existingIds(emails: string[]): Promise<Map<string, number>> {
-    return this.call('existingIds', [emails]);
+    return this.local.existingIds(emails);
   }
 
   applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
-    return this.call('applyBatch', [plan, options]);
+    return this.write(plan, options);
   }
 
-  /** The thread closes its connection and ends once the calls before this one are done. */
+  /** The thread closes its connection and ends once the batches before are written. */
   close(): void {
     this.worker.postMessage('close');
+    this.local.close();
   }
 
-  private call<T>(method: StoreCall['method'], args: unknown[]): Promise<T> {
+  private write(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
     if (this.stopped) return Promise.reject(this.stopped);
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const id = this.nextCall++;
-      this.calls.set(id, { resolve: resolve as (result: never) => void, reject });
-      this.worker.postMessage({ id, method, args } satisfies StoreCall);
+      this.calls.set(id, { resolve, reject });
+      this.worker.postMessage({ id, plan, options } satisfies BatchCall);
     });
   }
 
