@@ -60,12 +60,12 @@ function toView(contact: ContactWithRelations): ContactView {
 }
 
 const contactFields = Prisma.dmmf.datamodel.models.find((m) => m.name === 'Contact')!.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
-const DATE_FIELDS = contactFields.filter((f) => f.type === 'DateTime').map((f) => f.name);
+export const CONTACT_DATE_FIELDS: readonly string[] = contactFields.filter((f) => f.type === 'DateTime').map((f) => f.name);
 const JSON_FIELDS = contactFields.filter((f) => f.type === 'Json').map((f) => f.name);
 
 /** A contact's own columns read with SQL on SQLite, made what the Prisma client returns: Dates and parsed JSON. */
-export function contactColumnsFromSqlite(row: Record<string, unknown>): void {
-  for (const field of DATE_FIELDS) if (typeof row[field] === 'string') row[field] = new Date(row[field]);
+function contactColumnsFromSqlite(row: Record<string, unknown>): void {
+  for (const field of CONTACT_DATE_FIELDS) if (typeof row[field] === 'string') row[field] = new Date(row[field]);
   for (const field of JSON_FIELDS) if (field in row) row[field] = typeof row[field] === 'string' ? JSON.parse(row[field]) : null;
 }
 
