@@ -262,22 +262,18 @@ export class ThreadedImportStore implements ImportStore {
   }
 
   applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
-    return this.write(plan, options);
-  }
-
-  /** The thread closes its connection and ends once the batches before are written. */
-  close(): void {
-    this.worker.postMessage('close');
-    this.local.close();
-  }
-
-  private write(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
     if (this.stopped) return Promise.reject(this.stopped);
     return new Promise((resolve, reject) => {
       const id = this.nextCall++;
       this.calls.set(id, { resolve, reject });
       this.worker.postMessage({ id, plan, options } satisfies BatchCall);
     });
+  }
+
+  /** The thread closes its connection and ends once the batches before are written. */
+  close(): void {
+    this.worker.postMessage('close');
+    this.local.close();
   }
 
   private stop(err: Error): void {
