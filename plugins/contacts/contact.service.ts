@@ -1,3 +1,4 @@
+import Sqlite from 'better-sqlite3';
 import { z } from 'zod';
 import { Prisma, type Contact } from '@prisma/client';
 import type { Database } from '../../server/db.js';
@@ -5,6 +6,7 @@ import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../server/errors.js';
 import './contact-events.js';
 import {
+  CONTACT_STATUSES,
   contactCreateInput,
   contactUpdateInput,
   type ContactCreateInput,
@@ -58,6 +60,72 @@ function toView(contact: ContactWithRelations): ContactView {
   return { ...rest, fullName: fullName(contact), tags: tags.map((t) => t.tag.name).sort(), dealsCount: _count.deals };
 }
 
+const contactFields = Prisma.dmmf.datamodel.models.find((m) => m.name === 'Contact')!.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
+export const CONTACT_DATE_FIELDS: readonly string[] = contactFields.filter((f) => f.type === 'DateTime').map((f) => f.name);
+const JSON_FIELDS = contactFields.filter((f) => f.type === 'Json').map((f) => f.name);
+
+/** A contact's own columns read with SQL on SQLite, made what the Prisma client returns: Dates and parsed JSON. */
+function contactColumnsFromSqlite(row: Record<string, unknown>): void {
+  for (const field of CONTACT_DATE_FIELDS) if (typeof row[field] === 'string') row[field] = new Date(row[field]);
+  for (const field of JSON_FIELDS) if (field in row) row[field] = typeof row[field] === 'string' ? JSON.parse(row[field]) : null;
+}
+
+/** Loads a list page's contacts (any order) with their company, owner, tags and deal count. */
+export interface ContactPageReader {
+  rows(ids: number[]): Promise<ContactView[]>;
+}
+
+/**
+ * SQLite: one statement on a read connection of its own, about a sixth of the Prisma client's time
+ * for the relations a page shows.
+ */
+export class SqliteContactPageReader implements ContactPageReader {
+  private statement: Sqlite.Statement | undefined;
+
+  constructor(private readonly file: string) {}
+
+  async rows(ids: number[]): Promise<ContactView[]> {
+    this.statement ??= this.prepare();
+    return (this.statement.all(JSON.stringify(ids)) as Record<string, unknown>[]).map((row) => {
+      const { companyName, ownerName, ownerEmail, tagNames, dealsCount, ...columns } = row;
+      contactColumnsFromSqlite(columns);
+      const contact = columns as unknown as Omit<Contact, 'searchText' | 'sortName'>;
+      return {
+        ...contact,
+        company: companyName !== null ? { id: contact.companyId!, name: companyName as string } : null,
+        owner: ownerEmail !== null ? { id: contact.ownerId!, name: ownerName as string, email: ownerEmail as string } : null,
+        fullName: fullName(contact),
+        tags: (JSON.parse(tagNames as string) as string[]).sort(),
+        dealsCount: dealsCount as number,
+      };
+    });
+  }
+
+  private prepare(): Sqlite.Statement {
+    const db = new Sqlite(this.file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    const own = contactFields.filter((f) => f.name !== 'searchText' && f.name !== 'sortName').map((f) => `c."${f.name}"`);
+    return db.prepare(
+      `SELECT ${own.join(', ')}, co.name AS companyName, u.name AS ownerName, u.email AS ownerEmail,
+              (SELECT json_group_array(t.name) FROM "ContactTag" ct JOIN "Tag" t ON t.id = ct.tagId WHERE ct.contactId = c.id) AS tagNames,
+              (SELECT count(*) FROM "Deal" d WHERE d.contactId = c.id) AS dealsCount
+       FROM "Contact" c LEFT JOIN "Company" co ON co.id = c.companyId LEFT JOIN "User" u ON u.id = c.ownerId
+       WHERE c.id IN (SELECT value FROM json_each(?))`,
+    );
+  }
+}
+
+/** Any database: the page through the Prisma client. */
+export class PrismaContactPageReader implements ContactPageReader {
+  constructor(private readonly prisma: Database) {}
+
+  async rows(ids: number[]): Promise<ContactView[]> {
+    return (await this.prisma.contact.findMany({ where: { id: { in: ids } }, include: listInclude })).map(toView);
+  }
+}
+
+/** Query keys that a page read in index order allows besides its lifecycle and status filters. */
+const INDEX_ORDER_KEYS = new Set(['lifecycle', 'status', 'sort', 'page', 'pageSize', 'tagsMode', 'inactiveDays']);
+
 export const BULK_ACTIONS = ['setStatus', 'addTags', 'removeTags', 'assignOwner', 'delete'] as const;
 
 export const bulkInput = z
@@ -90,6 +158,7 @@ export class ContactService {
     private readonly prisma: Database,
     private readonly events: EventBus,
     private readonly customFields: CustomFieldService,
+    private readonly pageReader: ContactPageReader = new PrismaContactPageReader(prisma),
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -258,25 +327,48 @@ export class ContactService {
     // Ids first: filter, sort and page can then be answered from covering indexes, without reading
     // every matching row; only the page's rows are loaded with their relations.
     const { ids, total } = (await this.searchPage(query)) ?? (await this.pageIds(await this.where(query), query));
-    const rows = ids.length ? await this.prisma.contact.findMany({ where: { id: { in: ids } }, include: listInclude }) : [];
+    const rows = ids.length ? await this.pageReader.rows(ids) : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const data = ids.flatMap((id) => (byId.has(id) ? [toView(byId.get(id)!)] : []));
+    const data = ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
     await this.addColumns(data);
     return { data, page: query.page, pageSize: query.pageSize, total };
   }
 
-  private async pageIds(where: Prisma.ContactWhereInput, query: BaseListQuery): Promise<{ ids: number[]; total: number }> {
-    const [page, total] = await Promise.all([
-      this.prisma.contact.findMany({
-        where,
-        select: { id: true },
-        orderBy: this.orderBy(query.sort),
-        skip: (query.page - 1) * query.pageSize,
-        take: query.pageSize,
-      }),
+  private async pageIds(where: Prisma.ContactWhereInput, query: BaseListQuery & Record<string, unknown>): Promise<{ ids: number[]; total: number }> {
+    const [ids, total] = await Promise.all([
+      this.indexOrderPageIds(query) ??
+        this.prisma.contact
+          .findMany({ where, select: { id: true }, orderBy: this.orderBy(query.sort), skip: (query.page - 1) * query.pageSize, take: query.pageSize })
+          .then((page) => page.map((p) => p.id)),
       this.prisma.contact.count({ where }),
     ]);
-    return { ids: page.map((p) => p.id), total };
+    return { ids, total };
+  }
+
+  /**
+   * On SQLite, a page filtered by lifecycle stage (and status) and sorted by name or newest activity
+   * is read in order from the covering (lifecycleStage, status, sortName | lastActivityAt) index: one
+   * range per stage and status, merged, instead of sorting every matching contact.
+   */
+  private indexOrderPageIds(query: BaseListQuery & Record<string, unknown>): Promise<number[]> | null {
+    const key = (query.sort ?? 'name').replace(/^-/, '');
+    const direction = query.sort?.startsWith('-') ? 'DESC' : 'ASC';
+    const column = key === 'name' ? 'sortName' : key === 'lastActivity' && direction === 'DESC' ? 'lastActivityAt' : null;
+    const plain = Object.entries(query).every(([k, value]) => value === undefined || INDEX_ORDER_KEYS.has(k) || (k === 'preset' && value === 'ALL'));
+    const contributed = this.extensions.some((e) => e.sorts?.[key]);
+    if (!column || !plain || contributed || !query.lifecycle?.length || this.isPostgres()) return null;
+    const stages = [...new Set(query.lifecycle)];
+    const statuses = query.status?.length ? [...new Set(query.status)] : CONTACT_STATUSES;
+    const ranges = stages.flatMap((stage) => statuses.map((status) => [stage, status]));
+    const select = `SELECT id, "${column}" FROM "Contact" WHERE "lifecycleStage" = ? AND "status" = ?`;
+    return this.prisma
+      .$queryRawUnsafe<{ id: number | bigint }[]>(
+        `${ranges.map(() => select).join(' UNION ALL ')} ORDER BY 2 ${direction}, 1 ${direction} LIMIT ? OFFSET ?`,
+        ...ranges.flat(),
+        query.pageSize,
+        (query.page - 1) * query.pageSize,
+      )
+      .then((rows) => rows.map((r) => Number(r.id)));
   }
 
   /**

@@ -33,6 +33,7 @@ export const MAX_CELL_LENGTH = 10_000;
 export function parseCsv(text: string, options: { fromLine?: number; toLine?: number } = {}): string[][] {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const delimiter = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
+  if (!text.includes('"') && options.fromLine === undefined && options.toLine === undefined) return splitUnquoted(text, delimiter);
   try {
     return parse(text, {
       delimiter,
@@ -47,4 +48,17 @@ export function parseCsv(text: string, options: { fromLine?: number; toLine?: nu
     const e = err as { message: string; lines?: number };
     throw new ValidationError(`file: not a readable CSV file (${e.message})`, [{ path: 'file', message: e.message }]);
   }
+}
+
+/**
+ * What the CSV parser makes of text without a single quote character, several times faster: the
+ * first line break found (\r\n, \n or \r) separates records, empty lines are skipped.
+ */
+function splitUnquoted(text: string, delimiter: string): string[][] {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lineBreak = body.search(/[\r\n]/);
+  const recordDelimiter = lineBreak < 0 ? '\n' : body.startsWith('\r\n', lineBreak) ? '\r\n' : body[lineBreak]!;
+  const rows: string[][] = [];
+  for (const line of body.split(recordDelimiter)) if (line !== '') rows.push(line.split(delimiter));
+  return rows;
 }

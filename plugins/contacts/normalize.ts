@@ -12,13 +12,27 @@ export function isEmail(value: string): boolean {
   return EMAIL_SHAPE.test(value) && value.length <= 320;
 }
 
+// Parsing a number costs about ten microseconds, and lists repeat numbers (a company's switchboard),
+// so results are kept.
+const PHONE_CACHE_SIZE = 10_000;
+const phoneCache = new Map<string, string>();
+
 /** E.164 when the number parses (with the contact's country as a hint), the trimmed input otherwise. */
 export function normalizePhone(raw: string | null | undefined, countryHint?: string | null): string | null {
   if (raw === null || raw === undefined) return null;
   const trimmed = raw.normalize('NFKC').replace(ZERO_WIDTH, '').trim();
   if (!trimmed) return null;
-  const parsed = parsePhoneNumberFromString(trimmed, (countryHint?.toUpperCase() as CountryCode | undefined) ?? undefined);
-  return parsed?.isValid() ? parsed.number : trimmed;
+  const country = countryHint?.toUpperCase();
+  const key = `${country ?? ''} ${trimmed}`;
+  let normalized = phoneCache.get(key);
+  if (normalized === undefined) {
+    const parsed = parsePhoneNumberFromString(trimmed, country as CountryCode | undefined);
+    normalized = parsed?.isValid() ? parsed.number : trimmed;
+    // Emptied when full: evicting entries one by one from a Map's front costs more than parsing.
+    if (phoneCache.size >= PHONE_CACHE_SIZE) phoneCache.clear();
+    phoneCache.set(key, normalized);
+  }
+  return normalized;
 }
 
 const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });

@@ -45,12 +45,21 @@ export const scoringPlugin = definePlugin({
       for (const id of contactIds) pending.add(id);
       timer ??= setTimeout(flush, settings.debounceMs).unref();
     };
-    let fullRescore: Promise<unknown> | null = null;
+    // One full rescore at a time; a request meanwhile runs it once more afterwards.
+    let fullRescore: Promise<void> | null = null;
+    let again = false;
     const rescoreEveryone = () => {
-      fullRescore ??= scoring
-        .rescoreAll()
-        .catch((err) => logger.error({ err }, 'rescoring everyone failed'))
-        .finally(() => (fullRescore = null));
+      if (fullRescore) {
+        again = true;
+        return;
+      }
+      fullRescore = (async () => {
+        do {
+          again = false;
+          await scoring.rescoreAll().catch((err) => logger.error({ err }, 'rescoring everyone failed'));
+        } while (again);
+        fullRescore = null;
+      })();
     };
     const idle = async () => {
       while (timer || pending.size) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -3,6 +3,7 @@ import type supertest from 'supertest';
 import { z } from 'zod';
 import { definePlugin } from '../../server/plugin.js';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
+import { PrismaContactPageReader } from '../../plugins/contacts/contact.service.js';
 import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
@@ -213,6 +214,44 @@ describe('the contact list', () => {
     expect(await emails('quality=NO_RECENT_ACTIVITY&inactiveDays=30&sort=email')).toEqual(['xia@list.test']);
     await t.host.prisma.contact.update({ where: { id: ids.zoe }, data: { lastActivityAt: new Date(Date.now() - 45 * 86_400_000) } });
     expect(await emails('quality=NO_RECENT_ACTIVITY&inactiveDays=30&sort=email')).toEqual(['xia@list.test', 'zoe@list.test']);
+  });
+
+  it('reads pages filtered by lifecycle and status in index order, with their relations, as the general query does', async () => {
+    const owner = await t.host.prisma.user.findFirstOrThrow({ where: { role: 'MANAGER' } });
+    const acme = await t.host.prisma.company.findFirstOrThrow({ where: { name: 'Acme Rockets' } });
+    const stages = ['QUALIFIED', 'CUSTOMER', 'NEW'] as const;
+    const statuses = ['ACTIVE', 'PENDING'] as const;
+    for (let i = 0; i < 12; i++) {
+      const created = await make({
+        email: `order${i}@index.test`,
+        firstName: ['Ann', 'Bo', 'Cy'][i % 3],
+        lastName: i % 4 ? `Index${i % 5}` : undefined,
+        lifecycleStage: stages[i % 3],
+        status: statuses[i % 2],
+        ...(i % 3 === 0 ? { companyId: acme.id, ownerId: owner.id, tags: ['gold', 'beta'], customFields: { seats: i } } : {}),
+      });
+      if (i % 4 === 1) await t.host.prisma.contact.update({ where: { id: created.id }, data: { lastActivityAt: new Date(Date.UTC(2026, 0, 1 + (i % 3))) } });
+      if (i === 3) await rep.post('/api/v1/deals').send({ title: 'Index deal', contactId: created.id });
+    }
+    const reference = new PrismaContactPageReader(t.host.prisma);
+    for (const raw of [
+      { lifecycle: 'QUALIFIED,CUSTOMER', status: 'ACTIVE,PENDING' },
+      { lifecycle: 'QUALIFIED,CUSTOMER,QUALIFIED', status: 'PENDING', sort: '-name' },
+      { lifecycle: 'NEW,CUSTOMER', sort: '-lastActivity' },
+      { lifecycle: 'CUSTOMER', status: 'ACTIVE', sort: 'name', preset: 'ALL' },
+    ]) {
+      for (const page of ['1', '2', '3']) {
+        const query = s.contacts.parseListQuery({ ...raw, page, pageSize: '3' });
+        const where = await s.contacts.where(query);
+        const ids = (await t.host.prisma.contact.findMany({ where, orderBy: s.contacts.orderBy(query.sort), skip: (query.page - 1) * 3, take: 3, select: { id: true } })).map((c) => c.id);
+        const byId = new Map((await reference.rows(ids)).map((c) => [c.id, c]));
+        const expected = ids.map((id) => byId.get(id)!);
+        await s.contacts.addColumns(expected);
+        const listed = await s.contacts.list(query);
+        expect(JSON.stringify(listed.data)).toBe(JSON.stringify(expected));
+        expect(listed.total).toBe(await t.host.prisma.contact.count({ where }));
+      }
+    }
   });
 
   it('saves views for the workspace and opens them', async () => {

@@ -1,6 +1,8 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
+import { ExportService, PrismaExportReader } from '../../plugins/contacts/export.service.js';
 import { bootTestHost, newTestDir, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
@@ -227,5 +229,19 @@ describe('export', () => {
     expect(row).toContain(`"'\rReturn"`);
     expect(row).not.toContain('plain@export.test');
     expect((await rep.get('/api/v1/contacts/export?colour=red')).status).toBe(400);
+  });
+
+  it('writes the same CSV through the SQLite reader as through the Prisma client', async () => {
+    await rep.post('/api/v1/contacts').send({ email: 'tags@export.test', firstName: 'Tagged', tags: ['zeta', 'Alpha', 'éclair', 'beta'], customFields: { seats: 3 } });
+    const csvOf = async (exporter: ExportService) => {
+      let text = '';
+      await exporter.write({}, new Writable({ write: (chunk, _enc, done) => void ((text += chunk), done()) }));
+      return text;
+    };
+    const s = services(t);
+    const throughPrisma = new ExportService(t.host.prisma, s.contacts, s.customFields, () => new PrismaExportReader(t.host.prisma));
+    const sqlite = await csvOf(s.exporter);
+    expect(sqlite).toBe(await csvOf(throughPrisma));
+    expect(sqlite).toContain('Alpha; beta; zeta; éclair');
   });
 });
