@@ -2,6 +2,7 @@ import Sqlite from 'better-sqlite3';
 import { z } from 'zod';
 import { Prisma, type Contact } from '@prisma/client';
 import type { Database } from '../../server/db.js';
+import { openSqliteConnection } from '../../server/sqlite.js';
 import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../server/errors.js';
 import './contact-events.js';
@@ -64,6 +65,9 @@ const contactFields = Prisma.dmmf.datamodel.models.find((m) => m.name === 'Conta
 export const CONTACT_DATE_FIELDS: readonly string[] = contactFields.filter((f) => f.type === 'DateTime').map((f) => f.name);
 const JSON_FIELDS = contactFields.filter((f) => f.type === 'Json').map((f) => f.name);
 
+/** SQLite: the JSON array of the tag names of contact `c`. */
+export const TAG_NAMES_SQL = '(SELECT json_group_array(t.name) FROM "ContactTag" ct JOIN "Tag" t ON t.id = ct.tagId WHERE ct.contactId = c.id)';
+
 /** A contact's own columns read with SQL on SQLite, made what the Prisma client returns: Dates and parsed JSON. */
 function contactColumnsFromSqlite(row: Record<string, unknown>): void {
   for (const field of CONTACT_DATE_FIELDS) if (typeof row[field] === 'string') row[field] = new Date(row[field]);
@@ -102,11 +106,11 @@ export class SqliteContactPageReader implements ContactPageReader {
   }
 
   private prepare(): Sqlite.Statement {
-    const db = new Sqlite(this.file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    const db = openSqliteConnection(this.file, 'read');
     const own = contactFields.filter((f) => f.name !== 'searchText' && f.name !== 'sortName').map((f) => `c."${f.name}"`);
     return db.prepare(
       `SELECT ${own.join(', ')}, co.name AS companyName, u.name AS ownerName, u.email AS ownerEmail,
-              (SELECT json_group_array(t.name) FROM "ContactTag" ct JOIN "Tag" t ON t.id = ct.tagId WHERE ct.contactId = c.id) AS tagNames,
+              ${TAG_NAMES_SQL} AS tagNames,
               (SELECT count(*) FROM "Deal" d WHERE d.contactId = c.id) AS dealsCount
        FROM "Contact" c LEFT JOIN "Company" co ON co.id = c.companyId LEFT JOIN "User" u ON u.id = c.ownerId
        WHERE c.id IN (SELECT value FROM json_each(?))`,

@@ -2,7 +2,8 @@ import type { Writable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
 import type { Prisma } from '@prisma/client';
 import type { Database } from '../../server/db.js';
-import { CONTACT_DATE_FIELDS, type ContactService, type ContactView } from './contact.service.js';
+import { openSqliteConnection } from '../../server/sqlite.js';
+import { CONTACT_DATE_FIELDS, TAG_NAMES_SQL, type ContactService, type ContactView } from './contact.service.js';
 import type { CustomFieldService } from './custom-field.service.js';
 import { csvCell } from './import.service.js';
 
@@ -39,14 +40,14 @@ export class SqliteExportReader implements ExportReader {
   private readonly statement: Sqlite.Statement;
 
   constructor(file: string) {
-    this.db = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    this.db = openSqliteConnection(file, 'read');
     const values = COLUMNS.map((column) =>
       column === 'company'
         ? 'co.name'
         : column === 'owner'
           ? 'u.email'
           : column === 'tags'
-            ? `(SELECT json_group_array(t.name) FROM "ContactTag" ct JOIN "Tag" t ON t.id = ct.tagId WHERE ct.contactId = c.id)`
+            ? TAG_NAMES_SQL
             : `c."${column}"`,
     );
     this.statement = this.db

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 import type { Prisma } from '@prisma/client';
 import type { Database } from '../../server/db.js';
+import { openSqliteConnection } from '../../server/sqlite.js';
 import { startWorker } from '../../server/workers.js';
 
 /** The column values of one contact, as the import writes them. */
@@ -100,9 +101,7 @@ export class SqliteImportStore implements ImportStore {
   private readonly statements;
 
   constructor(file: string) {
-    this.db = new Sqlite(file, { timeout: 10_000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openSqliteConnection(file, 'write');
     const columns = [...CONTACT_COLUMNS, 'createdAt', 'updatedAt'];
     this.statements = {
       insertContact: this.db.prepare(

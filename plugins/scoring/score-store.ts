@@ -1,5 +1,6 @@
 import Sqlite from 'better-sqlite3';
 import type { Database } from '../../server/db.js';
+import { openSqliteConnection } from '../../server/sqlite.js';
 import { ACTIVITY_SIGNALS, isActivitySignal, type CompiledRule, type ContactFacts, type ScoreResult } from './score-engine.js';
 
 /** A statement with its parameters, written for one database's placeholder and cast syntax. */
@@ -23,9 +24,7 @@ export class SqliteRunner implements SqlRunner {
   private readonly prepared = new Map<string, Sqlite.Statement>();
 
   constructor(file: string) {
-    this.db = new Sqlite(file, { timeout: 10_000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openSqliteConnection(file, 'write');
   }
 
   private statement(sql: string): Sqlite.Statement {
