@@ -7,6 +7,9 @@ export const LIFECYCLE_STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INA
 export const BUYING_ROLES = ['DECISION_MAKER', 'INFLUENCER', 'CHAMPION', 'BLOCKER', 'END_USER', 'OTHER'] as const;
 export const INTENT_LEVELS = ['HIGH', 'MEDIUM', 'LOW'] as const;
 
+/** The fields of a contact's postal address, which a merge or an import update settles together as `address`. */
+export const ADDRESS_FIELDS = ['street', 'city', 'region', 'postalCode', 'country'] as const;
+
 /** Longest accepted value of each free-text field. */
 const TEXT_MAX = {
   firstName: 100, lastName: 100, phone: 50, mobile: 50, jobTitle: 200, department: 200, leadSource: 100, notes: 20_000,

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../server/db.js';
 import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../server/errors.js';
-import { contactCreateInput, contactShape, IMPORTABLE_FIELDS, parseContactStrings } from './contact.schemas.js';
+import { ADDRESS_FIELDS, contactCreateInput, contactShape, IMPORTABLE_FIELDS, parseContactStrings } from './contact.schemas.js';
 import type { CustomFieldService } from './custom-field.service.js';
 import { decodeCsv, MAX_CELL_LENGTH, parseCsv } from './csv-decode.js';
 import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
@@ -62,7 +62,6 @@ export interface RowPreview {
  */
 export type ImportUpdateRule = (existing: Contact, incoming: Contact) => Partial<Record<string, 'KEEP' | 'USE' | 'COMBINE'>>;
 
-const ADDRESS_FIELDS = new Set(['street', 'city', 'region', 'postalCode', 'country']);
 
 function targets(definitions: CustomFieldDefinition[]): string[] {
   return [...IMPORTABLE_FIELDS, ...SPECIAL_FIELDS, ...definitions.map((d) => `${CUSTOM_PREFIX}${d.key}`)];
@@ -416,7 +415,7 @@ export class ImportService {
   private updateFor(row: MappedRow, found: ExistingContact, context: ImportContext) {
     const incoming = { ...found, ...Object.fromEntries([...row.present].map((f) => [f, row.columns[f] ?? null])), updatedAt: new Date() } as unknown as Contact;
     const choices = context.updateRule?.(found as unknown as Contact, incoming) ?? {};
-    const choiceFor = (field: string) => choices[ADDRESS_FIELDS.has(field) ? 'address' : field] ?? 'USE';
+    const choiceFor = (field: string) => choices[(ADDRESS_FIELDS as readonly string[]).includes(field) ? 'address' : field] ?? 'USE';
     const columns: ContactColumns = {};
     const before: Record<string, unknown> = {};
     for (const field of row.present) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Contact, MergeRule, MergeStrategy } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { NotFoundError, ValidationError } from '../../server/errors.js';
+import { ADDRESS_FIELDS } from '../contacts/contact.schemas.js';
 import type { ImportUpdateRule } from '../contacts/import.service.js';
 
 /** Fields a merge decides one by one; `address` moves street, city, region, postal code and country together. */
@@ -13,7 +14,6 @@ export type MergeField = (typeof MERGE_FIELDS)[number];
 export type MergeChoice = 'KEEP' | 'USE' | 'COMBINE';
 export type MergeChoices = Partial<Record<MergeField, MergeChoice>>;
 
-export const ADDRESS = ['street', 'city', 'region', 'postalCode', 'country'] as const;
 export const COMBINABLE = new Set<MergeField>(['tags', 'customFields', 'notes']);
 const STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INACTIVE'];
 const STRATEGIES = ['PRIMARY_WINS', 'MOST_RECENT', 'UNION', 'LIFECYCLE_FORWARD', 'MOST_TRUSTED_SOURCE'] as const;
@@ -33,7 +33,7 @@ export type RuleBook = Map<MergeField, Pick<MergeRule, 'strategy' | 'trustedSour
 
 /** A record's value for a field, with "nothing there" made explicit; the address is one value. */
 function valueOf(contact: Contact, field: MergeField): unknown {
-  if (field === 'address') return ADDRESS.some((f) => contact[f]) ? ADDRESS.map((f) => contact[f]) : null;
+  if (field === 'address') return ADDRESS_FIELDS.some((f) => contact[f]) ? ADDRESS_FIELDS.map((f) => contact[f]) : null;
   const value = contact[field as keyof Contact];
   return value === '' ? null : value;
 }

@@ -4,8 +4,9 @@ import type { Database } from '../../server/db.js';
 import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.js';
 import '../contacts/contact-events.js';
+import { ADDRESS_FIELDS } from '../contacts/contact.schemas.js';
 import { searchTextOf, sortNameOf } from '../contacts/normalize.js';
-import { ADDRESS, COMBINABLE, MERGE_FIELDS, choicesByRules, type MergeChoice, type MergeField, type MergeRuleService } from './merge-rule.service.js';
+import { COMBINABLE, MERGE_FIELDS, choicesByRules, type MergeChoice, type MergeField, type MergeRuleService } from './merge-rule.service.js';
 
 export const mergeInput = z.strictObject({
   duplicateId: z.number().int().positive(),
@@ -70,7 +71,7 @@ export class MergeService {
       for (const field of MERGE_FIELDS) {
         const choice = choices[field] ?? 'KEEP';
         if (field === 'tags' || choice === 'KEEP') continue;
-        if (field === 'address') for (const f of ADDRESS) data[f] = duplicate[f];
+        if (field === 'address') for (const f of ADDRESS_FIELDS) data[f] = duplicate[f];
         else if (field === 'notes' && choice === 'COMBINE') data.notes = [primary.notes, duplicate.notes].filter(Boolean).join('\n\n') || null;
         else if (field === 'customFields' && choice === 'COMBINE') data.customFields = { ...((duplicate.customFields as object) ?? {}), ...((primary.customFields as object) ?? {}) };
         else data[field] = duplicate[field as keyof Contact];
