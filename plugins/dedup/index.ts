@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BackgroundBatches } from '../../server/background-batches.js';
 import { definePlugin } from '../../server/plugin.js';
 import '../contacts/contact-events.js';
 import type { ContactsServices } from '../contacts/index.js';
@@ -32,23 +33,18 @@ export const dedupPlugin = definePlugin({
     const merges = new MergeService(prisma, events, mergeRules);
     contacts.imports.setUpdateRule(() => mergeRules.importRule());
     // Checks run after the request, one at a time; ids that arrive meanwhile are checked together.
-    const pending = new Set<number>();
-    let running: Promise<void> | null = null;
+    const checks = new BackgroundBatches<number>(
+      async (ids) => {
+        const result = await dedup.scan(ids);
+        if (result.created || result.reopened) logger.info({ contactIds: ids, ...result }, 'possible duplicates found');
+      },
+      (err) => logger.error({ err }, 'duplicate check failed'),
+    );
     const check = (contactIds: number[], limit = INCREMENTAL_LIMIT) => {
-      if (contactIds.length > limit) return;
-      for (const id of contactIds) pending.add(id);
-      running ??= (async () => {
-        while (pending.size) {
-          const ids = [...pending];
-          pending.clear();
-          const result = await dedup.scan(ids).catch((err) => logger.error({ err }, 'duplicate check failed'));
-          if (result && (result.created || result.reopened)) logger.info({ contactIds: ids, ...result }, 'possible duplicates found');
-        }
-        running = null;
-      })();
+      if (contactIds.length <= limit) checks.add(contactIds);
     };
     return {
-      services: { dedup, merges, mergeRules, idle: () => running ?? Promise.resolve() },
+      services: { dedup, merges, mergeRules, idle: () => checks.idle() },
       routes: dedupRoutes(dedup, merges, mergeRules),
       admin: dedupAdmin(prisma, contacts.contactPage),
       commands: [

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sqliteFilePath } from '../../server/config.js';
 import { ValidationError } from '../../server/errors.js';
+import { BackgroundBatches } from '../../server/background-batches.js';
 import { definePlugin } from '../../server/plugin.js';
 import '../contacts/contact-events.js';
 import type { ContactsServices } from '../contacts/index.js';
@@ -32,39 +33,20 @@ export const scoringPlugin = definePlugin({
     contacts.contacts.registerListExtension(scoring.listExtension());
 
     // Contacts that changed are scored after the request that changed them, together, after a pause.
-    const pending = new Set<number>();
-    let timer: NodeJS.Timeout | null = null;
-    let flushing: Promise<unknown> = Promise.resolve();
-    const flush = () => {
-      timer = null;
-      const ids = [...pending];
-      pending.clear();
-      flushing = scoring.rescore(ids).catch((err) => logger.error({ err, contactIds: ids.slice(0, 20) }, 'rescoring contacts failed'));
-    };
-    const rescoreSoon = (contactIds: number[]) => {
-      for (const id of contactIds) pending.add(id);
-      timer ??= setTimeout(flush, settings.debounceMs).unref();
-    };
-    // One full rescore at a time; a request meanwhile runs it once more afterwards.
-    let fullRescore: Promise<void> | null = null;
-    let again = false;
-    const rescoreEveryone = () => {
-      if (fullRescore) {
-        again = true;
-        return;
-      }
-      fullRescore = (async () => {
-        do {
-          again = false;
-          await scoring.rescoreAll().catch((err) => logger.error({ err }, 'rescoring everyone failed'));
-        } while (again);
-        fullRescore = null;
-      })();
-    };
+    const changed = new BackgroundBatches<number>(
+      (contactIds) => scoring.rescore(contactIds),
+      (err, contactIds) => logger.error({ err, contactIds: contactIds.slice(0, 20) }, 'rescoring contacts failed'),
+      settings.debounceMs,
+    );
+    const rescoreSoon = (contactIds: number[]) => changed.add(contactIds);
+    // One full rescore at a time; asked for meanwhile, it runs once more afterwards.
+    const everyone = new BackgroundBatches<'everyone'>(
+      () => scoring.rescoreAll(),
+      (err) => logger.error({ err }, 'rescoring everyone failed'),
+    );
+    const rescoreEveryone = () => everyone.add(['everyone']);
     const idle = async () => {
-      while (timer || pending.size) await new Promise((resolve) => setTimeout(resolve, 5));
-      await flushing;
-      await fullRescore;
+      await Promise.all([changed.idle(), everyone.idle()]);
       await scoring.idle();
     };
 
