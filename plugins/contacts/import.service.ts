@@ -79,6 +79,7 @@ export class ImportService {
   /** Rows parsed at upload, kept until this instance runs the import (saves parsing the file twice). */
   private readonly parsed = new Map<number, string[][]>();
   private loadUpdateRule: (() => Promise<ImportUpdateRule>) | null = null;
+  private readonly revertGuards: RevertGuard[] = [];
 
   constructor(
     private readonly prisma: Database,
@@ -93,6 +94,14 @@ export class ImportService {
   /** Lets another plugin decide how imported rows update existing contacts; read once per import run. */
   setUpdateRule(load: () => Promise<ImportUpdateRule>): void {
     this.loadUpdateRule = load;
+  }
+
+  /**
+   * Lets another plugin keep contacts an import created when the import is reverted: ones that have
+   * since taken in other records (a merge's surviving contact, say) are no longer the import's alone.
+   */
+  keepOnRevert(guard: RevertGuard): void {
+    this.revertGuards.push(guard);
   }
 
   async upload(file: { buffer: Buffer; originalName: string }, userId?: number) {
@@ -602,9 +611,16 @@ export class ImportService {
       async (tx) => {
         const created = await tx.importRow.findMany({ where: { importId: id, outcome: 'CREATED', contactId: { not: null } }, select: { contactId: true } });
         let removed = 0;
+        let kept = 0;
         const ids = created.map((r) => r.contactId!);
-        removedIds.push(...ids);
-        for (let i = 0; i < ids.length; i += 5_000) removed += (await tx.contact.deleteMany({ where: { id: { in: ids.slice(i, i + 5_000) } } })).count;
+        for (let i = 0; i < ids.length; i += 5_000) {
+          const chunk = ids.slice(i, i + 5_000);
+          const keep = new Set((await Promise.all(this.revertGuards.map((guard) => guard(chunk, tx)))).flat());
+          const remove = chunk.filter((contactId) => !keep.has(contactId));
+          kept += chunk.length - remove.length;
+          removed += (await tx.contact.deleteMany({ where: { id: { in: remove } } })).count;
+          removedIds.push(...remove);
+        }
         const updated = await tx.importRow.findMany({ where: { importId: id, outcome: 'UPDATED' }, orderBy: { rowNumber: 'desc' } });
         let restored = 0;
         for (const row of updated) {
@@ -630,7 +646,7 @@ export class ImportService {
           restored++;
         }
         await tx.contactImport.updateMany({ where: { id }, data: { status: 'REVERTED', revertedAt: new Date() } });
-        return { removed, restored };
+        return { removed, restored, kept };
       },
       { timeout: 300_000 },
     );
@@ -640,6 +656,9 @@ export class ImportService {
 }
 
 type ImportRecord = Omit<ContactImport, 'content'>;
+
+/** Of the contacts an import created, the ids that a revert must leave in place. */
+export type RevertGuard = (contactIds: number[], tx: Prisma.TransactionClient) => Promise<number[]>;
 
 interface ImportContext {
   updateRule: ImportUpdateRule | null;

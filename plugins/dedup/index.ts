@@ -32,6 +32,8 @@ export const dedupPlugin = definePlugin({
     const mergeRules = new MergeRuleService(prisma);
     const merges = new MergeService(prisma, events, mergeRules);
     contacts.imports.setUpdateRule(() => mergeRules.importRule());
+    // A contact an import created that has since absorbed another is kept when the import is reverted.
+    contacts.imports.keepOnRevert((ids, tx) => merges.survivingPrimaries(ids, tx));
     // Checks run after the request, one at a time; ids that arrive meanwhile are checked together.
     const checks = new BackgroundBatches<number>(
       async (ids) => {

@@ -18,6 +18,12 @@ export const mergeInput = z.strictObject({
 const UNDO_DAYS = 30;
 /** Records that belong to a contact and move with a merge. */
 const MOVABLE = ['activity', 'note', 'task', 'deal', 'lead', 'importRow'] as const;
+/**
+ * An import's flagged and skipped rows point at the contact they met, which is now the primary. Its
+ * created and updated rows stay on the duplicate: they tell a revert what to remove or restore, and
+ * must never aim it at the primary.
+ */
+const MOVE_ONLY: Partial<Record<(typeof MOVABLE)[number], object>> = { importRow: { outcome: { in: ['FLAGGED', 'SKIPPED'] } } };
 
 type ContactWithTags = Contact & { tags: { tag: { name: string } }[] };
 
@@ -37,6 +43,12 @@ export class MergeService {
     private readonly rules: MergeRuleService,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Of these contacts, the ones that took in a duplicate by a merge not undone. */
+  async survivingPrimaries(contactIds: number[], tx: Prisma.TransactionClient = this.prisma): Promise<number[]> {
+    const logs = await tx.mergeLog.findMany({ where: { primaryId: { in: contactIds }, undoneAt: null }, select: { primaryId: true } });
+    return logs.map((log) => log.primaryId);
+  }
 
   /** What a merge of these two would do for each field, by the merge rules, before anyone overrides. */
   async proposedChoices(primaryId: number, duplicateId: number): Promise<Record<MergeField, MergeChoice>> {
@@ -81,9 +93,9 @@ export class MergeService {
       const moved: Record<string, number[]> = {};
       for (const model of MOVABLE) {
         const delegate = tx[model] as unknown as { findMany(a: unknown): Promise<{ id: number }[]>; updateMany(a: unknown): Promise<unknown> };
-        const rows = await delegate.findMany({ where: { contactId: duplicateId }, select: { id: true } });
+        const rows = await delegate.findMany({ where: { contactId: duplicateId, ...MOVE_ONLY[model] }, select: { id: true } });
         moved[model] = rows.map((r) => r.id);
-        if (rows.length) await delegate.updateMany({ where: { contactId: duplicateId }, data: { contactId: primaryId } });
+        if (rows.length) await delegate.updateMany({ where: { id: { in: moved[model] } }, data: { contactId: primaryId } });
       }
       const combineTags = (choices.tags ?? 'COMBINE') !== 'KEEP';
       const addedTags = combineTags ? duplicate.tags.map((t) => t.tagId).filter((id) => !primary.tags.some((p) => p.tagId === id)) : [];

@@ -154,7 +154,7 @@ describe('running imports', () => {
 
     expect((await rep.post(`/api/v1/imports/${update.id}/revert`)).status).toBe(403);
     const reverted = await manager.post(`/api/v1/imports/${update.id}/revert`);
-    expect(reverted.body).toEqual({ removed: 1, restored: 1 });
+    expect(reverted.body).toEqual({ removed: 1, restored: 1, kept: 0 });
     const restored = (await rep.get('/api/v1/contacts?q=ann%40import')).body.data[0];
     expect(restored).toMatchObject({ firstName: 'Ann', jobTitle: null, leadSource: null, company: { name: 'Acme' }, tags: ['event', 'vip'] });
     expect(await t.host.prisma.contact.count({ where: { email: 'fresh@import.test' } })).toBe(0);

@@ -47,7 +47,7 @@ describe.runIf(available)('contacts on PostgreSQL', () => {
     expect(await s.imports.waitFor(up.id)).toMatchObject({ status: 'COMPLETED', created: 2, flagged: 2, failed: 1 });
     const one = await t.host.prisma.contact.findUniqueOrThrow({ where: { email: 'imp1@pg.test' }, include: { company: true, tags: { include: { tag: true } } } });
     expect([one.company?.name, one.tags.map((x) => x.tag.name).sort()]).toEqual(['Acme', ['x', 'y']]);
-    expect(await s.imports.revert(up.id)).toEqual({ removed: 2, restored: 0 });
+    expect(await s.imports.revert(up.id)).toEqual({ removed: 2, restored: 0, kept: 0 });
     expect(await t.host.prisma.contact.count({ where: { email: { endsWith: '@pg.test' } } })).toBe(0);
   });
 

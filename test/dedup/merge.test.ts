@@ -127,4 +127,27 @@ describe('merging contacts', () => {
     expect(late.status).toBe(409);
     expect(late.body.error.message).toMatch(/older than 30 days/);
   });
+
+  it('leaves merged contacts standing when an import is reverted: neither a pre-existing primary nor an imported one that took in another', async () => {
+    const imports = (t.host.services.contacts as { imports: { waitFor: (id: number) => Promise<unknown> } }).imports;
+    const older = await make({ email: 'rev.old@acme.com', firstName: 'Rita', lastName: 'Vogel' });
+    const csv = 'Email,First Name,Last Name\nrita.vogel@gmail.com,Rita,Vogel\nsven.holm@acme.com,Sven,Holm\nplain.row@acme.com,Paula,Row\n';
+    const up = await manager.post('/api/v1/imports').attach('file', Buffer.from(csv), 'merge-revert.csv');
+    await manager.post(`/api/v1/imports/${up.body.id}/run`).send({});
+    expect(await imports.waitFor(up.body.id)).toMatchObject({ created: 3 });
+    const id = async (email: string) => (await t.host.prisma.contact.findUniqueOrThrow({ where: { email } })).id;
+    const [importedRita, importedSven] = [await id('rita.vogel@gmail.com'), await id('sven.holm@acme.com')];
+    // The imported Rita merged into the older record; an older Sven merged into the imported one.
+    expect((await manager.post(`/api/v1/contacts/${older}/merge`).send({ duplicateId: importedRita })).status).toBe(201);
+    const olderSven = await make({ email: 'sven.h@other.com', firstName: 'Sven', lastName: 'Holm' });
+    await manager.post(`/api/v1/contacts/${olderSven}/activities`).send({ type: 'CALL', subject: 'Kept history' });
+    expect((await manager.post(`/api/v1/contacts/${importedSven}/merge`).send({ duplicateId: olderSven })).status).toBe(201);
+
+    const reverted = await manager.post(`/api/v1/imports/${up.body.id}/revert`);
+    expect(reverted.body).toEqual({ removed: 1, restored: 0, kept: 1 });
+    expect((await manager.get(`/api/v1/contacts/${older}`)).status).toBe(200);
+    expect((await manager.get(`/api/v1/contacts/${importedSven}`)).status).toBe(200);
+    expect(await t.host.prisma.activity.count({ where: { contactId: importedSven, subject: 'Kept history' } })).toBe(1);
+    expect(await t.host.prisma.contact.findUnique({ where: { email: 'plain.row@acme.com' } })).toBeNull();
+  });
 });

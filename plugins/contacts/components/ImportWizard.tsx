@@ -57,6 +57,17 @@ const ImportWizard: React.FC = () => {
     }
   }
 
+  async function revert() {
+    try {
+      const result = await api<{ removed: number; restored: number; kept: number }>(`/imports/${job!.id}/revert`, { method: 'POST' });
+      const kept = result.kept ? `, ${result.kept} kept because they were merged with other contacts since` : '';
+      setMessage({ text: `Reverted: ${result.removed} contacts removed, ${result.restored} restored${kept}.`, variant: 'success' });
+      setJob(await api<Import>(`/imports/${job!.id}`));
+    } catch (e) {
+      fail(e as Error);
+    }
+  }
+
   async function start(dryRun: boolean) {
     try {
       await api(`/imports/${job!.id}/run`, { method: 'POST', body: { dryRun } });
@@ -171,7 +182,7 @@ const ImportWizard: React.FC = () => {
                   {job.status === 'COMPLETED' ? (
                     <Box flex mt="default">
                       {job.failed ? <Button as="a" mr="default" variant="outlined" href={`/api/v1/imports/${job.id}/errors.csv`}>Download error report</Button> : null}
-                      <Button variant="danger" onClick={() => window.confirm('Remove the contacts this import created and restore the ones it changed?') && api(`/imports/${job.id}/revert`, { method: 'POST' }).then(() => api<Import>(`/imports/${job.id}`)).then(setJob).catch(fail)}>Revert import</Button>
+                      <Button variant="danger" onClick={() => window.confirm('Remove the contacts this import created and restore the ones it changed?') && revert()}>Revert import</Button>
                     </Box>
                   ) : null}
                   {job.status === 'COMPLETED' && flagged.length ? (
