@@ -1,6 +1,7 @@
 import { Prisma, type DuplicateCandidate } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { NotFoundError } from '../../server/errors.js';
+import { OneAtATime } from '../../server/one-at-a-time.js';
 import { candidatePairs, compareAtLeast, prepare, type Person, type PreparedPerson } from './matching.js';
 
 export interface ScanResult {
@@ -22,7 +23,7 @@ interface ContactRow extends Person {
  * merges or dismisses them; a dismissed pair stays dismissed until one of its contacts changes.
  */
 export class DedupService {
-  private scans: Promise<unknown> = Promise.resolve();
+  private readonly scans = new OneAtATime();
 
   constructor(
     private readonly prisma: Database,
@@ -60,9 +61,7 @@ export class DedupService {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return this.scanOnce(onlyIds);
       throw err;
     });
-    const result = this.scans.then(run, run);
-    this.scans = result.catch(() => undefined);
-    return result;
+    return this.scans.run(run);
   }
 
   private async scanOnce(onlyIds?: number[]): Promise<ScanResult> {

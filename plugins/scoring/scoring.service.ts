@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ScoreGrade, ScoringRule, ScoringSettings } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { NotFoundError, ValidationError } from '../../server/errors.js';
+import { OneAtATime } from '../../server/one-at-a-time.js';
 import type { ContactListExtension } from '../contacts/index.js';
 import { BUYING_ROLES } from '../contacts/contact.schemas.js';
 import {
@@ -82,7 +83,7 @@ const emptyCounts = (): GradeCounts => ({ A: 0, B: 0, C: 0, D: 0, F: 0 });
  * Scoring runs one job at a time, so an incremental rescore never interleaves with a full one.
  */
 export class ScoringService {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly jobs = new OneAtATime();
 
   constructor(
     private readonly prisma: Database,
@@ -90,15 +91,9 @@ export class ScoringService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
   /** Resolves when the scoring work queued so far is done. */
   idle(): Promise<void> {
-    return this.queue.then(() => undefined);
+    return this.jobs.idle();
   }
 
   async listRules(): Promise<ScoringRule[]> {
@@ -175,7 +170,7 @@ export class ScoringService {
 
   /** Rescores the given contacts now (after the scoring work already queued). */
   rescore(contactIds: number[]): Promise<{ contacts: number; changed: number }> {
-    return this.serial(() =>
+    return this.jobs.run(() =>
       this.withStore(async (store) => {
         const results = await this.compute(store, [...new Set(contactIds)]);
         return { contacts: results.length, changed: await store.save(results, this.now(), false) };
@@ -185,7 +180,7 @@ export class ScoringService {
 
   /** Rescores every contact with decay up to now: two aggregate reads and one write transaction. */
   rescoreAll(): Promise<{ contacts: number; changed: number; ms: number }> {
-    return this.serial(() =>
+    return this.jobs.run(() =>
       this.withStore(async (store) => {
         const started = performance.now();
         const results = await this.compute(store);
