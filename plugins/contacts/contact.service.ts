@@ -7,7 +7,6 @@ import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../server/errors.js';
 import './contact-events.js';
 import {
-  CONTACT_STATUSES,
   contactCreateInput,
   contactUpdateInput,
   type ContactCreateInput,
@@ -129,6 +128,18 @@ export class PrismaContactPageReader implements ContactPageReader {
 
 /** Query keys that a page read in index order allows besides its lifecycle and status filters. */
 const INDEX_ORDER_KEYS = new Set(['lifecycle', 'status', 'sort', 'page', 'pageSize', 'tagsMode', 'inactiveDays']);
+const NAME_ORDER_INDEX = { name: 'Contact_sortName_searchText_lifecycleStage_status_idx', column: 'sortName' };
+const ACTIVITY_ORDER_INDEX = { name: 'Contact_lastActivityAt_lifecycleStage_status_idx', column: 'lastActivityAt' };
+
+/** The lifecycle and status filters as SQL conditions on the columns both order indexes carry. */
+function lifecycleAndStatus(query: BaseListQuery): { conditions: string[]; values: string[] } {
+  const filters = ([['lifecycleStage', query.lifecycle], ['status', query.status]] as const).map(([column, chosen]) => [column, [...new Set(chosen ?? [])]] as const);
+  const used = filters.filter(([, values]) => values.length);
+  return {
+    conditions: used.map(([column, values]) => `"${column}" IN (${values.map(() => '?').join(', ')})`),
+    values: used.flatMap(([, values]) => values),
+  };
+}
 
 export const BULK_ACTIONS = ['setStatus', 'addTags', 'removeTags', 'assignOwner', 'delete'] as const;
 
@@ -350,25 +361,23 @@ export class ContactService {
   }
 
   /**
-   * On SQLite, a page filtered by lifecycle stage (and status) and sorted by name or newest activity
-   * is read in order from the covering (lifecycleStage, status, sortName | lastActivityAt) index: one
-   * range per stage and status, merged, instead of sorting every matching contact.
+   * On SQLite, a page filtered by lifecycle stage and status only (or not at all) and sorted by name or
+   * newest activity is read in order from the covering (sortName | lastActivityAt, …, lifecycleStage,
+   * status) index, the filter checked in the index, instead of sorting every matching contact.
    */
   private indexOrderPageIds(query: BaseListQuery & Record<string, unknown>): Promise<number[]> | null {
     const key = (query.sort ?? 'name').replace(/^-/, '');
     const direction = query.sort?.startsWith('-') ? 'DESC' : 'ASC';
-    const column = key === 'name' ? 'sortName' : key === 'lastActivity' && direction === 'DESC' ? 'lastActivityAt' : null;
+    const index = key === 'name' ? NAME_ORDER_INDEX : key === 'lastActivity' && direction === 'DESC' ? ACTIVITY_ORDER_INDEX : null;
     const plain = Object.entries(query).every(([k, value]) => value === undefined || INDEX_ORDER_KEYS.has(k) || (k === 'preset' && value === 'ALL'));
     const contributed = this.extensions.some((e) => e.sorts?.[key]);
-    if (!column || !plain || contributed || !query.lifecycle?.length || this.isPostgres()) return null;
-    const stages = [...new Set(query.lifecycle)];
-    const statuses = query.status?.length ? [...new Set(query.status)] : CONTACT_STATUSES;
-    const ranges = stages.flatMap((stage) => statuses.map((status) => [stage, status]));
-    const select = `SELECT id, "${column}" FROM "Contact" WHERE "lifecycleStage" = ? AND "status" = ?`;
+    if (!index || !plain || contributed || this.isPostgres()) return null;
+    const { conditions, values } = lifecycleAndStatus(query);
     return this.prisma
       .$queryRawUnsafe<{ id: number | bigint }[]>(
-        `${ranges.map(() => select).join(' UNION ALL ')} ORDER BY 2 ${direction}, 1 ${direction} LIMIT ? OFFSET ?`,
-        ...ranges.flat(),
+        `SELECT id FROM "Contact" INDEXED BY "${index.name}" ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+         ORDER BY "${index.column}" ${direction}, id ${direction} LIMIT ? OFFSET ?`,
+        ...values,
         query.pageSize,
         (query.page - 1) * query.pageSize,
       )
@@ -376,23 +385,26 @@ export class ContactService {
   }
 
   /**
-   * A plain search (text only, sorted by name) on SQLite: page and total from one scan of the
-   * covering (sortName, searchText) index, instead of one scan for the page and one for the count.
+   * A search sorted by name, filtered by lifecycle and status at most, on SQLite: page and total from one
+   * scan of the covering name index, instead of one scan for the page and one for the count.
    */
   private async searchPage(query: BaseListQuery & Record<string, unknown>): Promise<{ ids: number[]; total: number } | null> {
-    const plain = Object.entries(query).every(([key, value]) => value === undefined || ['q', 'sort', 'page', 'pageSize', 'tagsMode', 'inactiveDays'].includes(key));
+    const plain = Object.entries(query).every(([key, value]) => value === undefined || key === 'q' || INDEX_ORDER_KEYS.has(key));
     if (!query.q || !plain || this.isPostgres() || (query.sort && query.sort.replace(/^-/, '') !== 'name')) return null;
     const direction = query.sort?.startsWith('-') ? 'DESC' : 'ASC';
     const pattern = `%${query.q.normalize('NFKC').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const { conditions, values } = lifecycleAndStatus(query);
+    const where = `"searchText" LIKE ? ESCAPE '\\'${conditions.map((c) => ` AND ${c}`).join('')}`;
     const rows = await this.prisma.$queryRawUnsafe<{ id: number | bigint; total: number | bigint }[]>(
-      `SELECT id, count(*) OVER () AS total FROM "Contact" WHERE "searchText" LIKE ? ESCAPE '\\'
+      `SELECT id, count(*) OVER () AS total FROM "Contact" INDEXED BY "${NAME_ORDER_INDEX.name}" WHERE ${where}
        ORDER BY "sortName" ${direction}, id ${direction} LIMIT ? OFFSET ?`,
       pattern,
+      ...values,
       query.pageSize,
       (query.page - 1) * query.pageSize,
     );
     if (!rows.length) {
-      const [count] = await this.prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT count(*) AS n FROM "Contact" WHERE "searchText" LIKE ? ESCAPE '\\'`, pattern);
+      const [count] = await this.prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT count(*) AS n FROM "Contact" WHERE ${where}`, pattern, ...values);
       return { ids: [], total: Number(count?.n ?? 0) };
     }
     return { ids: rows.map((r) => Number(r.id)), total: Number(rows[0]!.total) };

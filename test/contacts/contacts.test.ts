@@ -239,6 +239,9 @@ describe('the contact list', () => {
       { lifecycle: 'QUALIFIED,CUSTOMER,QUALIFIED', status: 'PENDING', sort: '-name' },
       { lifecycle: 'NEW,CUSTOMER', sort: '-lastActivity' },
       { lifecycle: 'CUSTOMER', status: 'ACTIVE', sort: 'name', preset: 'ALL' },
+      { status: 'PENDING', sort: '-lastActivity' },
+      { sort: '-lastActivity' },
+      { q: 'index', lifecycle: 'QUALIFIED,NEW', status: 'ACTIVE', sort: '-name' },
     ]) {
       for (const page of ['1', '2', '3']) {
         const query = s.contacts.parseListQuery({ ...raw, page, pageSize: '3' });
