@@ -40,6 +40,8 @@ export interface BatchPlan {
   creates: PlannedCreate[];
   updates: PlannedUpdate[];
   others: PlannedOther[];
+  /** What a create becomes when another writer adds its email after the batch was planned. */
+  latecomer: 'FLAGGED' | 'SKIPPED';
   heartbeat: { runnerId: string; at: Date };
 }
 
@@ -51,7 +53,9 @@ export interface BatchResult {
 /**
  * Writes one batch of an import in one transaction: contacts, their companies and tags, the
  * ImportRow records (the resume point) and the import's counts. `rollback` runs it all and undoes
- * it, which is how a dry run learns exactly what would happen.
+ * it, which is how a dry run learns exactly what would happen. Batches may be handed over before the
+ * one before is written: they are written in order, and once one fails the later ones are refused,
+ * so the resume point never passes rows that were not written.
  */
 export interface ImportStore {
   /** Keeps the uploaded file's text on its import, for resuming on any instance. */
@@ -80,11 +84,12 @@ class RolledBack extends Error {}
 /** The import was claimed by another instance after this one stopped reporting. */
 export class LostClaimError extends Error {}
 
-function counts(plan: BatchPlan) {
-  const of = (outcome: string) => plan.others.filter((o) => o.outcome === outcome).length;
+/** The batch's counts, `latecomers` of its creates having met a contact added meanwhile. */
+function counts(plan: BatchPlan, latecomers: number) {
+  const of = (outcome: string) => plan.others.filter((o) => o.outcome === outcome).length + (plan.latecomer === outcome ? latecomers : 0);
   return {
     processed: plan.creates.length + plan.updates.length + plan.others.length,
-    created: plan.creates.length,
+    created: plan.creates.length - latecomers,
     updated: plan.updates.length,
     flagged: of('FLAGGED'),
     skipped: of('SKIPPED'),
@@ -99,13 +104,15 @@ export class SqliteImportStore implements ImportStore {
   private readonly tagIds = new Map<string, number>();
   private readonly updateStatements = new Map<string, Sqlite.Statement>();
   private readonly statements;
+  private failure: Error | undefined;
 
   constructor(file: string) {
     this.db = openSqliteConnection(file, 'write');
     const columns = [...CONTACT_COLUMNS, 'createdAt', 'updatedAt'];
     this.statements = {
       insertContact: this.db.prepare(
-        `INSERT INTO "Contact" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        `INSERT INTO "Contact" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+         ON CONFLICT (email) DO NOTHING`,
       ),
       findCompany: this.db.prepare('SELECT id FROM "Company" WHERE name = ? ORDER BY id LIMIT 1'),
       insertCompany: this.db.prepare('INSERT INTO "Company" (name, createdAt, updatedAt) VALUES (?, ?, ?)'),
@@ -118,9 +125,10 @@ export class SqliteImportStore implements ImportStore {
       insertRow: this.db.prepare(
         'INSERT INTO "ImportRow" (importId, rowNumber, outcome, contactId, before, error) VALUES (?, ?, ?, ?, ?, ?)',
       ),
+      holdClaim: this.db.prepare('UPDATE "ContactImport" SET heartbeatAt = ? WHERE id = ? AND runnerId = ?'),
       bumpCounts: this.db.prepare(
         `UPDATE "ContactImport" SET processed = processed + ?, created = created + ?, updated = updated + ?,
-         flagged = flagged + ?, skipped = skipped + ?, failed = failed + ?, heartbeatAt = ? WHERE id = ? AND runnerId = ?`,
+         flagged = flagged + ?, skipped = skipped + ?, failed = failed + ? WHERE id = ?`,
       ),
     };
   }
@@ -155,14 +163,15 @@ export class SqliteImportStore implements ImportStore {
   }
 
   async applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
+    if (this.failure) throw this.failure;
     const now = sqliteTimestamp(new Date());
     const result: BatchResult = { createdIds: [], updatedIds: [] };
     const run = this.db.transaction(() => {
-      // Counts first: it also proves this runner still holds the import before anything is written.
-      const c = counts(plan);
-      const bumped = this.statements.bumpCounts.run(c.processed, c.created, c.updated, c.flagged, c.skipped, c.failed, sqliteTimestamp(plan.heartbeat.at), plan.importId, plan.heartbeat.runnerId);
-      if (bumped.changes !== 1) throw new LostClaimError(`Import ${plan.importId} is no longer claimed by this runner`);
+      // Before anything is written: this runner must still hold the import.
+      const held = this.statements.holdClaim.run(sqliteTimestamp(plan.heartbeat.at), plan.importId, plan.heartbeat.runnerId);
+      if (held.changes !== 1) throw new LostClaimError(`Import ${plan.importId} is no longer claimed by this runner`);
       const createdByEmail = new Map<string, number>();
+      let latecomers = 0;
       for (const create of plan.creates) {
         const companyId = create.companyName ? this.companyId(create.companyName, now) : undefined;
         // Values read straight from the plan: merging them with the defaults into a new object first
@@ -172,7 +181,15 @@ export class SqliteImportStore implements ImportStore {
           return value !== undefined ? value : (DEFAULTS[column] ?? null);
         });
         // run() and lastInsertRowid: a RETURNING clause makes each insert about three times slower here.
-        const id = Number(this.statements.insertContact.run(...values, now, now).lastInsertRowid);
+        const inserted = this.statements.insertContact.run(...values, now, now);
+        if (inserted.changes === 0) {
+          const { id } = this.statements.findContactId.get(create.email) as { id: number };
+          this.statements.insertRow.run(plan.importId, create.rowNumber, plan.latecomer, id, null, null);
+          createdByEmail.set(create.email, id);
+          latecomers++;
+          continue;
+        }
+        const id = Number(inserted.lastInsertRowid);
         for (const tag of create.tags) this.statements.linkTag.run(id, this.tagId(tag));
         this.statements.insertRow.run(plan.importId, create.rowNumber, 'CREATED', id, null, null);
         createdByEmail.set(create.email, id);
@@ -190,6 +207,8 @@ export class SqliteImportStore implements ImportStore {
         const contactId = other.contactId ?? (other.email ? (createdByEmail.get(other.email) ?? null) : null);
         this.statements.insertRow.run(plan.importId, other.rowNumber, other.outcome, contactId, null, other.error);
       }
+      const c = counts(plan, latecomers);
+      this.statements.bumpCounts.run(c.processed, c.created, c.updated, c.flagged, c.skipped, c.failed, plan.importId);
       if (options.rollback) throw new RolledBack();
     });
     try {
@@ -198,6 +217,7 @@ export class SqliteImportStore implements ImportStore {
       if (!(err instanceof RolledBack)) {
         this.companyIds.clear();
         this.tagIds.clear();
+        this.failure = err as Error;
         throw err;
       }
     }
@@ -284,6 +304,9 @@ export class ThreadedImportStore implements ImportStore {
 
 /** PostgreSQL (or any Prisma database): the same batch through the Prisma client in one transaction. */
 export class PrismaImportStore implements ImportStore {
+  private written: Promise<unknown> = Promise.resolve();
+  private failure: Error | undefined;
+
   constructor(private readonly prisma: Database) {}
 
   async saveContent(importId: number, content: string): Promise<void> {
@@ -295,26 +318,21 @@ export class PrismaImportStore implements ImportStore {
     return new Map(rows.map((r) => [r.email, r.id]));
   }
 
-  async applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
+  applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
+    const next = this.written.then(() => this.write(plan, options));
+    this.written = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
+    if (this.failure) throw this.failure;
     const result: BatchResult = { createdIds: [], updatedIds: [] };
     try {
       await this.prisma.$transaction(
         async (tx) => {
-          // Counts first: it also proves this runner still holds the import before anything is written.
-          const c = counts(plan);
-          const bumped = await tx.contactImport.updateMany({
-            where: { id: plan.importId, runnerId: plan.heartbeat.runnerId },
-            data: {
-              processed: { increment: c.processed },
-              created: { increment: c.created },
-              updated: { increment: c.updated },
-              flagged: { increment: c.flagged },
-              skipped: { increment: c.skipped },
-              failed: { increment: c.failed },
-              heartbeatAt: plan.heartbeat.at,
-            },
-          });
-          if (bumped.count !== 1) throw new LostClaimError(`Import ${plan.importId} is no longer claimed by this runner`);
+          // Before anything is written: this runner must still hold the import.
+          const held = await tx.contactImport.updateMany({ where: { id: plan.importId, runnerId: plan.heartbeat.runnerId }, data: { heartbeatAt: plan.heartbeat.at } });
+          if (held.count !== 1) throw new LostClaimError(`Import ${plan.importId} is no longer claimed by this runner`);
           const companies = new Map<string, number>();
           const companyId = async (name: string) => {
             if (!companies.has(name)) {
@@ -328,8 +346,13 @@ export class PrismaImportStore implements ImportStore {
             for (const name of names) ids.push((await tx.tag.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } })).id);
             return ids;
           };
+          // Emails another writer added after the batch was planned meet those contacts instead.
+          const lateIds = new Map(
+            (await tx.contact.findMany({ where: { email: { in: plan.creates.map((c) => c.email) } }, select: { id: true, email: true } })).map((c) => [c.email, c.id]),
+          );
+          const creates = plan.creates.filter((create) => !lateIds.has(create.email));
           const data: Prisma.ContactCreateManyInput[] = [];
-          for (const create of plan.creates) {
+          for (const create of creates) {
             const columns = { ...DEFAULTS, ...create.columns } as Record<string, unknown>;
             if (create.companyName) columns.companyId = await companyId(create.companyName);
             if (typeof columns.customFields === 'string') columns.customFields = JSON.parse(columns.customFields);
@@ -340,6 +363,11 @@ export class PrismaImportStore implements ImportStore {
           const links: { contactId: number; tagId: number }[] = [];
           const rows: Prisma.ImportRowCreateManyInput[] = [];
           for (const create of plan.creates) {
+            const late = lateIds.get(create.email);
+            if (late !== undefined) {
+              rows.push({ importId: plan.importId, rowNumber: create.rowNumber, outcome: plan.latecomer, contactId: late });
+              continue;
+            }
             const id = idByEmail.get(create.email)!;
             for (const tagId of await tagIds(create.tags)) links.push({ contactId: id, tagId });
             rows.push({ importId: plan.importId, rowNumber: create.rowNumber, outcome: 'CREATED', contactId: id });
@@ -355,19 +383,34 @@ export class PrismaImportStore implements ImportStore {
             result.updatedIds.push(change.contactId);
           }
           for (const other of plan.others) {
-            const contactId = other.contactId ?? (other.email ? (idByEmail.get(other.email) ?? null) : null);
+            const contactId = other.contactId ?? (other.email ? (idByEmail.get(other.email) ?? lateIds.get(other.email) ?? null) : null);
             rows.push({ importId: plan.importId, rowNumber: other.rowNumber, outcome: other.outcome, contactId, error: other.error });
           }
           const uniqueLinks = [...new Map(links.map((l) => [`${l.contactId}:${l.tagId}`, l])).values()];
           if (uniqueLinks.length) await tx.contactTag.createMany({ data: uniqueLinks });
           if (rows.length) await tx.importRow.createMany({ data: rows });
+          const c = counts(plan, plan.creates.length - creates.length);
+          await tx.contactImport.updateMany({
+            where: { id: plan.importId },
+            data: {
+              processed: { increment: c.processed },
+              created: { increment: c.created },
+              updated: { increment: c.updated },
+              flagged: { increment: c.flagged },
+              skipped: { increment: c.skipped },
+              failed: { increment: c.failed },
+            },
+          });
 
           if (options.rollback) throw new RolledBack();
         },
         { timeout: 120_000 },
       );
     } catch (err) {
-      if (!(err instanceof RolledBack)) throw err;
+      if (!(err instanceof RolledBack)) {
+        this.failure = err as Error;
+        throw err;
+      }
     }
     return result;
   }

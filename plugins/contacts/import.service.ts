@@ -9,7 +9,7 @@ import { ADDRESS_FIELDS, contactCreateInput, contactShape, IMPORTABLE_FIELDS, pa
 import type { CustomFieldService } from './custom-field.service.js';
 import { decodeCsv, MAX_CELL_LENGTH, parseCsv } from './csv-decode.js';
 import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
-import { LostClaimError, type BatchPlan, type ContactColumns, type ImportStore, type PlannedOther } from './import-store.js';
+import { LostClaimError, type BatchPlan, type BatchResult, type ContactColumns, type ImportStore, type PlannedOther } from './import-store.js';
 import { normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
 
 declare module '../../server/events.js' {
@@ -302,6 +302,7 @@ export class ImportService {
     const record = await this.get(id);
     const { batchSize } = this.limits;
     const store = this.openStore({ onWorkerThread: record.totalRows > batchSize });
+    let writing: { plan: BatchPlan; result: Promise<BatchResult> } | undefined;
     try {
       const context = await this.context(record);
       const done = await this.prisma.importRow.aggregate({ where: { importId: id }, _max: { rowNumber: true } });
@@ -315,20 +316,26 @@ export class ImportService {
       }
       const report = { created: 0, updated: 0, flagged: 0, skipped: 0, failed: 0, sample: [] as unknown[] };
       const batchAt = (start: number) => cells.slice(start, start + batchSize).map((row, i) => this.mapRow(row, start + i + 1, context));
-      let mapped = batchAt(resumeAfter);
-      for (let start = resumeAfter; start < cells.length; start += batchSize) {
-        const plan = await this.plan(record, mapped, fileEmails, context, store);
-        const [result, next] = await Promise.all([
-          store.applyBatch(plan, { rollback: record.dryRun }),
-          // The next rows are mapped while this batch is written (on the store's thread, or by the database).
-          (async () => batchAt(start + batchSize))(),
-        ]);
-        mapped = next;
-        if (record.dryRun) this.addToReport(report, plan);
+      const settle = async (batch: { plan: BatchPlan; result: Promise<BatchResult> }) => {
+        const result = await batch.result;
+        if (record.dryRun) this.addToReport(report, batch.plan);
         else if (result.createdIds.length || result.updatedIds.length) {
           await this.events.emit('contacts.imported', { importId: id, ...result });
         }
+      };
+      let mapped = batchAt(resumeAfter);
+      for (let start = resumeAfter; start < cells.length; start += batchSize) {
+        // Planned while the batch before is still being written (on the store's thread, or by the
+        // database), so the writer never waits; rows repeating an email of that batch are caught by
+        // fileEmails, and one whose email another writer adds meanwhile meets that contact.
+        const plan = await this.plan(record, mapped, fileEmails, context, store);
+        const result = store.applyBatch(plan, { rollback: record.dryRun });
+        result.catch(() => undefined); // settled below, possibly after an earlier batch has failed
+        mapped = batchAt(start + batchSize);
+        if (writing) await settle(writing);
+        writing = { plan, result };
       }
+      if (writing) await settle(writing);
       await this.prisma.contactImport.updateMany({
         where: { id },
         data: {
@@ -352,6 +359,8 @@ export class ImportService {
         });
       }
     } catch (err) {
+      // A failure ends the import only once the batch in hand is settled, so nothing lands after it.
+      await writing?.result.catch(() => undefined);
       // Another instance took over (this one stalled): the import is theirs to finish.
       if (err instanceof LostClaimError) return;
       await this.prisma.contactImport.updateMany({
@@ -382,7 +391,14 @@ export class ImportService {
     const ids = await store.existingIds([...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))]);
     const existing = await this.existingByEmail([...ids.keys()]);
     const owners = await this.ownerIds(mapped);
-    const plan: BatchPlan = { importId: record.id, creates: [], updates: [], others: [], heartbeat: { runnerId: this.runnerId, at: new Date() } };
+    const plan: BatchPlan = {
+      importId: record.id,
+      creates: [],
+      updates: [],
+      others: [],
+      latecomer: record.onDuplicate === 'SKIP' ? 'SKIPPED' : 'FLAGGED',
+      heartbeat: { runnerId: this.runnerId, at: new Date() },
+    };
     for (const row of mapped) {
       const fail = (error: string): PlannedOther => ({ rowNumber: row.rowNumber, outcome: 'FAILED', contactId: null, error });
       if (row.error || !row.email) {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { ExportService, PrismaExportReader } from '../../plugins/contacts/export.service.js';
+import { LostClaimError, SqliteImportStore, ThreadedImportStore, type BatchPlan } from '../../plugins/contacts/import-store.js';
+import { sqliteFilePath } from '../../server/config.js';
 import { bootTestHost, newTestDir, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
@@ -183,14 +185,15 @@ describe('an interrupted import', () => {
     const first = await bootTestHost({ dir, plugins: [contactsPlugin], pluginSettings: settings });
     const second = await bootTestHost({ dir, plugins: [contactsPlugin], pluginSettings: settings });
     try {
-      // The first instance stalls after its first batch is committed, as if it had crashed.
+      // The first instance stalls once its first batch is committed (the second, already handed to the
+      // writer, is written too), as if it had crashed.
       let release!: () => void;
       const stalled = new Promise<void>((resolve) => (release = resolve));
       first.host.events.on('contacts.imported', () => stalled);
       const rows = Array.from({ length: 7 }, (_, i) => `p${i}@resume.test,P${i}`).join('\n');
       const { id } = await services(first).imports.upload({ buffer: Buffer.from(`Email,First Name\n${rows}\n`), originalName: 'r.csv' });
       await services(first).imports.start(id);
-      await expect.poll(async () => (await first.host.prisma.contactImport.findUniqueOrThrow({ where: { id } })).processed).toBe(2);
+      await expect.poll(async () => (await first.host.prisma.contactImport.findUniqueOrThrow({ where: { id } })).processed).toBe(4);
 
       await second.host.prisma.contactImport.update({ where: { id }, data: { heartbeatAt: new Date(Date.now() - 5 * 60_000) } });
       expect(await services(second).imports.resumeInterrupted()).toEqual([id]);
@@ -199,13 +202,62 @@ describe('an interrupted import', () => {
 
       release();
       await new Promise((r) => setTimeout(r, 200));
-      expect((await second.host.prisma.contactImport.findUniqueOrThrow({ where: { id } })).status).toBe('COMPLETED');
+      expect(await second.host.prisma.contactImport.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'COMPLETED' });
       expect(await second.host.prisma.contact.count({ where: { email: { endsWith: '@resume.test' } } })).toBe(7);
       expect(await second.host.prisma.importRow.count({ where: { importId: id } })).toBe(7);
     } finally {
       await first.close();
       await second.close();
     }
+  });
+});
+
+describe('writing batches', () => {
+  const runningImport = async (runnerId: string) =>
+    (await t.host.prisma.contactImport.create({ data: { fileName: 'w.csv', content: '', encoding: 'utf-8', headers: [], mapping: [], status: 'RUNNING', runnerId } })).id;
+  const plan = (importId: number, runnerId: string, emails: string[], others: BatchPlan['others'] = []): BatchPlan => ({
+    importId,
+    creates: emails.map((email, i) => ({ rowNumber: i + 1, email, columns: { email, sortName: email, searchText: email }, companyName: null, tags: ['batch'] })),
+    updates: [],
+    others,
+    latecomer: 'FLAGGED',
+    heartbeat: { runnerId, at: new Date() },
+  });
+
+  it('flags a row whose email another writer added after the batch was planned, and writes the rest', async () => {
+    const importId = await runningImport('runner-late');
+    const existing = await t.host.prisma.contact.create({ data: { email: 'late@batch.test', searchText: 'late', sortName: 'late' } });
+    const store = new SqliteImportStore(sqliteFilePath(t.host.config.DATABASE_URL));
+    try {
+      const repeat = { rowNumber: 3, outcome: 'FLAGGED' as const, contactId: null, email: 'late@batch.test', error: 'email appears earlier in this file (row 1)' };
+      const result = await store.applyBatch(plan(importId, 'runner-late', ['late@batch.test', 'fresh@batch.test'], [repeat]), { rollback: false });
+      expect(result.createdIds).toHaveLength(1);
+    } finally {
+      store.close();
+    }
+    const rows = await t.host.prisma.importRow.findMany({ where: { importId }, orderBy: { rowNumber: 'asc' } });
+    expect(rows.map((r) => [r.rowNumber, r.outcome, r.contactId])).toEqual([
+      [1, 'FLAGGED', existing.id],
+      [2, 'CREATED', expect.any(Number)],
+      [3, 'FLAGGED', existing.id],
+    ]);
+    expect(await t.host.prisma.contactImport.findUniqueOrThrow({ where: { id: importId } })).toMatchObject({ processed: 3, created: 1, flagged: 2 });
+    expect(await t.host.prisma.contactTag.count({ where: { contactId: existing.id } })).toBe(0);
+  });
+
+  it('refuses the batches handed over after one that failed, so the resume point never skips rows', async () => {
+    const importId = await runningImport('runner-owner');
+    const store = new ThreadedImportStore(sqliteFilePath(t.host.config.DATABASE_URL));
+    try {
+      const lost = store.applyBatch(plan(importId, 'runner-other', ['first@refused.test']), { rollback: false });
+      const after = store.applyBatch(plan(importId, 'runner-owner', ['second@refused.test']), { rollback: false });
+      await expect(lost).rejects.toBeInstanceOf(LostClaimError);
+      await expect(after).rejects.toBeInstanceOf(LostClaimError);
+    } finally {
+      store.close();
+    }
+    expect(await t.host.prisma.contact.count({ where: { email: { endsWith: '@refused.test' } } })).toBe(0);
+    expect(await t.host.prisma.importRow.count({ where: { importId } })).toBe(0);
   });
 });
 

@@ -36,7 +36,7 @@ describe('generated Prisma schema', () => {
     const sqlite = readMigrations('sqlite');
     const postgres = readMigrations('postgres');
     expect(sqlite.map((m) => m.name)).toEqual(postgres.map((m) => m.name));
-    expect(sqlite.every((m) => m.sql.includes('CREATE TABLE') || m.sql.includes('ALTER'))).toBe(true);
+    expect(sqlite.every((m) => /\b(CREATE|ALTER|DROP)\b/.test(m.sql))).toBe(true);
     expect(postgres[0]!.sql).toMatch(/CREATE TYPE "Role" AS ENUM/);
   });
 });
