@@ -167,5 +167,8 @@ async function stop(host: Host): Promise<void> {
   const forceClose = setTimeout(() => host.server?.closeAllConnections(), host.config.SHUTDOWN_TIMEOUT_MS);
   await closing;
   clearTimeout(forceClose);
+  for (const plugin of [...host.plugins].reverse()) {
+    await plugin.setup.onStop?.().catch((err) => host.logger.error({ err, plugin: plugin.name }, 'plugin stop task failed'));
+  }
   await host.db.close();
 }

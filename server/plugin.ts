@@ -44,6 +44,8 @@ export interface PluginSetup {
   on?: EventHandlers;
   /** Runs when the platform starts serving (not in the CLI or tests that do not listen). */
   onStart?: () => Promise<void>;
+  /** Runs when the host stops, once jobs and event handlers have finished, before the database closes. */
+  onStop?: () => Promise<void>;
 }
 
 export interface PluginDefinition<S extends z.ZodType = z.ZodType> {

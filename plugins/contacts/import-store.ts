@@ -5,6 +5,15 @@ import type { Database } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
 import { startWorker } from '../../server/workers.js';
 
+/** Opens the store each import run (and each upload) writes through. */
+export interface ImportStores {
+  open(options: { onWorkerThread: boolean }): ImportStore;
+  /** An upload too large for one batch: its run will want the writer thread. */
+  expectLargeImport(): void;
+  /** The host is stopping. */
+  stop(): Promise<void>;
+}
+
 /** The column values of one contact, as the import writes them. */
 export type ContactColumns = Record<string, string | number | null>;
 
@@ -243,33 +252,111 @@ export class SqliteImportStore implements ImportStore {
   }
 }
 
-/** A batch for the writer thread, and its answer. */
-export type BatchCall = { id: number; plan: BatchPlan; options: { rollback: boolean } };
-export type BatchReply = { id: number; result?: BatchResult; error?: { name: string; message: string } };
+/** A message to the writer thread: a batch of one import's session, or the end of that session. */
+export type WriterMessage =
+  | { session: number; call: number; plan: BatchPlan; options: { rollback: boolean } }
+  | { session: number; close: true };
+export type WriterReply = { call: number; result?: BatchResult; error?: { name: string; message: string } };
+
+type PendingCall = { resolve: (result: BatchResult) => void; reject: (err: Error) => void };
+
+/** One start of the writer thread; once it has stopped, its sessions refuse further batches. */
+class WriterThread {
+  readonly calls = new Map<number, PendingCall>();
+  stopped: Error | undefined;
+  sessions = 0;
+
+  constructor(readonly worker: Worker) {
+    worker.unref();
+    worker.on('message', ({ call, result, error }: WriterReply) => {
+      const pending = this.calls.get(call)!;
+      this.calls.delete(call);
+      if (!this.calls.size) worker.unref();
+      if (!error) pending.resolve(result!);
+      else pending.reject(error.name === LostClaimError.name ? new LostClaimError(error.message) : new Error(error.message));
+    });
+    worker.on('error', (err) => this.stop(err));
+    worker.on('exit', () => this.stop(new Error('The import writer thread has stopped')));
+  }
+
+  private stop(err: Error): void {
+    this.stopped ??= err;
+    for (const pending of this.calls.values()) pending.reject(err);
+    this.calls.clear();
+  }
+}
 
 /**
- * SqliteImportStore on a worker thread (import-writer.ts) for the batches: while it writes one,
- * this thread maps the next rows, and requests are served meanwhile. Reads stay on this thread's
- * own connection, which takes them off the writer.
+ * The import writer thread (import-writer.ts), started on first use and kept for the imports after:
+ * a thread takes about a third of a second to start, which an import would otherwise wait for. Each
+ * import writes through a session of its own (its own connection, its own failure). The thread does
+ * not keep the process alive, and `stop` ends it once no import is writing.
+ */
+export class ImportWriter {
+  private thread: WriterThread | undefined;
+  private nextSession = 0;
+  private nextCall = 0;
+  private stopping = false;
+
+  constructor(private readonly file: string) {}
+
+  /** Starts the thread ahead of an import (at its upload), so the import's first batch need not wait. */
+  warm(): void {
+    if (!this.stopping) this.current();
+  }
+
+  session(): ThreadedImportStore {
+    const thread = this.current();
+    thread.sessions++;
+    const session = this.nextSession++;
+    return new ThreadedImportStore(this.file, {
+      write: (plan, options) => {
+        if (thread.stopped) return Promise.reject(thread.stopped);
+        return new Promise((resolve, reject) => {
+          const call = this.nextCall++;
+          if (!thread.calls.size) thread.worker.ref();
+          thread.calls.set(call, { resolve, reject });
+          thread.worker.postMessage({ session, call, plan, options } satisfies WriterMessage);
+        });
+      },
+      close: () => {
+        thread.sessions--;
+        if (!thread.stopped) thread.worker.postMessage({ session, close: true } satisfies WriterMessage);
+        if (this.stopping && !thread.sessions) void thread.worker.terminate();
+      },
+    });
+  }
+
+  /** Ends the thread now if no import is writing, or else when the last one closes its session. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.thread && !this.thread.sessions) await this.thread.worker.terminate();
+  }
+
+  private current(): WriterThread {
+    if (!this.thread || this.thread.stopped) {
+      this.thread = new WriterThread(startWorker(new URL('./import-writer.ts', import.meta.url), { file: this.file }));
+    }
+    return this.thread;
+  }
+}
+
+/**
+ * SqliteImportStore on the writer thread for the batches: while it writes one, this thread maps the
+ * next rows, and requests are served meanwhile. Reads stay on this thread's own connection, which
+ * takes them off the writer.
  */
 export class ThreadedImportStore implements ImportStore {
   private readonly local: SqliteImportStore;
-  private readonly worker: Worker;
-  private readonly calls = new Map<number, { resolve: (result: BatchResult) => void; reject: (err: Error) => void }>();
-  private nextCall = 0;
-  private stopped: Error | undefined;
 
-  constructor(file: string) {
+  constructor(
+    file: string,
+    private readonly session: {
+      write: (plan: BatchPlan, options: { rollback: boolean }) => Promise<BatchResult>;
+      close: () => void;
+    },
+  ) {
     this.local = new SqliteImportStore(file);
-    this.worker = startWorker(new URL('./import-writer.ts', import.meta.url), { file });
-    this.worker.on('message', ({ id, result, error }: BatchReply) => {
-      const call = this.calls.get(id)!;
-      this.calls.delete(id);
-      if (!error) call.resolve(result!);
-      else call.reject(error.name === LostClaimError.name ? new LostClaimError(error.message) : new Error(error.message));
-    });
-    this.worker.on('error', (err) => this.stop(err));
-    this.worker.on('exit', () => this.stop(new Error('The import writer thread has stopped')));
   }
 
   saveContent(importId: number, content: string): Promise<void> {
@@ -281,24 +368,13 @@ export class ThreadedImportStore implements ImportStore {
   }
 
   applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
-    if (this.stopped) return Promise.reject(this.stopped);
-    return new Promise((resolve, reject) => {
-      const id = this.nextCall++;
-      this.calls.set(id, { resolve, reject });
-      this.worker.postMessage({ id, plan, options } satisfies BatchCall);
-    });
+    return this.session.write(plan, options);
   }
 
-  /** The thread closes its connection and ends once the batches before are written. */
+  /** The session's connection on the writer thread closes once the batches before are written. */
   close(): void {
-    this.worker.postMessage('close');
+    this.session.close();
     this.local.close();
-  }
-
-  private stop(err: Error): void {
-    this.stopped ??= err;
-    for (const call of this.calls.values()) call.reject(err);
-    this.calls.clear();
   }
 }
 

@@ -1,21 +1,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteImportStore, type BatchCall, type BatchReply } from './import-store.js';
+import { SqliteImportStore, type WriterMessage, type WriterReply } from './import-store.js';
 
-// The writer thread behind ThreadedImportStore: one SQLite connection writing the batches in order.
-const store = new SqliteImportStore((workerData as { data: { file: string } }).data.file);
+// The writer thread behind ImportWriter: one SQLite connection per import session, batches written in order.
+const file = (workerData as { data: { file: string } }).data.file;
+const sessions = new Map<number, SqliteImportStore>();
 const port = parentPort!;
 
-port.on('message', async (message: BatchCall | 'close') => {
-  if (message === 'close') {
-    store.close();
-    port.close();
+port.on('message', async (message: WriterMessage) => {
+  if ('close' in message) {
+    sessions.get(message.session)?.close();
+    sessions.delete(message.session);
     return;
   }
-  let reply: BatchReply;
+  let store = sessions.get(message.session);
+  if (!store) sessions.set(message.session, (store = new SqliteImportStore(file)));
+  let reply: WriterReply;
   try {
-    reply = { id: message.id, result: await store.applyBatch(message.plan, message.options) };
+    reply = { call: message.call, result: await store.applyBatch(message.plan, message.options) };
   } catch (err) {
-    reply = { id: message.id, error: { name: (err as Error).constructor.name, message: (err as Error).message } };
+    reply = { call: message.call, error: { name: (err as Error).constructor.name, message: (err as Error).message } };
   }
   port.postMessage(reply);
 });

@@ -9,7 +9,7 @@ import { ADDRESS_FIELDS, contactCreateInput, contactShape, IMPORTABLE_FIELDS, pa
 import type { CustomFieldService } from './custom-field.service.js';
 import { decodeCsv, MAX_CELL_LENGTH, parseCsv } from './csv-decode.js';
 import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
-import { LostClaimError, type BatchPlan, type BatchResult, type ContactColumns, type ImportStore, type PlannedOther } from './import-store.js';
+import { LostClaimError, type BatchPlan, type BatchResult, type ContactColumns, type ImportStore, type ImportStores, type PlannedOther } from './import-store.js';
 import { normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
 
 declare module '../../server/events.js' {
@@ -86,7 +86,7 @@ export class ImportService {
     private readonly events: EventBus,
     private readonly customFields: CustomFieldService,
     /** A store for one upload or run; the writes of a run with several batches may go to a thread of their own. */
-    private readonly openStore: (options: { onWorkerThread: boolean }) => ImportStore,
+    private readonly stores: ImportStores,
     private readonly logger: Logger,
     readonly limits: { batchSize: number; maxBytes: number } = { batchSize: 10_000, maxBytes: 50 * 1024 * 1024 },
   ) {}
@@ -128,7 +128,8 @@ export class ImportService {
       },
       omit: { content: true },
     });
-    const store = this.openStore({ onWorkerThread: false });
+    if (rows.length - 1 > this.limits.batchSize) this.stores.expectLargeImport();
+    const store = this.stores.open({ onWorkerThread: false });
     try {
       await store.saveContent(record.id, text);
     } catch (err) {
@@ -256,6 +257,11 @@ export class ImportService {
     return this.get(id);
   }
 
+  /** The host is stopping: the writer thread ends once no import is writing. */
+  stop(): Promise<void> {
+    return this.stores.stop();
+  }
+
   /** Resolves when the import has finished (for the CLI and tests). */
   async waitFor(id: number, timeoutMs = 600_000) {
     const until = Date.now() + timeoutMs;
@@ -301,7 +307,7 @@ export class ImportService {
     if (!(await this.claim(id))) return;
     const record = await this.get(id);
     const { batchSize } = this.limits;
-    const store = this.openStore({ onWorkerThread: record.totalRows > batchSize });
+    const store = this.stores.open({ onWorkerThread: record.totalRows > batchSize });
     let writing: { plan: BatchPlan; result: Promise<BatchResult> } | undefined;
     try {
       const context = await this.context(record);

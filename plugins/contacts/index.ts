@@ -13,7 +13,7 @@ import { dealAndLeadRoutes } from './deal.routes.js';
 import { ExportService, PrismaExportReader, SqliteExportReader } from './export.service.js';
 import { ImportService } from './import.service.js';
 import { importRoutes } from './import.routes.js';
-import { PrismaImportStore, SqliteImportStore, ThreadedImportStore } from './import-store.js';
+import { ImportWriter, PrismaImportStore, SqliteImportStore, type ImportStores } from './import-store.js';
 import { LeadService } from './lead.service.js';
 import { LifecycleService } from './lifecycle.service.js';
 import { NoteService } from './note.service.js';
@@ -37,12 +37,12 @@ interface ContactsSettings {
 function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup']>[0], settings: ContactsSettings) {
   const { prisma, events, config, logger } = ctx;
   const customFields = new CustomFieldService(prisma);
-  const sqlite = config.databaseKind === 'sqlite' && settings.bulkDriver === 'auto';
+  const sqliteFile = config.databaseKind === 'sqlite' && settings.bulkDriver === 'auto' ? sqliteFilePath(config.DATABASE_URL) : undefined;
   const contacts = new ContactService(
     prisma,
     events,
     customFields,
-    sqlite ? new SqliteContactPageReader(sqliteFilePath(config.DATABASE_URL)) : new PrismaContactPageReader(prisma),
+    sqliteFile ? new SqliteContactPageReader(sqliteFile) : new PrismaContactPageReader(prisma),
   );
   const activities = new ActivityService(prisma, events);
   const companies = new CompanyService(prisma);
@@ -53,17 +53,19 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
   const leads = new LeadService(prisma, contacts, companies, activities);
   const views = new SavedViewService(prisma, contacts);
   const exporter = new ExportService(prisma, contacts, customFields, () =>
-    sqlite ? new SqliteExportReader(sqliteFilePath(config.DATABASE_URL)) : new PrismaExportReader(prisma),
+    sqliteFile ? new SqliteExportReader(sqliteFile) : new PrismaExportReader(prisma),
   );
+  const writer = sqliteFile ? new ImportWriter(sqliteFile) : undefined;
+  const stores: ImportStores = {
+    open: ({ onWorkerThread }) => (!sqliteFile || !writer ? new PrismaImportStore(prisma) : onWorkerThread ? writer.session() : new SqliteImportStore(sqliteFile)),
+    expectLargeImport: () => writer?.warm(),
+    stop: async () => writer?.stop(),
+  };
   const imports = new ImportService(
     prisma,
     events,
     customFields,
-    ({ onWorkerThread }) => {
-      if (!sqlite) return new PrismaImportStore(prisma);
-      const file = sqliteFilePath(config.DATABASE_URL);
-      return onWorkerThread ? new ThreadedImportStore(file) : new SqliteImportStore(file);
-    },
+    stores,
     logger,
     { batchSize: settings.importBatchSize, maxBytes: settings.importMaxBytes },
   );
@@ -118,6 +120,7 @@ export const contactsPlugin = definePlugin({
           ctx.logger.info(counts, 'seeded demo data');
         }
       },
+      onStop: () => services.imports.stop(),
     };
   },
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { ExportService, PrismaExportReader } from '../../plugins/contacts/export.service.js';
-import { LostClaimError, SqliteImportStore, ThreadedImportStore, type BatchPlan } from '../../plugins/contacts/import-store.js';
+import { ImportWriter, LostClaimError, SqliteImportStore, type BatchPlan } from '../../plugins/contacts/import-store.js';
 import { sqliteFilePath } from '../../server/config.js';
 import { bootTestHost, newTestDir, type TestHost } from '../helpers/host.js';
 
@@ -245,9 +245,21 @@ describe('writing batches', () => {
     expect(await t.host.prisma.contactTag.count({ where: { contactId: existing.id } })).toBe(0);
   });
 
+  it('runs two imports at once through the one writer thread, each with its own outcome', async () => {
+    const rows = (domain: string, count: number) => Array.from({ length: count }, (_, i) => `p${i}@${domain},P${i},Org ${domain}`).join('\n');
+    const first = await upload(rep, `Email,First Name,Company\n${rows('one.parallel.test', 9)}\np0@one.parallel.test,Again,X\n`);
+    const second = await upload(rep, `Email,First Name,Company\n${rows('two.parallel.test', 7)}\n`);
+    const [a, b] = await Promise.all([run(rep, first.id), run(rep, second.id)]);
+    expect(a).toMatchObject({ status: 'COMPLETED', processed: 10, created: 9, flagged: 1 });
+    expect(b).toMatchObject({ status: 'COMPLETED', processed: 7, created: 7, flagged: 0 });
+    const companies = await t.host.prisma.company.findMany({ where: { name: { startsWith: 'Org ' } }, include: { _count: { select: { contacts: true } } } });
+    expect(companies.map((c) => [c.name, c._count.contacts]).sort()).toEqual([['Org one.parallel.test', 9], ['Org two.parallel.test', 7]]);
+  });
+
   it('refuses the batches handed over after one that failed, so the resume point never skips rows', async () => {
     const importId = await runningImport('runner-owner');
-    const store = new ThreadedImportStore(sqliteFilePath(t.host.config.DATABASE_URL));
+    const writer = new ImportWriter(sqliteFilePath(t.host.config.DATABASE_URL));
+    const store = writer.session();
     try {
       const lost = store.applyBatch(plan(importId, 'runner-other', ['first@refused.test']), { rollback: false });
       const after = store.applyBatch(plan(importId, 'runner-owner', ['second@refused.test']), { rollback: false });
@@ -255,6 +267,7 @@ describe('writing batches', () => {
       await expect(after).rejects.toBeInstanceOf(LostClaimError);
     } finally {
       store.close();
+      await writer.stop();
     }
     expect(await t.host.prisma.contact.count({ where: { email: { endsWith: '@refused.test' } } })).toBe(0);
     expect(await t.host.prisma.importRow.count({ where: { importId } })).toBe(0);
