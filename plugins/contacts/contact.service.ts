@@ -25,6 +25,7 @@ import {
 } from './contact-list.js';
 import type { CustomFieldService } from './custom-field.service.js';
 import { normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
+import { SplitSearch } from './split-search.js';
 
 const listInclude = {
   company: { select: { id: true, name: true } },
@@ -174,6 +175,7 @@ export class ContactService {
     private readonly events: EventBus,
     private readonly customFields: CustomFieldService,
     private readonly pageReader: ContactPageReader = new PrismaContactPageReader(prisma),
+    private readonly search = new SplitSearch(prisma),
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -385,29 +387,25 @@ export class ContactService {
   }
 
   /**
-   * A search sorted by name, filtered by lifecycle and status at most, on SQLite: page and total from one
-   * scan of the covering name index, instead of one scan for the page and one for the count.
+   * A search sorted by name, filtered by lifecycle and status at most, on SQLite: page and total from a
+   * scan of the covering name index (split across two threads on large tables).
    */
   private async searchPage(query: BaseListQuery & Record<string, unknown>): Promise<{ ids: number[]; total: number } | null> {
     const plain = Object.entries(query).every(([key, value]) => value === undefined || key === 'q' || INDEX_ORDER_KEYS.has(key));
     if (!query.q || !plain || this.isPostgres() || (query.sort && query.sort.replace(/^-/, '') !== 'name')) return null;
-    const direction = query.sort?.startsWith('-') ? 'DESC' : 'ASC';
     const pattern = `%${query.q.normalize('NFKC').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const { conditions, values } = lifecycleAndStatus(query);
-    const where = `"searchText" LIKE ? ESCAPE '\\'${conditions.map((c) => ` AND ${c}`).join('')}`;
-    const rows = await this.prisma.$queryRawUnsafe<{ id: number | bigint; total: number | bigint }[]>(
-      `SELECT id, count(*) OVER () AS total FROM "Contact" INDEXED BY "${NAME_ORDER_INDEX.name}" WHERE ${where}
-       ORDER BY "sortName" ${direction}, id ${direction} LIMIT ? OFFSET ?`,
-      pattern,
-      ...values,
-      query.pageSize,
-      (query.page - 1) * query.pageSize,
+    return this.search.page(
+      `"Contact" INDEXED BY "${NAME_ORDER_INDEX.name}"`,
+      `"searchText" LIKE ? ESCAPE '\\'${conditions.map((c) => ` AND ${c}`).join('')}`,
+      [pattern, ...values],
+      { direction: query.sort?.startsWith('-') ? 'DESC' : 'ASC', offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
     );
-    if (!rows.length) {
-      const [count] = await this.prisma.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT count(*) AS n FROM "Contact" WHERE ${where}`, pattern, ...values);
-      return { ids: [], total: Number(count?.n ?? 0) };
-    }
-    return { ids: rows.map((r) => Number(r.id)), total: Number(rows[0]!.total) };
+  }
+
+  /** The host is stopping. */
+  stop(): Promise<void> {
+    return this.search.stop();
   }
 
   orderBy(sort: string | undefined): Prisma.ContactOrderByWithRelationInput[] {

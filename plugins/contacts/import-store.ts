@@ -1,9 +1,8 @@
-import type { Worker } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 import type { Prisma } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
-import { startWorker } from '../../server/workers.js';
+import { RequestThread } from '../../server/request-thread.js';
 
 /** Opens the store each import run (and each upload) writes through. */
 export interface ImportStores {
@@ -252,50 +251,19 @@ export class SqliteImportStore implements ImportStore {
   }
 }
 
-/** A message to the writer thread: a batch of one import's session, or the end of that session. */
-export type WriterMessage =
-  | { session: number; call: number; plan: BatchPlan; options: { rollback: boolean } }
-  | { session: number; close: true };
-export type WriterReply = { call: number; result?: BatchResult; error?: { name: string; message: string } };
-
-type PendingCall = { resolve: (result: BatchResult) => void; reject: (err: Error) => void };
-
-/** One start of the writer thread; once it has stopped, its sessions refuse further batches. */
-class WriterThread {
-  readonly calls = new Map<number, PendingCall>();
-  stopped: Error | undefined;
-  sessions = 0;
-
-  constructor(readonly worker: Worker) {
-    worker.unref();
-    worker.on('message', ({ call, result, error }: WriterReply) => {
-      const pending = this.calls.get(call)!;
-      this.calls.delete(call);
-      if (!this.calls.size) worker.unref();
-      if (!error) pending.resolve(result!);
-      else pending.reject(error.name === LostClaimError.name ? new LostClaimError(error.message) : new Error(error.message));
-    });
-    worker.on('error', (err) => this.stop(err));
-    worker.on('exit', () => this.stop(new Error('The import writer thread has stopped')));
-  }
-
-  private stop(err: Error): void {
-    this.stopped ??= err;
-    for (const pending of this.calls.values()) pending.reject(err);
-    this.calls.clear();
-  }
-}
+/** A request to the writer thread: a batch of one import's session, or the end of that session. */
+export type WriterRequest = { session: number; plan: BatchPlan; options: { rollback: boolean } } | { session: number; close: true };
 
 /**
  * The import writer thread (import-writer.ts), started on first use and kept for the imports after:
  * a thread takes about a third of a second to start, which an import would otherwise wait for. Each
- * import writes through a session of its own (its own connection, its own failure). The thread does
- * not keep the process alive, and `stop` ends it once no import is writing.
+ * import writes through a session of its own (its own connection, its own failure); `stop` ends the
+ * thread once no import is writing.
  */
 export class ImportWriter {
-  private thread: WriterThread | undefined;
+  private thread: RequestThread<WriterRequest, BatchResult | null> | undefined;
   private nextSession = 0;
-  private nextCall = 0;
+  private openSessions = 0;
   private stopping = false;
 
   constructor(private readonly file: string) {}
@@ -307,22 +275,14 @@ export class ImportWriter {
 
   session(): ThreadedImportStore {
     const thread = this.current();
-    thread.sessions++;
     const session = this.nextSession++;
+    this.openSessions++;
     return new ThreadedImportStore(this.file, {
-      write: (plan, options) => {
-        if (thread.stopped) return Promise.reject(thread.stopped);
-        return new Promise((resolve, reject) => {
-          const call = this.nextCall++;
-          if (!thread.calls.size) thread.worker.ref();
-          thread.calls.set(call, { resolve, reject });
-          thread.worker.postMessage({ session, call, plan, options } satisfies WriterMessage);
-        });
-      },
+      write: (plan, options) => thread.request({ session, plan, options }) as Promise<BatchResult>,
       close: () => {
-        thread.sessions--;
-        if (!thread.stopped) thread.worker.postMessage({ session, close: true } satisfies WriterMessage);
-        if (this.stopping && !thread.sessions) void thread.worker.terminate();
+        this.openSessions--;
+        void thread.request({ session, close: true }).catch(() => undefined);
+        if (this.stopping && !this.openSessions) void thread.terminate();
       },
     });
   }
@@ -330,12 +290,14 @@ export class ImportWriter {
   /** Ends the thread now if no import is writing, or else when the last one closes its session. */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.thread && !this.thread.sessions) await this.thread.worker.terminate();
+    if (this.thread && !this.openSessions) await this.thread.terminate();
   }
 
-  private current(): WriterThread {
+  private current(): RequestThread<WriterRequest, BatchResult | null> {
     if (!this.thread || this.thread.stopped) {
-      this.thread = new WriterThread(startWorker(new URL('./import-writer.ts', import.meta.url), { file: this.file }));
+      this.thread = new RequestThread(new URL('./import-writer.ts', import.meta.url), { file: this.file }, (error) =>
+        error.name === LostClaimError.name ? new LostClaimError(error.message) : new Error(error.message),
+      );
     }
     return this.thread;
   }

@@ -1,24 +1,18 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteImportStore, type WriterMessage, type WriterReply } from './import-store.js';
+import { workerData } from 'node:worker_threads';
+import { serveRequests } from '../../server/request-thread.js';
+import { SqliteImportStore, type BatchResult, type WriterRequest } from './import-store.js';
 
 // The writer thread behind ImportWriter: one SQLite connection per import session, batches written in order.
 const file = (workerData as { data: { file: string } }).data.file;
 const sessions = new Map<number, SqliteImportStore>();
-const port = parentPort!;
 
-port.on('message', async (message: WriterMessage) => {
-  if ('close' in message) {
-    sessions.get(message.session)?.close();
-    sessions.delete(message.session);
-    return;
+serveRequests<WriterRequest, BatchResult | null>((request) => {
+  if ('close' in request) {
+    sessions.get(request.session)?.close();
+    sessions.delete(request.session);
+    return null;
   }
-  let store = sessions.get(message.session);
-  if (!store) sessions.set(message.session, (store = new SqliteImportStore(file)));
-  let reply: WriterReply;
-  try {
-    reply = { call: message.call, result: await store.applyBatch(message.plan, message.options) };
-  } catch (err) {
-    reply = { call: message.call, error: { name: (err as Error).constructor.name, message: (err as Error).message } };
-  }
-  port.postMessage(reply);
+  let store = sessions.get(request.session);
+  if (!store) sessions.set(request.session, (store = new SqliteImportStore(file)));
+  return store.applyBatch(request.plan, request.options);
 });

@@ -18,6 +18,7 @@ import { LeadService } from './lead.service.js';
 import { LifecycleService } from './lifecycle.service.js';
 import { NoteService } from './note.service.js';
 import { SavedViewService } from './saved-view.service.js';
+import { SplitSearch } from './split-search.js';
 import { TaskService } from './task.service.js';
 import { workspaceRoutes } from './workspace.routes.js';
 import { contactCommands } from './contact.commands.js';
@@ -43,6 +44,7 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
     events,
     customFields,
     sqliteFile ? new SqliteContactPageReader(sqliteFile) : new PrismaContactPageReader(prisma),
+    new SplitSearch(prisma, sqliteFile),
   );
   const activities = new ActivityService(prisma, events);
   const companies = new CompanyService(prisma);
@@ -120,7 +122,10 @@ export const contactsPlugin = definePlugin({
           ctx.logger.info(counts, 'seeded demo data');
         }
       },
-      onStop: () => services.imports.stop(),
+      onStop: async () => {
+        await services.imports.stop();
+        await services.contacts.stop();
+      },
     };
   },
 });

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { definePlugin } from '../../server/plugin.js';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { PrismaContactPageReader } from '../../plugins/contacts/contact.service.js';
+import { SplitSearch } from '../../plugins/contacts/split-search.js';
+import { sqliteFilePath } from '../../server/config.js';
 import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
@@ -183,6 +185,35 @@ describe('the contact list', () => {
     const beyond = await search('@search.test', '&page=9');
     expect([beyond.data.length, beyond.total]).toEqual([0, 3]);
     expect((await search('@search.test', '&status=ACTIVE&pageSize=2')).total).toBe(3);
+  });
+
+  it('reads a search in two halves on two threads to the same page and total as in one scan', async () => {
+    const split = new SplitSearch(t.host.prisma, sqliteFilePath(t.host.config.DATABASE_URL), { fromContacts: 1, medianTtlMs: 60_000 });
+    const whole = new SplitSearch(t.host.prisma);
+    const from = '"Contact" INDEXED BY "Contact_sortName_searchText_lifecycleStage_status_idx"';
+    try {
+      await split.started();
+      const contacts = await t.host.prisma.contact.count();
+      expect(contacts).toBeGreaterThan(4);
+      for (const [where, values] of [
+        ['"searchText" LIKE ?', ['%']],
+        ['"searchText" LIKE ? AND "status" IN (?, ?)', ['%e%', 'ACTIVE', 'PENDING']],
+        ['"searchText" LIKE ?', ['%no such text%']],
+      ] as const) {
+        for (const page of [
+          { direction: 'ASC', offset: 0, limit: 3 },
+          { direction: 'DESC', offset: 0, limit: 3 },
+          { direction: 'ASC', offset: Math.floor(contacts / 2) - 1, limit: 3 },
+          { direction: 'DESC', offset: contacts + 5, limit: 3 },
+        ] as const) {
+          const expected = await whole.page(from, where, [...values], page);
+          expect(await split.page(from, where, [...values], page)).toEqual(expected);
+        }
+      }
+      expect((await split.page(from, '"searchText" LIKE ?', ['%'], { direction: 'ASC', offset: 0, limit: 1 })).total).toBe(contacts);
+    } finally {
+      await split.stop();
+    }
   });
 
   it('pages by 50 and rejects unknown parameters and sort keys by name', async () => {
