@@ -173,6 +173,8 @@ async function main() {
     }
 
     const terms = ['schmidt', 'anna.m', 'example7.com', 'company 42', 'kim', 'zoe.ivan', 'jonas', 'rossi.1'];
+    // As a running server does at its start (the contacts plugin's onStart).
+    await s.contacts.prepareSearch();
     const searchTimes = await latencies(QUERIES, (i) => s.contacts.list(s.contacts.parseListQuery({ q: terms[i % terms.length]! })));
     const rawSearch = db.prepare(`SELECT * FROM "Contact" WHERE searchText LIKE ? ORDER BY sortName, id LIMIT 50`);
     const rawSearchCount = db.prepare(`SELECT count(*) FROM "Contact" WHERE searchText LIKE ?`);

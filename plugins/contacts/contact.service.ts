@@ -7,8 +7,10 @@ import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../server/errors.js';
 import './contact-events.js';
 import {
+  CONTACT_STATUSES,
   contactCreateInput,
   contactUpdateInput,
+  LIFECYCLE_STAGES,
   type ContactCreateInput,
   type ContactData,
   type ContactUpdateInput,
@@ -129,10 +131,10 @@ export class PrismaContactPageReader implements ContactPageReader {
 
 /** Query keys that a page read in index order allows besides its lifecycle and status filters. */
 const INDEX_ORDER_KEYS = new Set(['lifecycle', 'status', 'sort', 'page', 'pageSize', 'tagsMode', 'inactiveDays']);
-const NAME_ORDER_INDEX = { name: 'Contact_sortName_searchText_lifecycleStage_status_idx', column: 'sortName' };
-const ACTIVITY_ORDER_INDEX = { name: 'Contact_lastActivityAt_lifecycleStage_status_idx', column: 'lastActivityAt' };
+/** The covering name index: the name order of lists and the scan behind search. */
+const NAME_INDEX_FROM = '"Contact" INDEXED BY "Contact_sortName_searchText_lifecycleStage_status_idx"';
 
-/** The lifecycle and status filters as SQL conditions on the columns both order indexes carry. */
+/** The lifecycle and status filters as SQL conditions on columns the name index carries. */
 function lifecycleAndStatus(query: BaseListQuery): { conditions: string[]; values: string[] } {
   const filters = ([['lifecycleStage', query.lifecycle], ['status', query.status]] as const).map(([column, chosen]) => [column, [...new Set(chosen ?? [])]] as const);
   const used = filters.filter(([, values]) => values.length);
@@ -363,27 +365,33 @@ export class ContactService {
   }
 
   /**
-   * On SQLite, a page filtered by lifecycle stage and status only (or not at all) and sorted by name or
-   * newest activity is read in order from the covering (sortName | lastActivityAt, …, lifecycleStage,
-   * status) index, the filter checked in the index, instead of sorting every matching contact.
+   * On SQLite, a page filtered by lifecycle stage and status only (or not at all) is read in order from
+   * a covering index instead of sorting every matching contact: by name, the name index with the filter
+   * checked in it; by newest activity, the (lifecycleStage, status, lastActivityAt) index, one range per
+   * stage and status, merged.
    */
   private indexOrderPageIds(query: BaseListQuery & Record<string, unknown>): Promise<number[]> | null {
     const key = (query.sort ?? 'name').replace(/^-/, '');
     const direction = query.sort?.startsWith('-') ? 'DESC' : 'ASC';
-    const index = key === 'name' ? NAME_ORDER_INDEX : key === 'lastActivity' && direction === 'DESC' ? ACTIVITY_ORDER_INDEX : null;
     const plain = Object.entries(query).every(([k, value]) => value === undefined || INDEX_ORDER_KEYS.has(k) || (k === 'preset' && value === 'ALL'));
     const contributed = this.extensions.some((e) => e.sorts?.[key]);
-    if (!index || !plain || contributed || this.isPostgres()) return null;
-    const { conditions, values } = lifecycleAndStatus(query);
-    return this.prisma
-      .$queryRawUnsafe<{ id: number | bigint }[]>(
-        `SELECT id FROM "Contact" INDEXED BY "${index.name}" ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-         ORDER BY "${index.column}" ${direction}, id ${direction} LIMIT ? OFFSET ?`,
-        ...values,
-        query.pageSize,
-        (query.page - 1) * query.pageSize,
-      )
-      .then((rows) => rows.map((r) => Number(r.id)));
+    if (!plain || contributed || this.isPostgres()) return null;
+    const page = [query.pageSize, (query.page - 1) * query.pageSize];
+    let read: { sql: string; values: unknown[] };
+    if (key === 'name') {
+      const { conditions, values } = lifecycleAndStatus(query);
+      read = {
+        sql: `SELECT id FROM ${NAME_INDEX_FROM} ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY "sortName" ${direction}, id ${direction} LIMIT ? OFFSET ?`,
+        values: [...values, ...page],
+      };
+    } else if (key === 'lastActivity' && direction === 'DESC') {
+      const stages = query.lifecycle?.length ? [...new Set(query.lifecycle)] : LIFECYCLE_STAGES;
+      const statuses = query.status?.length ? [...new Set(query.status)] : CONTACT_STATUSES;
+      const ranges = stages.flatMap((stage) => statuses.map((status) => [stage, status]));
+      const select = 'SELECT id, "lastActivityAt" FROM "Contact" WHERE "lifecycleStage" = ? AND "status" = ?';
+      read = { sql: `${ranges.map(() => select).join(' UNION ALL ')} ORDER BY 2 DESC, 1 DESC LIMIT ? OFFSET ?`, values: [...ranges.flat(), ...page] };
+    } else return null;
+    return this.prisma.$queryRawUnsafe<{ id: number | bigint }[]>(read.sql, ...read.values).then((rows) => rows.map((r) => Number(r.id)));
   }
 
   /**
@@ -396,11 +404,16 @@ export class ContactService {
     const pattern = `%${query.q.normalize('NFKC').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const { conditions, values } = lifecycleAndStatus(query);
     return this.search.page(
-      `"Contact" INDEXED BY "${NAME_ORDER_INDEX.name}"`,
+      NAME_INDEX_FROM,
       `"searchText" LIKE ? ESCAPE '\\'${conditions.map((c) => ` AND ${c}`).join('')}`,
       [pattern, ...values],
       { direction: query.sort?.startsWith('-') ? 'DESC' : 'ASC', offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
     );
+  }
+
+  /** Gets search ready for a large contact table (its reader thread started) before the first search. */
+  prepareSearch(): Promise<void> {
+    return this.search.prepare(NAME_INDEX_FROM);
   }
 
   /** The host is stopping. */

@@ -117,6 +117,7 @@ export const contactsPlugin = definePlugin({
       ],
       onStart: async () => {
         await services.imports.resumeInterrupted();
+        await services.contacts.prepareSearch();
         if (ctx.settings.demoData && (await ctx.prisma.contact.count()) === 0) {
           const counts = await seedDemoData(ctx.prisma, services);
           ctx.logger.info(counts, 'seeded demo data');

@@ -64,8 +64,12 @@ export class SplitSearch {
     };
   }
 
-  /** Resolves once the reader thread takes reads (for tests; searches before then scan in one piece). */
-  async started(): Promise<void> {
+  /**
+   * Starts the reader thread if the table is large enough to need it, and resolves once it takes reads
+   * (searches before then scan in one piece).
+   */
+  async prepare(from: string): Promise<void> {
+    if (!this.file || (await this.medianName(from)) === null) return;
     this.readyThread();
     await this.thread?.whenStarted();
   }

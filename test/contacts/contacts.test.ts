@@ -192,7 +192,7 @@ describe('the contact list', () => {
     const whole = new SplitSearch(t.host.prisma);
     const from = '"Contact" INDEXED BY "Contact_sortName_searchText_lifecycleStage_status_idx"';
     try {
-      await split.started();
+      await split.prepare(from);
       const contacts = await t.host.prisma.contact.count();
       expect(contacts).toBeGreaterThan(4);
       for (const [where, values] of [
