@@ -335,11 +335,11 @@ export class ImportService {
         // database), so the writer never waits; rows repeating an email of that batch are caught by
         // fileEmails, and one whose email another writer adds meanwhile meets that contact.
         const plan = await this.plan(record, mapped, fileEmails, context, store);
-        const result = store.applyBatch(plan, { rollback: record.dryRun });
-        result.catch(() => undefined); // settled below, possibly after an earlier batch has failed
+        const previous = writing;
+        writing = { plan, result: store.applyBatch(plan, { rollback: record.dryRun }) };
+        writing.result.catch(() => undefined); // settled below, possibly after an earlier batch has failed
         mapped = batchAt(start + batchSize);
-        if (writing) await settle(writing);
-        writing = { plan, result };
+        if (previous) await settle(previous);
       }
       if (writing) await settle(writing);
       await this.prisma.contactImport.updateMany({
@@ -365,7 +365,8 @@ export class ImportService {
         });
       }
     } catch (err) {
-      // A failure ends the import only once the batch in hand is settled, so nothing lands after it.
+      // A failure ends the import only once the last batch handed over is settled (batches are written
+      // in order), so nothing lands after it.
       await writing?.result.catch(() => undefined);
       // Another instance took over (this one stalled): the import is theirs to finish.
       if (err instanceof LostClaimError) return;

@@ -59,7 +59,10 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
   );
   const writer = sqliteFile ? new ImportWriter(sqliteFile) : undefined;
   const stores: ImportStores = {
-    open: ({ onWorkerThread }) => (!sqliteFile || !writer ? new PrismaImportStore(prisma) : onWorkerThread ? writer.session() : new SqliteImportStore(sqliteFile)),
+    open: ({ onWorkerThread }) => {
+      if (!sqliteFile || !writer) return new PrismaImportStore(prisma);
+      return onWorkerThread ? writer.session() : new SqliteImportStore(sqliteFile);
+    },
     expectLargeImport: () => writer?.warm(),
     stop: async () => writer?.stop(),
   };

@@ -84,7 +84,7 @@ export class SplitSearch {
 
   /** On this thread: its own read connection beside the client where there is a file, else the client. */
   private async readHere({ sql, values }: SearchRead): Promise<Row[]> {
-    if (!this.file) return (await this.prisma.$queryRawUnsafe<{ id: number | bigint; total: number | bigint }[]>(sql, ...values)).map((r) => [r.id, r.total]);
+    if (!this.file || this.stopped) return (await this.prisma.$queryRawUnsafe<{ id: number | bigint; total: number | bigint }[]>(sql, ...values)).map((r) => [r.id, r.total]);
     this.db ??= openSqliteConnection(this.file, 'read');
     let statement = this.statements.get(sql);
     if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql).raw()));
