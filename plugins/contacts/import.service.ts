@@ -515,8 +515,7 @@ export class ImportService {
         result.error = `${field}: longer than ${MAX_CELL_LENGTH} characters`;
         return result;
       }
-      if (field.startsWith(CUSTOM_PREFIX)) custom.set(field.slice(CUSTOM_PREFIX.length), cell);
-      else values.set(field, cell);
+      values.set(field, cell);
     }
     const input: Record<string, unknown> = Object.create(null);
     for (const [field, value] of values) {

@@ -177,6 +177,19 @@ describe('running imports', () => {
     const failed = await t.host.prisma.importRow.findFirstOrThrow({ where: { importId: file.id, outcome: 'FAILED' } });
     expect(failed.error).toBe('customFields.seats: must be a number');
   });
+
+  it('fills a default only where the row leaves the field blank, custom fields included', async () => {
+    await manager.post('/api/v1/custom-fields').send({ key: 'licences', label: 'Licences', type: 'NUMBER' });
+    const file = await upload(rep, 'Email,Licences,City\nfilled@defaults.test,40,Oslo\nblank@defaults.test,,\n');
+    expect(file.columns.map((c) => c.field)).toEqual(['email', 'custom.licences', 'city']);
+    expect((await rep.patch(`/api/v1/imports/${file.id}`).send({ defaults: { 'custom.licences': '5', city: 'Bergen' } })).status).toBe(200);
+    expect(await run(rep, file.id)).toMatchObject({ created: 2, failed: 0 });
+    const seen = await t.host.prisma.contact.findMany({ where: { email: { endsWith: '@defaults.test' } }, orderBy: { email: 'asc' } });
+    expect(seen.map((c) => [c.email, c.city, c.customFields])).toEqual([
+      ['blank@defaults.test', 'Bergen', { licences: 5 }],
+      ['filled@defaults.test', 'Oslo', { licences: 40 }],
+    ]);
+  });
 });
 
 describe('an interrupted import', () => {
