@@ -12,10 +12,9 @@ import { candidatePairs, compare, compareAtLeast, prepare } from '../plugins/ded
 import { contactsPlugin } from '../plugins/contacts/index.js';
 import { dedupPlugin } from '../plugins/dedup/index.js';
 import type { DedupService } from '../plugins/dedup/dedup.service.js';
-import { loadConfig } from '../server/config.js';
-import { createHost } from '../server/host.js';
 import { migrate } from '../server/migrations.js';
 import { pairKey, syntheticPeople } from './dedup-synthetic.js';
+import { benchHost } from './bench-host.js';
 
 const THRESHOLD = Number(process.env.DEDUP_THRESHOLD ?? 0.8);
 const ROWS = Number(process.env.DEDUP_ROWS ?? 100_000);
@@ -79,12 +78,7 @@ db.transaction(() => {
   }
 })();
 db.close();
-const host = await createHost({
-  config: loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${file}`, LOG_LEVEL: 'error', JOBS_ENABLED: 'false', NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret' }),
-  plugins: [contactsPlugin, dedupPlugin],
-  pluginSettings: { contacts: { demoData: false } },
-  env: {},
-});
+const host = await benchHost(dir, file, [contactsPlugin, dedupPlugin]);
 const service = (host.services.dedup as { dedup: DedupService }).dedup;
 const scanned = await service.scan();
 const single = await service.scan([full.people[0]!.id]);

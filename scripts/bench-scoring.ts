@@ -11,9 +11,8 @@ import { contactsPlugin } from '../plugins/contacts/index.js';
 import { scoringPlugin } from '../plugins/scoring/index.js';
 import { ACTIVITY_SIGNALS, compileRules, computeScore, isActivitySignal, type ContactFacts } from '../plugins/scoring/score-engine.js';
 import type { ScoringService } from '../plugins/scoring/scoring.service.js';
-import { loadConfig } from '../server/config.js';
-import { createHost } from '../server/host.js';
 import { migrate } from '../server/migrations.js';
+import { benchHost } from './bench-host.js';
 
 const CONTACTS = Number(process.env.SCORING_CONTACTS ?? 100_000);
 const ACTIVITIES = Number(process.env.SCORING_ACTIVITIES ?? 1_000_000);
@@ -56,12 +55,7 @@ db.transaction(() => {
 db.close();
 const fillMs = performance.now() - fillStart;
 
-const host = await createHost({
-  config: loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${file}`, LOG_LEVEL: 'error', JOBS_ENABLED: 'false', NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret' }),
-  plugins: [contactsPlugin, scoringPlugin],
-  pluginSettings: { contacts: { demoData: false } },
-  env: {},
-});
+const host = await benchHost(dir, file, [contactsPlugin, scoringPlugin]);
 const scoring = (host.services.scoring as { scoring: ScoringService }).scoring;
 const first = await scoring.rescoreAll();
 const second = await scoring.rescoreAll();

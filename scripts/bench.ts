@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
-import { loadConfig } from '../server/config.js';
-import { createHost } from '../server/host.js';
 import { migrate } from '../server/migrations.js';
 import { contactsPlugin, type ContactsServices } from '../plugins/contacts/index.js';
+import { benchHost } from './bench-host.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -130,8 +129,7 @@ async function main() {
     const schemaRate = await rawImportWrites(path.join(dir, 'schema.db'), { emailIndexOnly: false });
     const emailOnlyRate = await rawImportWrites(path.join(dir, 'email-only.db'), { emailIndexOnly: true });
 
-    const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'crm.db')}`, LOG_LEVEL: 'error', JOBS_ENABLED: 'false', NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret' });
-    const host = await createHost({ config, plugins: [contactsPlugin], pluginSettings: { contacts: { demoData: false } }, env: {} });
+    const host = await benchHost(dir, path.join(dir, 'crm.db'), [contactsPlugin]);
     const s = host.services.contacts as ContactsServices;
     const file = csv(ROWS);
     const [importMs, imported] = await time(async () => {
