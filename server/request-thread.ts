@@ -1,4 +1,5 @@
 import { parentPort, type Worker } from 'node:worker_threads';
+import { OneAtATime } from './one-at-a-time.js';
 import { startWorker } from './workers.js';
 
 type ThreadError = { name: string; message: string };
@@ -69,9 +70,9 @@ export class RequestThread<Request, Result> {
 /** In a RequestThread's module: answers each request with `handle`, strictly one after another. */
 export function serveRequests<Request, Result>(handle: (request: Request) => Result | Promise<Result>): void {
   const port = parentPort!;
-  let previous = Promise.resolve();
+  const answers = new OneAtATime();
   port.on('message', ({ call, request }: { call: number; request: Request }) => {
-    previous = previous.then(async () => {
+    void answers.run(async () => {
       let reply: Reply<Result>;
       try {
         reply = { call, result: await handle(request) };

@@ -2,6 +2,7 @@ import Sqlite from 'better-sqlite3';
 import type { Prisma } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
+import { OneAtATime } from '../../server/one-at-a-time.js';
 import { RequestThread } from '../../server/request-thread.js';
 
 /** Opens the store each import run (and each upload) writes through. */
@@ -342,7 +343,7 @@ export class ThreadedImportStore implements ImportStore {
 
 /** PostgreSQL (or any Prisma database): the same batch through the Prisma client in one transaction. */
 export class PrismaImportStore implements ImportStore {
-  private written: Promise<unknown> = Promise.resolve();
+  private readonly batches = new OneAtATime();
   private failure: Error | undefined;
 
   constructor(private readonly prisma: Database) {}
@@ -357,9 +358,7 @@ export class PrismaImportStore implements ImportStore {
   }
 
   applyBatch(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {
-    const next = this.written.then(() => this.write(plan, options));
-    this.written = next.catch(() => undefined);
-    return next;
+    return this.batches.run(() => this.write(plan, options));
   }
 
   private async write(plan: BatchPlan, options: { rollback: boolean }): Promise<BatchResult> {

@@ -62,7 +62,6 @@ export interface RowPreview {
  */
 export type ImportUpdateRule = (existing: Contact, incoming: Contact) => Partial<Record<string, 'KEEP' | 'USE' | 'COMBINE'>>;
 
-
 function targets(definitions: CustomFieldDefinition[]): string[] {
   return [...IMPORTABLE_FIELDS, ...SPECIAL_FIELDS, ...definitions.map((d) => `${CUSTOM_PREFIX}${d.key}`)];
 }

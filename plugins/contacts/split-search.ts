@@ -11,6 +11,26 @@ export interface SearchRead {
 
 type Row = [id: number | bigint, total: number | bigint];
 
+/** Search reads on a read connection of its own, each statement prepared once (here and on the thread). */
+export class SearchReader {
+  private readonly db: Sqlite.Database;
+  private readonly statements = new Map<string, Sqlite.Statement>();
+
+  constructor(file: string) {
+    this.db = openSqliteConnection(file, 'read');
+  }
+
+  read({ sql, values }: SearchRead): Row[] {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql).raw()));
+    return statement.all(...values) as Row[];
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
 /**
  * A search page and its total from a scan of the name index split at its median name: contacts from
  * the median on a reader thread, the others on this thread, at the same time, so the scan takes about
@@ -22,8 +42,7 @@ export class SplitSearch {
   private thread: RequestThread<SearchRead, Row[]> | undefined;
   private median: { name: string | null; at: number } | undefined;
   private stopped = false;
-  private db: Sqlite.Database | undefined;
-  private readonly statements = new Map<string, Sqlite.Statement>();
+  private reader: SearchReader | undefined;
 
   constructor(
     private readonly prisma: Database,
@@ -76,19 +95,15 @@ export class SplitSearch {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.db?.close();
-    this.db = undefined;
-    this.statements.clear();
+    this.reader?.close();
+    this.reader = undefined;
     await this.thread?.terminate();
   }
 
   /** On this thread: its own read connection beside the client where there is a file, else the client. */
-  private async readHere({ sql, values }: SearchRead): Promise<Row[]> {
-    if (!this.file || this.stopped) return (await this.prisma.$queryRawUnsafe<{ id: number | bigint; total: number | bigint }[]>(sql, ...values)).map((r) => [r.id, r.total]);
-    this.db ??= openSqliteConnection(this.file, 'read');
-    let statement = this.statements.get(sql);
-    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql).raw()));
-    return statement.all(...values) as Row[];
+  private async readHere(read: SearchRead): Promise<Row[]> {
+    if (!this.file || this.stopped) return (await this.prisma.$queryRawUnsafe<{ id: number | bigint; total: number | bigint }[]>(read.sql, ...read.values)).map((r) => [r.id, r.total]);
+    return (this.reader ??= new SearchReader(this.file)).read(read);
   }
 
   private async count(from: string, where: string, values: unknown[]): Promise<number> {
