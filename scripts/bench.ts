@@ -65,12 +65,12 @@ async function latencies(n: number, fn: (i: number) => Promise<unknown> | unknow
 
 const nullSink = () => new Writable({ write: (_chunk, _enc, cb) => cb() });
 
-const CONTACT_ROW = ['email', 'firstName', 'lastName', 'companyId', 'jobTitle', 'phone', 'city', 'country', 'lifecycleStage', 'type', 'status', 'searchText', 'sortName', 'createdAt', 'updatedAt'];
+const CONTACT_ROW = ['email', 'firstName', 'lastName', 'companyId', 'jobTitle', 'phone', 'city', 'country', 'lifecycleStage', 'type', 'status', 'searchText', 'sortName', 'importId', 'importRowNumber', 'createdAt', 'updatedAt'];
 
 /**
  * What the schema itself allows an import: the rows the import writes (every contact column it fills,
- * the contact's tags, one ImportRow) in 10,000-row transactions of raw prepared statements, no
- * mapping or checks. With `emailIndexOnly` the Contact table keeps only its unique email index.
+ * the import and row that created it, the contact's tags) in name order within 10,000-row
+ * transactions of raw prepared statements, no mapping or checks. With `emailIndexOnly` the Contact table keeps only its unique email index.
  */
 async function rawImportWrites(file: string, { emailIndexOnly }: { emailIndexOnly: boolean }): Promise<number> {
   await migrate({ DATABASE_URL: `file:${file}`, databaseKind: 'sqlite' });
@@ -87,15 +87,17 @@ async function rawImportWrites(file: string, { emailIndexOnly }: { emailIndexOnl
   const tags = ['vip', 'newsletter'].map((name) => Number(db.prepare('INSERT INTO "Tag" (name) VALUES (?)').run(name).lastInsertRowid));
   const insertContact = db.prepare(`INSERT INTO "Contact" (${CONTACT_ROW.map((c) => `"${c}"`).join(', ')}) VALUES (${CONTACT_ROW.map(() => '?').join(', ')})`);
   const linkTag = db.prepare('INSERT INTO "ContactTag" (contactId, tagId) VALUES (?, ?)');
-  const insertRow = db.prepare(`INSERT INTO "ImportRow" (importId, rowNumber, outcome, contactId) VALUES (?, ?, 'CREATED', ?)`);
   const batch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const [email, first, last, , title, phone, city, country, tagCell, stage] = row(i);
+    const rows = Array.from({ length: to - from }, (_, n) => {
+      const cells = row(from + n);
+      return { i: from + n, cells, sortName: `${cells[2]} ${cells[1]} ${cells[0]}`.toLowerCase() };
+    }).sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : 0));
+    for (const { i, cells, sortName } of rows) {
+      const [email, first, last, , title, phone, city, country, tagCell, stage] = cells;
       const id = Number(
-        insertContact.run(email!.toLowerCase(), first, last, companies[i % 1000], title, phone || null, city, country, stage!.toUpperCase(), 'LEAD', 'ACTIVE', `${first} ${last} ${email} company ${i % 1000}`.toLowerCase(), `${last} ${first} ${email}`.toLowerCase(), now, now).lastInsertRowid,
+        insertContact.run(email!.toLowerCase(), first, last, companies[i % 1000], title, phone || null, city, country, stage!.toUpperCase(), 'LEAD', 'ACTIVE', `${first} ${last} ${email} company ${i % 1000}`.toLowerCase(), sortName, importId, i + 1, now, now).lastInsertRowid,
       );
       if (tagCell) for (const tag of tagCell.split(';')) linkTag.run(id, tags[tag === 'vip' ? 0 : 1]);
-      insertRow.run(importId, i + 1, id);
     }
   });
   const [ms] = await time(() => {
@@ -141,7 +143,7 @@ async function main() {
     const importRate = ROWS / (importMs / 1000);
     const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en')} rows/s`;
     results.push({ figure: `import ${ROWS} rows (upload to done)`, value: perSecond(importRate), baseline: `${perSecond(rawRate)} raw insert`, ratio: (importRate / rawRate).toFixed(2), target: '>= 40,000 rows/s' });
-    results.push({ figure: "import's writes alone: full rows, tags, ImportRow (raw SQL)", value: perSecond(schemaRate), baseline: `${perSecond(rawRate)} raw insert`, ratio: (schemaRate / rawRate).toFixed(2), target: 'ceiling' });
+    results.push({ figure: "import's writes alone: full rows and tags (raw SQL)", value: perSecond(schemaRate), baseline: `${perSecond(rawRate)} raw insert`, ratio: (schemaRate / rawRate).toFixed(2), target: 'ceiling' });
     results.push({ figure: '  the same, Contact with its email index only', value: perSecond(emailOnlyRate), baseline: `${perSecond(rawRate)} raw insert`, ratio: (emailOnlyRate / rawRate).toFixed(2), target: 'what indexes cost' });
 
     // Give the list some owners and deals to filter and sort by.

@@ -19,6 +19,7 @@ const Components = {
 };
 const hidden = { isVisible: false };
 const readOnlyList = { isVisible: { list: true, filter: true, show: true, edit: false } };
+const shownOnly = { isVisible: { list: false, filter: false, show: true, edit: false } };
 
 /** AdminJS form values (flattened strings, '' for blank, relations by name) → service input. */
 function toInput(payload: Record<string, unknown> | undefined, blank: null | undefined): Record<string, unknown> {
@@ -101,7 +102,9 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
             lastActivityAt: readOnlyList,
             lastContactedAt: readOnlyList,
             createdAt: readOnlyList,
-            updatedAt: { isVisible: { list: false, filter: false, show: true, edit: false } },
+            updatedAt: shownOnly,
+            importId: shownOnly,
+            importRowNumber: shownOnly,
           },
           actions: contactActions(s),
         },

@@ -60,8 +60,9 @@ export interface BatchResult {
 }
 
 /**
- * Writes one batch of an import in one transaction: contacts, their companies and tags, the
- * ImportRow records (the resume point) and the import's counts. `rollback` runs it all and undoes
+ * Writes one batch of an import in one transaction: contacts (each created one marked with the
+ * import and its row), their companies and tags, an ImportRow for every other row, and the import's
+ * counts (whose `processed` is the resume point). `rollback` runs it all and undoes
  * it, which is how a dry run learns exactly what would happen. Batches may be handed over before the
  * one before is written: they are written in order, and once one fails the later ones are refused,
  * so the resume point never passes rows that were not written.
@@ -106,6 +107,18 @@ function counts(plan: BatchPlan, latecomers: number) {
   };
 }
 
+/**
+ * The creates ordered by sort name: each batch then walks the name index (the widest of the contact
+ * indexes) from start to end instead of jumping around it, which makes inserting a sixth cheaper.
+ */
+function inIndexOrder(creates: PlannedCreate[]): PlannedCreate[] {
+  return [...creates].sort((a, b) => {
+    const x = a.columns.sortName as string;
+    const y = b.columns.sortName as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
 /** SQLite: prepared statements on a dedicated better-sqlite3 connection (one process-wide SQLite library). */
 export class SqliteImportStore implements ImportStore {
   private db: Sqlite.Database;
@@ -117,7 +130,7 @@ export class SqliteImportStore implements ImportStore {
 
   constructor(file: string) {
     this.db = openSqliteConnection(file, 'write');
-    const columns = [...CONTACT_COLUMNS, 'createdAt', 'updatedAt'];
+    const columns = [...CONTACT_COLUMNS, 'importId', 'importRowNumber', 'createdAt', 'updatedAt'];
     this.statements = {
       insertContact: this.db.prepare(
         `INSERT INTO "Contact" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
@@ -181,7 +194,7 @@ export class SqliteImportStore implements ImportStore {
       if (held.changes !== 1) throw new LostClaimError(`Import ${plan.importId} is no longer claimed by this runner`);
       const createdByEmail = new Map<string, number>();
       let latecomers = 0;
-      for (const create of plan.creates) {
+      for (const create of inIndexOrder(plan.creates)) {
         const companyId = create.companyName ? this.companyId(create.companyName, now) : undefined;
         // Values read straight from the plan: merging them with the defaults into a new object first
         // cost more than the insert itself.
@@ -190,7 +203,7 @@ export class SqliteImportStore implements ImportStore {
           return value !== undefined ? value : (DEFAULTS[column] ?? null);
         });
         // run() and lastInsertRowid: a RETURNING clause makes each insert about three times slower here.
-        const inserted = this.statements.insertContact.run(...values, now, now);
+        const inserted = this.statements.insertContact.run(...values, plan.importId, create.rowNumber, now, now);
         if (inserted.changes === 0) {
           const { id } = this.statements.findContactId.get(create.email) as { id: number };
           this.statements.insertRow.run(plan.importId, create.rowNumber, plan.latecomer, id, null, null);
@@ -200,7 +213,6 @@ export class SqliteImportStore implements ImportStore {
         }
         const id = Number(inserted.lastInsertRowid);
         for (const tag of create.tags) this.statements.linkTag.run(id, this.tagId(tag));
-        this.statements.insertRow.run(plan.importId, create.rowNumber, 'CREATED', id, null, null);
         createdByEmail.set(create.email, id);
         result.createdIds.push(id);
       }
@@ -390,7 +402,7 @@ export class PrismaImportStore implements ImportStore {
           const creates = plan.creates.filter((create) => !lateIds.has(create.email));
           const data: Prisma.ContactCreateManyInput[] = [];
           for (const create of creates) {
-            const columns = { ...DEFAULTS, ...create.columns } as Record<string, unknown>;
+            const columns = { ...DEFAULTS, ...create.columns, importId: plan.importId, importRowNumber: create.rowNumber } as Record<string, unknown>;
             if (create.companyName) columns.companyId = await companyId(create.companyName);
             if (typeof columns.customFields === 'string') columns.customFields = JSON.parse(columns.customFields);
             data.push(columns as unknown as Prisma.ContactCreateManyInput);
@@ -407,7 +419,6 @@ export class PrismaImportStore implements ImportStore {
             }
             const id = idByEmail.get(create.email)!;
             for (const tagId of await tagIds(create.tags)) links.push({ contactId: id, tagId });
-            rows.push({ importId: plan.importId, rowNumber: create.rowNumber, outcome: 'CREATED', contactId: id });
             result.createdIds.push(id);
           }
           for (const change of plan.updates) {

@@ -36,13 +36,12 @@ export const importSettingsInput = z.strictObject({
 
 interface MappedRow {
   rowNumber: number;
+  cells: string[];
   email: string | null;
   columns: ContactColumns;
   companyName: string | null;
   tags: string[];
   ownerEmail: string | null;
-  /** Raw field values, for updates (only fields the file fills). */
-  present: Set<string>;
   error: string | null;
 }
 
@@ -68,7 +67,7 @@ function targets(definitions: CustomFieldDefinition[]): string[] {
 
 /**
  * CSV import: upload (encoding detected, headers auto-mapped), mapping and defaults, preview with
- * per-row errors, then a background run in batches that each commit with their ImportRow records,
+ * per-row errors, then a background run in batches that each commit with the import's counts,
  * so a crashed run resumes where it stopped. Existing emails are flagged, skipped or updated as
  * chosen; a dry run reports without writing; a finished import can be reverted.
  */
@@ -310,8 +309,8 @@ export class ImportService {
     let writing: { plan: BatchPlan; result: Promise<BatchResult> } | undefined;
     try {
       const context = await this.context(record);
-      const done = await this.prisma.importRow.aggregate({ where: { importId: id }, _max: { rowNumber: true } });
-      const resumeAfter = record.dryRun ? 0 : (done._max.rowNumber ?? 0);
+      // Batches cover the file's rows in order, each committed with its counts.
+      const resumeAfter = record.dryRun ? 0 : record.processed;
       const cells = await this.rows(id);
       // Emails of rows already handled, so later repeats in the file are recognised after a resume too.
       const fileEmails = new Map<string, number>();
@@ -444,12 +443,13 @@ export class ImportService {
    * value in; the previous values are kept for a revert.
    */
   private updateFor(row: MappedRow, found: ExistingContact, context: ImportContext) {
-    const incoming = { ...found, ...Object.fromEntries([...row.present].map((f) => [f, row.columns[f] ?? null])), updatedAt: new Date() } as unknown as Contact;
+    const present = this.filledFields(row, context);
+    const incoming = { ...found, ...Object.fromEntries(present.map((f) => [f, row.columns[f] ?? null])), updatedAt: new Date() } as unknown as Contact;
     const choices = context.updateRule?.(found as unknown as Contact, incoming) ?? {};
     const choiceFor = (field: string) => choices[(ADDRESS_FIELDS as readonly string[]).includes(field) ? 'address' : field] ?? 'USE';
     const columns: ContactColumns = {};
     const before: Record<string, unknown> = {};
-    for (const field of row.present) {
+    for (const field of present) {
       if (!UPDATABLE.has(field) && field !== 'ownerId') continue;
       const choice = choiceFor(field);
       if (choice === 'KEEP') continue;
@@ -460,7 +460,7 @@ export class ImportService {
         before[field] = found[field] ?? null;
       }
     }
-    if (row.present.has('customFields') && choiceFor('customFields') !== 'KEEP') {
+    if (present.includes('customFields') && choiceFor('customFields') !== 'KEEP') {
       const merged = context.customFields.validate(context.definitions, JSON.parse(String(row.columns.customFields)), {
         requireAll: false,
         existing: found.customFields ? JSON.parse(String(found.customFields)) : null,
@@ -488,7 +488,8 @@ export class ImportService {
     return {
       updateRule: record.onDuplicate === 'UPDATE' && this.loadUpdateRule ? await this.loadUpdateRule() : null,
       mapping: record.mapping as (string | null)[],
-      defaults: (record.defaults as Record<string, string> | null) ?? {},
+      columns: (record.mapping as (string | null)[]).flatMap((field, index) => (field ? [{ index, field }] : [])),
+      defaults: Object.entries((record.defaults as Record<string, string> | null) ?? {}),
       definitions,
       customFields: this.customFields,
     };
@@ -500,35 +501,36 @@ export class ImportService {
     return raw ? normalizeEmail(raw) : null;
   }
 
+  /** What one CSV row fills: its non-blank mapped cells, then the defaults for the fields those leave blank. */
+  private rowValues(cells: string[], context: ImportContext): RowValues | { error: string } {
+    const values: RowValues = { input: {}, companyName: null, ownerEmail: null };
+    for (const { index, field } of context.columns) {
+      const cell = cells[index]?.trim() ?? '';
+      if (cell === '') continue;
+      if (cell.length > MAX_CELL_LENGTH) return { error: `${field}: longer than ${MAX_CELL_LENGTH} characters` };
+      fill(values, field, cell);
+    }
+    for (const [field, value] of context.defaults) if (!isFilled(values, field)) fill(values, field, value);
+    return values;
+  }
+
+  /** The contact fields a row sets, which are all an update may change. */
+  private filledFields(row: MappedRow, context: ImportContext): string[] {
+    const values = this.rowValues(row.cells, context) as RowValues;
+    return [...Object.keys(values.input), ...(values.ownerEmail ? ['ownerId'] : [])];
+  }
+
   /** One CSV row → contact columns, validated by the same schema the API uses. */
   private mapRow(cells: string[], rowNumber: number, context: ImportContext): MappedRow {
-    const values = new Map<string, string>(Object.entries(context.defaults));
-    const custom = new Map<string, string>();
-    const present = new Set<string>();
-    const result: MappedRow = { rowNumber, email: null, columns: {}, companyName: null, tags: [], ownerEmail: null, present, error: null };
-    for (let i = 0; i < context.mapping.length; i++) {
-      const field = context.mapping[i];
-      const cell = cells[i]?.trim() ?? '';
-      if (!field || cell === '') continue;
-      if (cell.length > MAX_CELL_LENGTH) {
-        result.error = `${field}: longer than ${MAX_CELL_LENGTH} characters`;
-        return result;
-      }
-      values.set(field, cell);
+    const result: MappedRow = { rowNumber, cells, email: null, columns: {}, companyName: null, tags: [], ownerEmail: null, error: null };
+    const values = this.rowValues(cells, context);
+    if ('error' in values) {
+      result.error = values.error;
+      return result;
     }
-    const input: Record<string, unknown> = Object.create(null);
-    for (const [field, value] of values) {
-      if (field === 'company') result.companyName = value.slice(0, 200);
-      else if (field === 'owner') result.ownerEmail = normalizeEmail(value);
-      else if (field === 'tags') input.tags = value.split(/[;,|]/).map((t) => t.trim()).filter(Boolean);
-      else if (field.startsWith(CUSTOM_PREFIX)) custom.set(field.slice(CUSTOM_PREFIX.length), value);
-      else input[field] = ENUM_FIELDS.has(field) ? enumWord(value) : value;
-      present.add(field === 'owner' ? 'ownerId' : field);
-    }
-    if (custom.size) {
-      input.customFields = Object.fromEntries(custom);
-      present.add('customFields');
-    }
+    result.companyName = values.companyName;
+    result.ownerEmail = values.ownerEmail;
+    const { input } = values;
     const quick = parseContactStrings(input);
     const parsed = quick ? { success: true as const, data: quick } : contactCreateInput.safeParse({ ...input });
     if (!parsed.success) {
@@ -592,11 +594,7 @@ export class ImportService {
   /** Rows with one outcome (flagged ones to review, say), with their cells and the contact they met. */
   async rowsWithOutcome(id: number, outcome: 'CREATED' | 'UPDATED' | 'FLAGGED' | 'SKIPPED' | 'FAILED', page: { page: number; pageSize: number }) {
     const record = await this.get(id);
-    const where = { importId: id, outcome };
-    const [rows, total] = await Promise.all([
-      this.prisma.importRow.findMany({ where, orderBy: { rowNumber: 'asc' }, skip: (page.page - 1) * page.pageSize, take: page.pageSize }),
-      this.prisma.importRow.count({ where }),
-    ]);
+    const [rows, total] = outcome === 'CREATED' ? await this.createdRows(id, page) : await this.recordedRows(id, outcome, page);
     const cells = await this.rows(id);
     const headers = record.headers as string[];
     return {
@@ -611,6 +609,25 @@ export class ImportService {
       pageSize: page.pageSize,
       total,
     };
+  }
+
+  /** Created rows are marked on their contacts; the other outcomes have an ImportRow each. */
+  private createdRows(importId: number, page: { page: number; pageSize: number }) {
+    const where = { importId };
+    return Promise.all([
+      this.prisma.contact
+        .findMany({ where, orderBy: { importRowNumber: 'asc' }, skip: (page.page - 1) * page.pageSize, take: page.pageSize, select: { id: true, importRowNumber: true } })
+        .then((contacts) => contacts.map((c) => ({ rowNumber: c.importRowNumber!, outcome: 'CREATED' as const, contactId: c.id, error: null }))),
+      this.prisma.contact.count({ where }),
+    ]);
+  }
+
+  private recordedRows(importId: number, outcome: 'UPDATED' | 'FLAGGED' | 'SKIPPED' | 'FAILED', page: { page: number; pageSize: number }) {
+    const where = { importId, outcome };
+    return Promise.all([
+      this.prisma.importRow.findMany({ where, orderBy: { rowNumber: 'asc' }, skip: (page.page - 1) * page.pageSize, take: page.pageSize }),
+      this.prisma.importRow.count({ where }),
+    ]);
   }
 
   /** Failed rows with their reason and original cells, as CSV. */
@@ -630,10 +647,10 @@ export class ImportService {
     const removedIds: number[] = [];
     const result = await this.prisma.$transaction(
       async (tx) => {
-        const created = await tx.importRow.findMany({ where: { importId: id, outcome: 'CREATED', contactId: { not: null } }, select: { contactId: true } });
+        const created = await tx.contact.findMany({ where: { importId: id }, select: { id: true } });
         let removed = 0;
         let kept = 0;
-        const ids = created.map((r) => r.contactId!);
+        const ids = created.map((c) => c.id);
         for (let i = 0; i < ids.length; i += 5_000) {
           const chunk = ids.slice(i, i + 5_000);
           const keep = new Set((await Promise.all(this.revertGuards.map((guard) => guard(chunk, tx)))).flat());
@@ -678,13 +695,37 @@ export class ImportService {
 
 type ImportRecord = Omit<ContactImport, 'content'>;
 
+/** A row's values by field: contact fields as the schema takes them, plus the two looked up by name. */
+interface RowValues {
+  input: Record<string, unknown>;
+  companyName: string | null;
+  ownerEmail: string | null;
+}
+
+function fill(values: RowValues, field: string, value: string): void {
+  if (field === 'company') values.companyName = value.slice(0, 200);
+  else if (field === 'owner') values.ownerEmail = normalizeEmail(value);
+  else if (field === 'tags') values.input.tags = value.split(/[;,|]/).map((t) => t.trim()).filter(Boolean);
+  else if (field.startsWith(CUSTOM_PREFIX)) ((values.input.customFields ??= {}) as Record<string, string>)[field.slice(CUSTOM_PREFIX.length)] = value;
+  else values.input[field] = ENUM_FIELDS.has(field) ? enumWord(value) : value;
+}
+
+function isFilled(values: RowValues, field: string): boolean {
+  if (field === 'company') return values.companyName !== null;
+  if (field === 'owner') return values.ownerEmail !== null;
+  if (field.startsWith(CUSTOM_PREFIX)) return (values.input.customFields as Record<string, string> | undefined)?.[field.slice(CUSTOM_PREFIX.length)] !== undefined;
+  return values.input[field] !== undefined;
+}
+
 /** Of the contacts an import created, the ids that a revert must leave in place. */
 export type RevertGuard = (contactIds: number[], tx: Prisma.TransactionClient) => Promise<number[]>;
 
 interface ImportContext {
   updateRule: ImportUpdateRule | null;
   mapping: (string | null)[];
-  defaults: Record<string, string>;
+  /** The mapped columns of the file, in order. */
+  columns: { index: number; field: string }[];
+  defaults: [field: string, value: string][];
   definitions: CustomFieldDefinition[];
   customFields: CustomFieldService;
 }
