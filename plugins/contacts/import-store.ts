@@ -49,7 +49,7 @@ export interface BatchPlan {
   creates: PlannedCreate[];
   updates: PlannedUpdate[];
   others: PlannedOther[];
-  /** What a create becomes when another writer adds its email after the batch was planned. */
+  /** What a create becomes when its email is a contact already (not looked up, or added after planning). */
   latecomer: 'FLAGGED' | 'SKIPPED';
   heartbeat: { runnerId: string; at: Date };
 }
@@ -94,7 +94,7 @@ class RolledBack extends Error {}
 /** The import was claimed by another instance after this one stopped reporting. */
 export class LostClaimError extends Error {}
 
-/** The batch's counts, `latecomers` of its creates having met a contact added meanwhile. */
+/** The batch's counts, `latecomers` of its creates having met a contact with their email. */
 function counts(plan: BatchPlan, latecomers: number) {
   const of = (outcome: string) => plan.others.filter((o) => o.outcome === outcome).length + (plan.latecomer === outcome ? latecomers : 0);
   return {
@@ -173,6 +173,10 @@ export class SqliteImportStore implements ImportStore {
     return id;
   }
 
+  private contactIdOf(email: string): number | null {
+    return (this.statements.findContactId.get(email) as { id: number } | undefined)?.id ?? null;
+  }
+
   private update(contactId: number, columns: ContactColumns, now: string): void {
     const names = Object.keys(columns);
     const key = names.join(',');
@@ -205,7 +209,7 @@ export class SqliteImportStore implements ImportStore {
         // run() and lastInsertRowid: a RETURNING clause makes each insert about three times slower here.
         const inserted = this.statements.insertContact.run(...values, plan.importId, create.rowNumber, now, now);
         if (inserted.changes === 0) {
-          const { id } = this.statements.findContactId.get(create.email) as { id: number };
+          const id = this.contactIdOf(create.email)!;
           this.statements.insertRow.run(plan.importId, create.rowNumber, plan.latecomer, id, null, null);
           createdByEmail.set(create.email, id);
           latecomers++;
@@ -225,7 +229,7 @@ export class SqliteImportStore implements ImportStore {
         result.updatedIds.push(change.contactId);
       }
       for (const other of plan.others) {
-        const contactId = other.contactId ?? (other.email ? (createdByEmail.get(other.email) ?? null) : null);
+        const contactId = other.contactId ?? (other.email ? (createdByEmail.get(other.email) ?? this.contactIdOf(other.email)) : null);
         this.statements.insertRow.run(plan.importId, other.rowNumber, other.outcome, contactId, null, other.error);
       }
       const c = counts(plan, latecomers);
@@ -395,10 +399,10 @@ export class PrismaImportStore implements ImportStore {
             for (const name of names) ids.push((await tx.tag.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } })).id);
             return ids;
           };
-          // Emails another writer added after the batch was planned meet those contacts instead.
-          const lateIds = new Map(
-            (await tx.contact.findMany({ where: { email: { in: plan.creates.map((c) => c.email) } }, select: { id: true, email: true } })).map((c) => [c.email, c.id]),
-          );
+          // Emails that are contacts already (added by another writer after the batch was planned, or
+          // not looked up while planning) meet those contacts instead; so do later rows repeating them.
+          const emails = [...plan.creates.map((c) => c.email), ...plan.others.flatMap((o) => (o.email ? [o.email] : []))];
+          const lateIds = new Map((await tx.contact.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } })).map((c) => [c.email, c.id]));
           const creates = plan.creates.filter((create) => !lateIds.has(create.email));
           const data: Prisma.ContactCreateManyInput[] = [];
           for (const create of creates) {

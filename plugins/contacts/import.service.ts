@@ -392,8 +392,11 @@ export class ImportService {
   }
 
   private async plan(record: ImportRecord, mapped: MappedRow[], fileEmails: Map<string, number>, context: ImportContext, store: ImportStore): Promise<BatchPlan> {
-    // A cheap existence check first; full rows (for updates) only for the emails that exist.
-    const ids = await store.existingIds([...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))]);
+    // The store finds emails that are already contacts as it inserts, and records those rows as
+    // flagged or skipped; only an update run (to plan the changes) and a dry run (to report them)
+    // look them up first: a cheap existence check, then full rows for the emails that exist.
+    const lookUp = record.dryRun || record.onDuplicate === 'UPDATE';
+    const ids = lookUp ? await store.existingIds([...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))]) : new Map<string, number>();
     const existing = await this.existingByEmail([...ids.keys()]);
     const owners = await this.ownerIds(mapped);
     const plan: BatchPlan = {

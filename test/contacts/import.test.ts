@@ -132,6 +132,9 @@ describe('running imports', () => {
     expect(created.total).toBe(3);
     expect(created.data.map((r: { rowNumber: number; contactId: number }) => [r.rowNumber, r.contactId])).toEqual([[1, ann.id], [3, cid.id]]);
     expect(created.data[0].cells).toMatchObject({ Email: 'ann@import.test', 'First Name': 'Ann' });
+    // Row 4 repeats row 1, which an earlier batch created: it points at that contact.
+    const repeated = (await rep.get(`/api/v1/imports/${file.id}/rows?outcome=FLAGGED`)).body.data;
+    expect(repeated).toMatchObject([{ rowNumber: 4, contactId: ann.id, reason: 'email appears earlier in this file (row 1)' }]);
 
     const again = await upload(rep, csv);
     const second = await run(rep, again.id);
