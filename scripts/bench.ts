@@ -82,7 +82,7 @@ async function rawImportWrites(file: string, { emailIndexOnly }: { emailIndexOnl
     for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
   }
   const now = new Date().toISOString();
-  const importId = Number(db.prepare(`INSERT INTO "ContactImport" (fileName, content, encoding, headers, mapping) VALUES ('raw.csv', '', 'utf-8', '[]', '[]')`).run().lastInsertRowid);
+  const importId = Number(db.prepare(`INSERT INTO "ContactImport" (fileName, encoding, headers, mapping) VALUES ('raw.csv', 'utf-8', '[]', '[]')`).run().lastInsertRowid);
   const companies = Array.from({ length: 1000 }, (_, c) => Number(db.prepare('INSERT INTO "Company" (name, createdAt, updatedAt) VALUES (?, ?, ?)').run(`Company ${c}`, now, now).lastInsertRowid));
   const tags = ['vip', 'newsletter'].map((name) => Number(db.prepare('INSERT INTO "Tag" (name) VALUES (?)').run(name).lastInsertRowid));
   const insertContact = db.prepare(`INSERT INTO "Contact" (${CONTACT_ROW.map((c) => `"${c}"`).join(', ')}) VALUES (${CONTACT_ROW.map(() => '?').join(', ')})`);

@@ -163,7 +163,7 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
         options: {
           navigation: CRM,
           listProperties: ['id', 'fileName', 'status', 'totalRows', 'processed', 'created', 'updated', 'flagged', 'failed', 'createdAt'],
-          properties: { content: hidden, headers: hidden, mapping: hidden, runnerId: hidden, heartbeatAt: hidden },
+          properties: { headers: hidden, mapping: hidden, runnerId: hidden, heartbeatAt: hidden },
           actions: { new: { isAccessible: false }, edit: { isAccessible: false } },
         },
       },

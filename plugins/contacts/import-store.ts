@@ -140,7 +140,7 @@ export class SqliteImportStore implements ImportStore {
       insertCompany: this.db.prepare('INSERT INTO "Company" (name, createdAt, updatedAt) VALUES (?, ?, ?)'),
       findTag: this.db.prepare('SELECT id FROM "Tag" WHERE name = ?'),
       insertTag: this.db.prepare('INSERT INTO "Tag" (name) VALUES (?)'),
-      saveContent: this.db.prepare('UPDATE "ContactImport" SET content = ? WHERE id = ?'),
+      saveContent: this.db.prepare('INSERT INTO "ContactImportFile" (importId, content) VALUES (?, ?)'),
       existing: this.db.prepare('SELECT id, email FROM "Contact" WHERE email IN (SELECT value FROM json_each(?))'),
       linkTag: this.db.prepare('INSERT OR IGNORE INTO "ContactTag" (contactId, tagId) VALUES (?, ?)'),
       findContactId: this.db.prepare('SELECT id FROM "Contact" WHERE email = ?'),
@@ -255,7 +255,7 @@ export class SqliteImportStore implements ImportStore {
   }
 
   async saveContent(importId: number, content: string): Promise<void> {
-    this.statements.saveContent.run(content, importId);
+    this.statements.saveContent.run(importId, content);
   }
 
   async existingIds(emails: string[]): Promise<Map<string, number>> {
@@ -365,7 +365,7 @@ export class PrismaImportStore implements ImportStore {
   constructor(private readonly prisma: Database) {}
 
   async saveContent(importId: number, content: string): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE "ContactImport" SET "content" = ${content} WHERE "id" = ${importId}`;
+    await this.prisma.$executeRaw`INSERT INTO "ContactImportFile" ("importId", "content") VALUES (${importId}, ${content})`;
   }
 
   async existingIds(emails: string[]): Promise<Map<string, number>> {

@@ -22,6 +22,7 @@ export const MAX_IMPORT_ROWS = 1_000_000;
 /** A running import that has not reported for this long is taken to have died, and is resumed. */
 const STALE_AFTER_MS = 60_000;
 const DRY_RUN_SAMPLE = 500;
+const FIRST_BATCH_ROWS = 1_000;
 
 const ENUM_FIELDS = new Set(['type', 'status', 'lifecycleStage', 'buyingRole', 'intentLevel']);
 const UPDATABLE = new Set(IMPORTABLE_FIELDS.filter((f) => f !== 'email' && f !== 'tags'));
@@ -117,14 +118,12 @@ export class ImportService {
     const record = await this.prisma.contactImport.create({
       data: {
         fileName: file.originalName.slice(0, 255),
-        content: '',
         encoding,
         headers,
         mapping,
         totalRows: rows.length - 1,
         createdById: userId,
       },
-      omit: { content: true },
     });
     if (rows.length - 1 > this.limits.batchSize) this.stores.expectLargeImport();
     const store = this.stores.open({ onWorkerThread: false });
@@ -144,7 +143,7 @@ export class ImportService {
 
   /** The import without its file (which can be tens of megabytes). */
   async get(id: number): Promise<ImportRecord> {
-    const record = await this.prisma.contactImport.findUnique({ where: { id }, omit: { content: true } });
+    const record = await this.prisma.contactImport.findUnique({ where: { id } });
     if (!record) throw new NotFoundError('Import', id);
     return record;
   }
@@ -153,8 +152,8 @@ export class ImportService {
   private async rows(id: number, range: { toLine?: number } = {}): Promise<string[][]> {
     const cached = this.parsed.get(id);
     if (cached) return range.toLine ? cached.slice(0, range.toLine - 1) : cached;
-    const { content } = await this.prisma.contactImport.findUniqueOrThrow({ where: { id }, select: { content: true } });
-    return parseCsv(content, { fromLine: 2, toLine: range.toLine });
+    const file = await this.prisma.contactImportFile.findUnique({ where: { importId: id } });
+    return file ? parseCsv(file.content, { fromLine: 2, toLine: range.toLine }) : [];
   }
 
   async describe(record: ImportRecord, definitions?: CustomFieldDefinition[]) {
@@ -200,7 +199,6 @@ export class ImportService {
     if (issues.length) throw new ValidationError(`Invalid import settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
     const updated = await this.prisma.contactImport.update({
       where: { id },
-      omit: { content: true },
       data: {
         mapping,
         ...(parsed.data.defaults ? { defaults: parsed.data.defaults } : {}),
@@ -319,7 +317,7 @@ export class ImportService {
         if (email && !fileEmails.has(email)) fileEmails.set(email, i + 1);
       }
       const report = { created: 0, updated: 0, flagged: 0, skipped: 0, failed: 0, sample: [] as unknown[] };
-      const batchAt = (start: number) => cells.slice(start, start + batchSize).map((row, i) => this.mapRow(row, start + i + 1, context));
+      const batchAt = (start: number, size: number) => cells.slice(start, start + size).map((row, i) => this.mapRow(row, start + i + 1, context));
       const settle = async (batch: { plan: BatchPlan; result: Promise<BatchResult> }) => {
         const result = await batch.result;
         if (record.dryRun) this.addToReport(report, batch.plan);
@@ -327,8 +325,12 @@ export class ImportService {
           await this.events.emit('contacts.imported', { importId: id, ...result });
         }
       };
-      let mapped = batchAt(resumeAfter);
-      for (let start = resumeAfter; start < cells.length; start += batchSize) {
+      // The first batches are short and each twice the one before, so the writer starts after a
+      // moment's mapping instead of a whole batch's.
+      let size = Math.min(FIRST_BATCH_ROWS, batchSize);
+      let start = resumeAfter;
+      let mapped = batchAt(start, size);
+      while (mapped.length) {
         // Planned while the batch before is still being written (on the store's thread, or by the
         // database), so the writer never waits; rows repeating an email of that batch are caught by
         // fileEmails, and one whose email another writer adds meanwhile meets that contact.
@@ -336,7 +338,9 @@ export class ImportService {
         const previous = writing;
         writing = { plan, result: store.applyBatch(plan, { rollback: record.dryRun }) };
         writing.result.catch(() => undefined); // settled below, possibly after an earlier batch has failed
-        mapped = batchAt(start + batchSize);
+        start += mapped.length;
+        size = Math.min(size * 2, batchSize);
+        mapped = batchAt(start, size);
         if (previous) await settle(previous);
       }
       if (writing) await settle(writing);
@@ -696,7 +700,7 @@ export class ImportService {
   }
 }
 
-type ImportRecord = Omit<ContactImport, 'content'>;
+type ImportRecord = ContactImport;
 
 /** A row's values by field: contact fields as the schema takes them, plus the two looked up by name. */
 interface RowValues {

@@ -235,7 +235,7 @@ describe('an interrupted import', () => {
 
 describe('writing batches', () => {
   const runningImport = async (runnerId: string) =>
-    (await t.host.prisma.contactImport.create({ data: { fileName: 'w.csv', content: '', encoding: 'utf-8', headers: [], mapping: [], status: 'RUNNING', runnerId } })).id;
+    (await t.host.prisma.contactImport.create({ data: { fileName: 'w.csv', encoding: 'utf-8', headers: [], mapping: [], status: 'RUNNING', runnerId } })).id;
   const plan = (importId: number, runnerId: string, emails: string[], others: BatchPlan['others'] = []): BatchPlan => ({
     importId,
     creates: emails.map((email, i) => ({ rowNumber: i + 1, email, columns: { email, sortName: email, searchText: email }, companyName: null, tags: ['batch'] })),
