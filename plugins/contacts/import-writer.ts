@@ -1,6 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { serveRequests } from '../../server/request-thread.js';
-import { SqliteImportStore, type BatchResult, type WriterRequest } from './import-store.js';
+import { planFromText, SqliteImportStore, type BatchResult, type WriterRequest } from './import-store.js';
 
 // The writer thread behind ImportWriter: one SQLite connection per import session, batches written in order.
 const file = (workerData as { data: { file: string } }).data.file;
@@ -14,5 +14,5 @@ serveRequests<WriterRequest, BatchResult | null>((request) => {
   }
   let store = sessions.get(request.session);
   if (!store) sessions.set(request.session, (store = new SqliteImportStore(file)));
-  return store.applyBatch(request.plan, request.options);
+  return store.applyBatch(planFromText(request.plan), request.options);
 });
