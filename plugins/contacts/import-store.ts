@@ -15,12 +15,14 @@ export interface ImportStores {
 }
 
 /** The column values of one contact, as the import writes them. */
-export type ContactColumns = Record<string, string | number | null>;
+export type ContactValue = string | number | null;
+export type ContactColumns = Record<string, ContactValue>;
 
 export interface PlannedCreate {
   rowNumber: number;
   email: string;
-  columns: ContactColumns;
+  /** The contact's columns in CONTACT_COLUMNS order, as `contactValues` lays them out. */
+  values: ContactValue[];
   companyName: string | null;
   tags: string[];
 }
@@ -76,13 +78,32 @@ export interface ImportStore {
   close(): void;
 }
 
+/** The columns an import fills from a row (the company is looked up by name as it is written). */
 const CONTACT_COLUMNS = [
-  'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'companyId', 'type', 'status',
+  'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'type', 'status',
   'lifecycleStage', 'buyingRole', 'intentLevel', 'leadSource', 'ownerId', 'notes', 'linkedinUrl', 'twitterHandle',
   'street', 'city', 'region', 'postalCode', 'country', 'timezone', 'customFields', 'searchText', 'sortName',
 ] as const;
 
 const DEFAULTS: ContactColumns = { type: 'LEAD', status: 'ACTIVE', lifecycleStage: 'NEW' };
+const SORT_NAME = CONTACT_COLUMNS.indexOf('sortName');
+
+/**
+ * A new contact's columns as an array: it travels to the writer thread without a key per value, and
+ * is bound to the insert as it is.
+ */
+export function contactValues(columns: ContactColumns): ContactValue[] {
+  return CONTACT_COLUMNS.map((column) => columns[column] ?? DEFAULTS[column] ?? null);
+}
+
+/** The columns `contactValues` laid out that have a value. */
+function valuedColumns(values: ContactValue[]): ContactColumns {
+  const columns: ContactColumns = {};
+  CONTACT_COLUMNS.forEach((column, i) => {
+    if (values[i] !== null) columns[column] = values[i]!;
+  });
+  return columns;
+}
 
 /** Prisma keeps SQLite DateTime values as ISO text with an explicit offset. */
 function sqliteTimestamp(date: Date): string {
@@ -113,8 +134,8 @@ function counts(plan: BatchPlan, latecomers: number) {
  */
 function inIndexOrder(creates: PlannedCreate[]): PlannedCreate[] {
   return [...creates].sort((a, b) => {
-    const x = a.columns.sortName as string;
-    const y = b.columns.sortName as string;
+    const x = a.values[SORT_NAME] as string;
+    const y = b.values[SORT_NAME] as string;
     return x < y ? -1 : x > y ? 1 : 0;
   });
 }
@@ -130,7 +151,7 @@ export class SqliteImportStore implements ImportStore {
 
   constructor(file: string) {
     this.db = openSqliteConnection(file, 'write');
-    const columns = [...CONTACT_COLUMNS, 'importId', 'importRowNumber', 'createdAt', 'updatedAt'];
+    const columns = [...CONTACT_COLUMNS, 'companyId', 'importId', 'importRowNumber', 'createdAt', 'updatedAt'];
     this.statements = {
       insertContact: this.db.prepare(
         `INSERT INTO "Contact" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
@@ -196,28 +217,18 @@ export class SqliteImportStore implements ImportStore {
       // Before anything is written: this runner must still hold the import.
       const held = this.statements.holdClaim.run(sqliteTimestamp(plan.heartbeat.at), plan.importId, plan.heartbeat.runnerId);
       if (held.changes !== 1) throw new LostClaimError(`Import ${plan.importId} is no longer claimed by this runner`);
-      const createdByEmail = new Map<string, number>();
       let latecomers = 0;
       for (const create of inIndexOrder(plan.creates)) {
-        const companyId = create.companyName ? this.companyId(create.companyName, now) : undefined;
-        // Values read straight from the plan: merging them with the defaults into a new object first
-        // cost more than the insert itself.
-        const values = CONTACT_COLUMNS.map((column) => {
-          const value = column === 'companyId' && companyId !== undefined ? companyId : create.columns[column];
-          return value !== undefined ? value : (DEFAULTS[column] ?? null);
-        });
+        const companyId = create.companyName ? this.companyId(create.companyName, now) : null;
         // run() and lastInsertRowid: a RETURNING clause makes each insert about three times slower here.
-        const inserted = this.statements.insertContact.run(...values, plan.importId, create.rowNumber, now, now);
+        const inserted = this.statements.insertContact.run(...create.values, companyId, plan.importId, create.rowNumber, now, now);
         if (inserted.changes === 0) {
-          const id = this.contactIdOf(create.email)!;
-          this.statements.insertRow.run(plan.importId, create.rowNumber, plan.latecomer, id, null, null);
-          createdByEmail.set(create.email, id);
+          this.statements.insertRow.run(plan.importId, create.rowNumber, plan.latecomer, this.contactIdOf(create.email), null, null);
           latecomers++;
           continue;
         }
         const id = Number(inserted.lastInsertRowid);
         for (const tag of create.tags) this.statements.linkTag.run(id, this.tagId(tag));
-        createdByEmail.set(create.email, id);
         result.createdIds.push(id);
       }
       for (const change of plan.updates) {
@@ -229,7 +240,7 @@ export class SqliteImportStore implements ImportStore {
         result.updatedIds.push(change.contactId);
       }
       for (const other of plan.others) {
-        const contactId = other.contactId ?? (other.email ? (createdByEmail.get(other.email) ?? this.contactIdOf(other.email)) : null);
+        const contactId = other.contactId ?? (other.email ? this.contactIdOf(other.email) : null);
         this.statements.insertRow.run(plan.importId, other.rowNumber, other.outcome, contactId, null, other.error);
       }
       const c = counts(plan, latecomers);
@@ -420,7 +431,7 @@ export class PrismaImportStore implements ImportStore {
           const creates = plan.creates.filter((create) => !lateIds.has(create.email));
           const data: Prisma.ContactCreateManyInput[] = [];
           for (const create of creates) {
-            const columns = { ...DEFAULTS, ...create.columns, importId: plan.importId, importRowNumber: create.rowNumber } as Record<string, unknown>;
+            const columns = { ...valuedColumns(create.values), importId: plan.importId, importRowNumber: create.rowNumber } as Record<string, unknown>;
             if (create.companyName) columns.companyId = await companyId(create.companyName);
             if (typeof columns.customFields === 'string') columns.customFields = JSON.parse(columns.customFields);
             data.push(columns as unknown as Prisma.ContactCreateManyInput);

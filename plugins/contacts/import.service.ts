@@ -9,7 +9,7 @@ import { ADDRESS_FIELDS, contactCreateInput, contactShape, IMPORTABLE_FIELDS, pa
 import type { CustomFieldService } from './custom-field.service.js';
 import { decodeCsv, MAX_CELL_LENGTH, parseCsv } from './csv-decode.js';
 import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
-import { LostClaimError, type BatchPlan, type BatchResult, type ContactColumns, type ImportStore, type ImportStores, type PlannedOther } from './import-store.js';
+import { contactValues, LostClaimError, type BatchPlan, type BatchResult, type ContactColumns, type ImportStore, type ImportStores, type PlannedOther } from './import-store.js';
 import { normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
 
 declare module '../../server/events.js' {
@@ -433,7 +433,7 @@ export class ImportService {
       fileEmails.set(row.email, row.rowNumber);
       const found = existing.get(row.email);
       if (!found) {
-        plan.creates.push({ rowNumber: row.rowNumber, email: row.email, columns: row.columns, companyName: row.companyName, tags: row.tags });
+        plan.creates.push({ rowNumber: row.rowNumber, email: row.email, values: contactValues(row.columns), companyName: row.companyName, tags: row.tags });
       } else if (record.onDuplicate === 'UPDATE') {
         const update = this.updateFor(row, found, context);
         if (update.error) plan.others.push(fail(update.error));

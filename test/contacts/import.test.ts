@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { ExportService, PrismaExportReader } from '../../plugins/contacts/export.service.js';
-import { ImportWriter, LostClaimError, SqliteImportStore, type BatchPlan } from '../../plugins/contacts/import-store.js';
+import { contactValues, ImportWriter, LostClaimError, SqliteImportStore, type BatchPlan } from '../../plugins/contacts/import-store.js';
 import { sqliteFilePath } from '../../server/config.js';
 import { bootTestHost, newTestDir, type TestHost } from '../helpers/host.js';
 
@@ -238,7 +238,7 @@ describe('writing batches', () => {
     (await t.host.prisma.contactImport.create({ data: { fileName: 'w.csv', encoding: 'utf-8', headers: [], mapping: [], status: 'RUNNING', runnerId } })).id;
   const plan = (importId: number, runnerId: string, emails: string[], others: BatchPlan['others'] = []): BatchPlan => ({
     importId,
-    creates: emails.map((email, i) => ({ rowNumber: i + 1, email, columns: { email, sortName: email, searchText: email }, companyName: null, tags: ['batch'] })),
+    creates: emails.map((email, i) => ({ rowNumber: i + 1, email, values: contactValues({ email, sortName: email, searchText: email }), companyName: null, tags: ['batch'] })),
     updates: [],
     others,
     latecomer: 'FLAGGED',
