@@ -23,6 +23,8 @@ export const MAX_IMPORT_ROWS = 1_000_000;
 const STALE_AFTER_MS = 60_000;
 const DRY_RUN_SAMPLE = 500;
 const FIRST_BATCH_ROWS = 1_000;
+/** An email, a comma and a line break at the least. */
+const SHORTEST_ROW_BYTES = 8;
 
 const ENUM_FIELDS = new Set(['type', 'status', 'lifecycleStage', 'buyingRole', 'intentLevel']);
 const UPDATABLE = new Set(IMPORTABLE_FIELDS.filter((f) => f !== 'email' && f !== 'tags'));
@@ -106,6 +108,9 @@ export class ImportService {
   async upload(file: { buffer: Buffer; originalName: string }, userId?: number) {
     if (file.buffer.length > this.limits.maxBytes) throw new PayloadTooLargeError(`file: larger than ${this.limits.maxBytes} bytes`);
     if (file.buffer.length === 0) throw new ValidationError('file: the file is empty', [{ path: 'file', message: 'is empty' }]);
+    // The writer thread takes a moment to start: a file that may hold more than one batch starts it now,
+    // while the file is read, rather than when its import runs.
+    if (file.buffer.length > this.limits.batchSize * SHORTEST_ROW_BYTES) this.stores.expectLargeImport();
     const { text, encoding } = decodeCsv(file.buffer);
     const rows = parseCsv(text);
     if (rows.length < 2) throw ValidationError.field('file', 'needs a header line and at least one row');
@@ -125,7 +130,6 @@ export class ImportService {
         createdById: userId,
       },
     });
-    if (rows.length - 1 > this.limits.batchSize) this.stores.expectLargeImport();
     const store = this.stores.open({ onWorkerThread: false });
     try {
       await store.saveContent(record.id, text);
@@ -325,7 +329,7 @@ export class ImportService {
           await this.events.emit('contacts.imported', { importId: id, ...result });
         }
       };
-      // The first batches are short and each twice the one before, so the writer starts after a
+      // The first batches are short and each half again the one before, so the writer starts after a
       // moment's mapping instead of a whole batch's.
       let size = Math.min(FIRST_BATCH_ROWS, batchSize);
       let start = resumeAfter;
@@ -339,7 +343,7 @@ export class ImportService {
         writing = { plan, result: store.applyBatch(plan, { rollback: record.dryRun }) };
         writing.result.catch(() => undefined); // settled below, possibly after an earlier batch has failed
         start += mapped.length;
-        size = Math.min(size * 2, batchSize);
+        size = Math.min(Math.round(size * 1.5), batchSize);
         mapped = batchAt(start, size);
         if (previous) await settle(previous);
       }
