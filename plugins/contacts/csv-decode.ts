@@ -29,36 +29,63 @@ export function decodeCsv(buffer: Buffer): { text: string; encoding: DetectedEnc
 
 export const MAX_CELL_LENGTH = 10_000;
 
-/** Parses CSV text into rows of strings; the delimiter (, ; tab) is detected from the header line. */
-export function parseCsv(text: string, options: { fromLine?: number; toLine?: number } = {}): string[][] {
+/** The records of a CSV file after its header line. */
+export interface CsvRecords {
+  readonly header: string[];
+  /** How many records follow the header. */
+  readonly length: number;
+  /** The record at `index` (0 is the first after the header), or undefined past the end. */
+  row(index: number): string[] | undefined;
+  rows(from: number, to?: number): string[][];
+}
+
+/**
+ * Reads CSV text into records; the delimiter (, ; tab) is detected from the header line. Text without a single quote character is only cut into lines here
+ * and each line into cells when it is read, which keeps an upload of many rows short; quoted text
+ * goes through the CSV parser at once (and a malformed file is refused).
+ */
+export function readCsv(text: string, options: { toLine?: number } = {}): CsvRecords {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const delimiter = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
-  if (!text.includes('"') && options.fromLine === undefined && options.toLine === undefined) return splitUnquoted(text, delimiter);
+  if (!text.includes('"')) {
+    const lines = unquotedLines(text, options.toLine);
+    const cells = (line: string) => line.split(delimiter);
+    return {
+      header: lines.length ? cells(lines[0]!) : [],
+      length: Math.max(0, lines.length - 1),
+      row: (index) => (index >= 0 && index < lines.length - 1 ? cells(lines[index + 1]!) : undefined),
+      rows: (from, to) => lines.slice(from + 1, to === undefined ? undefined : to + 1).map(cells),
+    };
+  }
+  let records: string[][];
   try {
-    return parse(text, {
+    records = parse(text, {
       delimiter,
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
       bom: true,
-      from_line: options.fromLine,
       to_line: options.toLine,
     }) as string[][];
   } catch (err) {
     const e = err as { message: string; lines?: number };
     throw new ValidationError(`file: not a readable CSV file (${e.message})`, [{ path: 'file', message: e.message }]);
   }
+  return {
+    header: records[0] ?? [],
+    length: Math.max(0, records.length - 1),
+    row: (index) => (index >= 0 ? records[index + 1] : undefined),
+    rows: (from, to) => records.slice(from + 1, to === undefined ? undefined : to + 1),
+  };
 }
 
 /**
- * What the CSV parser makes of text without a single quote character, several times faster: the
- * first line break found (\r\n, \n or \r) separates records, empty lines are skipped.
+ * The records of text without a single quote character, as the CSV parser finds them: the first
+ * line break found (\r\n, \n or \r) separates records, empty lines are skipped.
  */
-function splitUnquoted(text: string, delimiter: string): string[][] {
+function unquotedLines(text: string, toLine?: number): string[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lineBreak = body.search(/[\r\n]/);
   const recordDelimiter = lineBreak < 0 ? '\n' : body.startsWith('\r\n', lineBreak) ? '\r\n' : body[lineBreak]!;
-  const rows: string[][] = [];
-  for (const line of body.split(recordDelimiter)) if (line !== '') rows.push(line.split(delimiter));
-  return rows;
+  return (toLine === undefined ? body.split(recordDelimiter) : body.split(recordDelimiter, toLine)).filter((line) => line !== '');
 }

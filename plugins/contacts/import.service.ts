@@ -7,7 +7,7 @@ import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../server/errors.js';
 import { ADDRESS_FIELDS, contactCreateInput, contactShape, IMPORTABLE_FIELDS, parseContactStrings } from './contact.schemas.js';
 import type { CustomFieldService } from './custom-field.service.js';
-import { decodeCsv, MAX_CELL_LENGTH, parseCsv } from './csv-decode.js';
+import { decodeCsv, MAX_CELL_LENGTH, readCsv, type CsvRecords } from './csv-decode.js';
 import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
 import { contactValues, LostClaimError, type BatchPlan, type BatchResult, type ContactColumns, type ImportStore, type ImportStores, type PlannedOther } from './import-store.js';
 import { normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
@@ -77,8 +77,8 @@ function targets(definitions: CustomFieldDefinition[]): string[] {
 export class ImportService {
   private readonly runnerId = randomUUID();
   private readonly active = new Map<number, Promise<void>>();
-  /** Rows parsed at upload, kept until this instance runs the import (saves parsing the file twice). */
-  private readonly parsed = new Map<number, string[][]>();
+  /** Records read at upload, kept until this instance runs the import (saves reading the file twice). */
+  private readonly parsed = new Map<number, CsvRecords>();
   private loadUpdateRule: (() => Promise<ImportUpdateRule>) | null = null;
   private readonly revertGuards: RevertGuard[] = [];
 
@@ -112,12 +112,12 @@ export class ImportService {
     // while the file is read, rather than when its import runs.
     if (file.buffer.length > this.limits.batchSize * SHORTEST_ROW_BYTES) this.stores.expectLargeImport();
     const { text, encoding } = decodeCsv(file.buffer);
-    const rows = parseCsv(text);
-    if (rows.length < 2) throw ValidationError.field('file', 'needs a header line and at least one row');
-    if (rows.length - 1 > MAX_IMPORT_ROWS) throw new PayloadTooLargeError(`file: more than ${MAX_IMPORT_ROWS} rows`);
-    const headers = headerLabels(rows[0]!);
+    const records = readCsv(text);
+    if (records.length < 1) throw ValidationError.field('file', 'needs a header line and at least one row');
+    if (records.length > MAX_IMPORT_ROWS) throw new PayloadTooLargeError(`file: more than ${MAX_IMPORT_ROWS} rows`);
+    const headers = headerLabels(records.header);
     const definitions = await this.customFields.list();
-    const mapping = autoMap(rows[0]!, definitions);
+    const mapping = autoMap(records.header, definitions);
     // The text is written by the store: through the Prisma client a file of several megabytes
     // costs hundreds of milliseconds.
     const record = await this.prisma.contactImport.create({
@@ -126,7 +126,7 @@ export class ImportService {
         encoding,
         headers,
         mapping,
-        totalRows: rows.length - 1,
+        totalRows: records.length,
         createdById: userId,
       },
     });
@@ -139,7 +139,7 @@ export class ImportService {
     } finally {
       store.close();
     }
-    this.parsed.set(record.id, rows.slice(1));
+    this.parsed.set(record.id, records);
     // Uploads that are never run must not pile up in memory.
     for (const stale of [...this.parsed.keys()].slice(0, -3)) this.parsed.delete(stale);
     return this.describe(record, definitions);
@@ -152,12 +152,12 @@ export class ImportService {
     return record;
   }
 
-  /** The file's rows after the header, parsed (or kept from the upload on this instance). */
-  private async rows(id: number, range: { toLine?: number } = {}): Promise<string[][]> {
+  /** The file's records (kept from the upload on this instance), or its first lines up to `toLine`. */
+  private async records(id: number, range: { toLine?: number } = {}): Promise<CsvRecords> {
     const cached = this.parsed.get(id);
-    if (cached) return range.toLine ? cached.slice(0, range.toLine - 1) : cached;
+    if (cached) return cached;
     const file = await this.prisma.contactImportFile.findUnique({ where: { importId: id } });
-    return file ? parseCsv(file.content, { fromLine: 2, toLine: range.toLine }) : [];
+    return readCsv(file?.content ?? '', range);
   }
 
   async describe(record: ImportRecord, definitions?: CustomFieldDefinition[]) {
@@ -219,7 +219,7 @@ export class ImportService {
       throw ValidationError.field('mapping', 'no column is mapped to email');
     }
     const context = await this.context(record);
-    const cells = await this.rows(id, { toLine: 1 + limit });
+    const cells = (await this.records(id, { toLine: 1 + limit })).rows(0, limit);
     const mapped = cells.map((row, i) => this.mapRow(row, i + 1, context));
     const existing = await this.existingByEmail(mapped.flatMap((m) => (m.email ? [m.email] : [])));
     const seen = new Set<string>();
@@ -313,15 +313,15 @@ export class ImportService {
       const context = await this.context(record);
       // Batches cover the file's rows in order, each committed with its counts.
       const resumeAfter = record.dryRun ? 0 : record.processed;
-      const cells = await this.rows(id);
+      const records = await this.records(id);
       // Emails of rows already handled, so later repeats in the file are recognised after a resume too.
       const fileEmails = new Map<string, number>();
-      for (let i = 0; i < resumeAfter && i < cells.length; i++) {
-        const email = this.emailOf(cells[i]!, context);
+      for (let i = 0; i < resumeAfter && i < records.length; i++) {
+        const email = this.emailOf(records.row(i)!, context);
         if (email && !fileEmails.has(email)) fileEmails.set(email, i + 1);
       }
       const report = { created: 0, updated: 0, flagged: 0, skipped: 0, failed: 0, sample: [] as unknown[] };
-      const batchAt = (start: number, size: number) => cells.slice(start, start + size).map((row, i) => this.mapRow(row, start + i + 1, context));
+      const batchAt = (start: number, size: number) => records.rows(start, start + size).map((row, i) => this.mapRow(row, start + i + 1, context));
       const settle = async (batch: { plan: BatchPlan; result: Promise<BatchResult> }) => {
         const result = await batch.result;
         if (record.dryRun) this.addToReport(report, batch.plan);
@@ -606,16 +606,19 @@ export class ImportService {
   async rowsWithOutcome(id: number, outcome: 'CREATED' | 'UPDATED' | 'FLAGGED' | 'SKIPPED' | 'FAILED', page: { page: number; pageSize: number }) {
     const record = await this.get(id);
     const [rows, total] = outcome === 'CREATED' ? await this.createdRows(id, page) : await this.recordedRows(id, outcome, page);
-    const cells = await this.rows(id);
+    const records = await this.records(id);
     const headers = record.headers as string[];
     return {
-      data: rows.map((row) => ({
-        rowNumber: row.rowNumber,
-        outcome: row.outcome,
-        contactId: row.contactId,
-        reason: row.error,
-        cells: Object.fromEntries(headers.map((header, i) => [header, cells[row.rowNumber - 1]?.[i] ?? ''])),
-      })),
+      data: rows.map((row) => {
+        const cells = records.row(row.rowNumber - 1) ?? [];
+        return {
+          rowNumber: row.rowNumber,
+          outcome: row.outcome,
+          contactId: row.contactId,
+          reason: row.error,
+          cells: Object.fromEntries(headers.map((header, i) => [header, cells[i] ?? ''])),
+        };
+      }),
       page: page.page,
       pageSize: page.pageSize,
       total,
@@ -645,9 +648,9 @@ export class ImportService {
   async errorReport(id: number): Promise<string> {
     const record = await this.get(id);
     const failed = await this.prisma.importRow.findMany({ where: { importId: id, outcome: 'FAILED' }, orderBy: { rowNumber: 'asc' } });
-    const cells = await this.rows(id);
+    const records = await this.records(id);
     const lines = [['row', 'error', ...(record.headers as string[])]];
-    for (const row of failed) lines.push([String(row.rowNumber), row.error ?? '', ...(cells[row.rowNumber - 1] ?? [])]);
+    for (const row of failed) lines.push([String(row.rowNumber), row.error ?? '', ...(records.row(row.rowNumber - 1) ?? [])]);
     return lines.map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n';
   }
 

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { contactCreateInput, parseContactStrings } from '../../plugins/contacts/contact.schemas.js';
-import { parseCsv } from '../../plugins/contacts/csv-decode.js';
+import { readCsv } from '../../plugins/contacts/csv-decode.js';
 import { normalizePhone } from '../../plugins/contacts/normalize.js';
 
 describe('parsing CSV text without quotes', () => {
+  const parseCsv = (text: string) => {
+    const records = readCsv(text);
+    return records.header.length ? [records.header, ...records.rows(0)] : [];
+  };
   const csvParse = (text: string, delimiter: string) =>
     parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true }) as string[][];
 
@@ -23,6 +27,18 @@ describe('parsing CSV text without quotes', () => {
 
   it('leaves quoted text to the CSV parser', () => {
     expect(parseCsv('Email,Notes\na@b.co,"one, two"\n')).toEqual([['Email', 'Notes'], ['a@b.co', 'one, two']]);
+  });
+
+  it('reads the same records one by one and in ranges, quoted or not', () => {
+    for (const text of ['Email,Name\na@b.co,Ann\n\nc@d.co,Cid\ne@f.co,Eve\n', 'Email,Name\na@b.co,"Ann"\n\nc@d.co,Cid\ne@f.co,Eve\n']) {
+      const records = readCsv(text);
+      expect(records.header).toEqual(['Email', 'Name']);
+      expect(records.length).toBe(3);
+      expect(records.row(1)).toEqual(['c@d.co', 'Cid']);
+      expect(records.row(3)).toBeUndefined();
+      expect(records.rows(1, 3)).toEqual([['c@d.co', 'Cid'], ['e@f.co', 'Eve']]);
+      expect(readCsv(text, { toLine: 2 }).rows(0)).toEqual([['a@b.co', 'Ann']]);
+    }
   });
 });
 
