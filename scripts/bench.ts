@@ -77,6 +77,7 @@ async function rawImportWrites(file: string, { emailIndexOnly }: { emailIndexOnl
   const db = new Sqlite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  db.pragma('wal_autocheckpoint = 4000'); // as the import's writer
   if (emailIndexOnly) {
     const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Contact' AND sql IS NOT NULL AND name NOT LIKE '%email%'`).all() as { name: string }[];
     for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
