@@ -117,6 +117,17 @@ function removeDatabase(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 }
 
+/** Rows per second of one import of `file` through the service, upload to done. */
+async function importRate(contacts: ContactsServices, file: Buffer): Promise<number> {
+  const [ms, imported] = await time(async () => {
+    const uploaded = await contacts.imports.upload({ buffer: file, originalName: 'bench.csv' });
+    await contacts.imports.start(uploaded.id);
+    return contacts.imports.waitFor(uploaded.id);
+  });
+  if (imported.created !== ROWS) throw new Error(`import created ${imported.created} of ${ROWS}: ${imported.error ?? ''}`);
+  return ROWS / (ms / 1000);
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'crm-bench-'));
   const results: { figure: string; value: string; baseline: string; ratio: string; target: string }[] = [];
@@ -143,18 +154,19 @@ async function main() {
     const schemaRate = await rawImportWrites(path.join(dir, 'schema.db'), { emailIndexOnly: false });
     const emailOnlyRate = await rawImportWrites(path.join(dir, 'email-only.db'), { emailIndexOnly: true });
 
+    // The same file twice, each into an empty database on a host of its own: the first import in
+    // a process also pays for compiling its code, as on a server's first import after a start.
+    const file = csv(ROWS);
+    const first = await benchHost(dir, path.join(dir, 'first.db'), [contactsPlugin]);
+    const firstRate = await importRate(first.services.contacts as ContactsServices, file);
+    await first.stop();
+    removeDatabase(path.join(dir, 'first.db'));
     const host = await benchHost(dir, path.join(dir, 'crm.db'), [contactsPlugin]);
     const s = host.services.contacts as ContactsServices;
-    const file = csv(ROWS);
-    const [importMs, imported] = await time(async () => {
-      const uploaded = await s.imports.upload({ buffer: file, originalName: 'bench.csv' });
-      await s.imports.start(uploaded.id);
-      return s.imports.waitFor(uploaded.id);
-    });
-    if (imported.created !== ROWS) throw new Error(`import created ${imported.created} of ${ROWS}: ${imported.error ?? ''}`);
-    const importRate = ROWS / (importMs / 1000);
+    const laterRate = await importRate(s, file);
     const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en')} rows/s`;
-    results.push({ figure: `import ${ROWS} rows (upload to done)`, value: perSecond(importRate), baseline: `${perSecond(rawRate)} raw insert`, ratio: (importRate / rawRate).toFixed(2), target: '>= 40,000 rows/s' });
+    results.push({ figure: `import ${ROWS} rows (upload to done)`, value: perSecond(laterRate), baseline: `${perSecond(rawRate)} raw insert`, ratio: (laterRate / rawRate).toFixed(2), target: '>= 40,000 rows/s' });
+    results.push({ figure: '  the same as the first import after a start', value: perSecond(firstRate), baseline: `${perSecond(rawRate)} raw insert`, ratio: (firstRate / rawRate).toFixed(2), target: '' });
     results.push({ figure: "import's writes alone: full rows and tags (raw SQL)", value: perSecond(schemaRate), baseline: `${perSecond(rawRate)} raw insert`, ratio: (schemaRate / rawRate).toFixed(2), target: 'ceiling' });
     results.push({ figure: '  the same, Contact with its email index only', value: perSecond(emailOnlyRate), baseline: `${perSecond(rawRate)} raw insert`, ratio: (emailOnlyRate / rawRate).toFixed(2), target: 'what indexes cost' });
 
