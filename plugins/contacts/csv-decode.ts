@@ -40,9 +40,10 @@ export interface CsvRecords {
 }
 
 /**
- * Reads CSV text into records; the delimiter (, ; tab) is detected from the header line. Text without a single quote character is only cut into lines here
- * and each line into cells when it is read, which keeps an upload of many rows short; quoted text
- * goes through the CSV parser at once (and a malformed file is refused).
+ * Reads CSV text into records; the delimiter (, ; tab) is detected from the header line. Text
+ * without a single quote character is only cut into lines here and each line into cells when it is
+ * read, which keeps an upload of many rows short; quoted text goes through the CSV parser at once
+ * (and a malformed file is refused).
  */
 export function readCsv(text: string, options: { toLine?: number } = {}): CsvRecords {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));

@@ -145,7 +145,7 @@ export class ImportService {
     return this.describe(record, definitions);
   }
 
-  /** The import without its file (which can be tens of megabytes). */
+  /** The import's record (its file is kept apart, in ContactImportFile). */
   async get(id: number): Promise<ImportRecord> {
     const record = await this.prisma.contactImport.findUnique({ where: { id } });
     if (!record) throw new NotFoundError('Import', id);
