@@ -9,7 +9,7 @@ import { ADDRESS_FIELDS, contactCreateInput, contactShape, IMPORTABLE_FIELDS, pa
 import type { CustomFieldService } from './custom-field.service.js';
 import { decodeCsv, MAX_CELL_LENGTH, readCsv, type CsvRecords } from './csv-decode.js';
 import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
-import { contactValues, LostClaimError, type BatchPlan, type BatchResult, type ContactColumns, type ImportStore, type ImportStores, type PlannedOther } from './import-store.js';
+import { contactValues, inIndexOrder, LostClaimError, type BatchPlan, type BatchResult, type ContactColumns, type ImportStore, type ImportStores, type PlannedOther } from './import-store.js';
 import { normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
 
 declare module '../../server/events.js' {
@@ -446,6 +446,7 @@ export class ImportService {
         plan.others.push({ rowNumber: row.rowNumber, outcome: record.onDuplicate === 'SKIP' ? 'SKIPPED' : 'FLAGGED', contactId: found.id, error: null });
       }
     }
+    plan.creates = inIndexOrder(plan.creates);
     return plan;
   }
 
