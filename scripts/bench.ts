@@ -10,6 +10,8 @@ import { Writable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
 import { migrate } from '../server/migrations.js';
 import { contactsPlugin, type ContactsServices } from '../plugins/contacts/index.js';
+import { WAL_PAGES_BEFORE_CHECKPOINT } from '../plugins/contacts/import-store.js';
+import { openSqliteConnection } from '../server/sqlite.js';
 import { benchHost } from './bench-host.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -74,10 +76,8 @@ const CONTACT_ROW = ['email', 'firstName', 'lastName', 'companyId', 'jobTitle', 
  */
 async function rawImportWrites(file: string, { emailIndexOnly }: { emailIndexOnly: boolean }): Promise<number> {
   await migrate({ DATABASE_URL: `file:${file}`, databaseKind: 'sqlite' });
-  const db = new Sqlite(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('wal_autocheckpoint = 4000'); // as the import's writer
+  const db = openSqliteConnection(file, 'write');
+  db.pragma(`wal_autocheckpoint = ${WAL_PAGES_BEFORE_CHECKPOINT}`); // as the import's writer
   if (emailIndexOnly) {
     const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Contact' AND sql IS NOT NULL AND name NOT LIKE '%email%'`).all() as { name: string }[];
     for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
@@ -135,9 +135,7 @@ async function main() {
     // Baseline: the raw prepared insert into the same table, one transaction (the ceiling for an import).
     const rawFile = path.join(dir, 'raw.db');
     await migrate({ DATABASE_URL: `file:${rawFile}`, databaseKind: 'sqlite' });
-    const raw = new Sqlite(rawFile);
-    raw.pragma('journal_mode = WAL');
-    raw.pragma('synchronous = NORMAL');
+    const raw = openSqliteConnection(rawFile, 'write');
     const insert = raw.prepare('INSERT INTO "Contact" (email, firstName, lastName, jobTitle, city, country, searchText, sortName, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const [rawMs] = await time(() =>
       raw.transaction(() => {

@@ -8,7 +8,7 @@ import { RequestThread } from '../../server/request-thread.js';
 /** Opens the store each import run (and each upload) writes through. */
 export interface ImportStores {
   open(options: { onWorkerThread: boolean }): ImportStore;
-  /** An upload too large for one batch: its run will want the writer thread. */
+  /** An upload that may hold more than one batch: its run will want the writer thread. */
   expectLargeImport(): void;
   /** The host is stopping. */
   stop(): Promise<void>;
@@ -41,7 +41,7 @@ export interface PlannedOther {
   rowNumber: number;
   outcome: 'FLAGGED' | 'SKIPPED' | 'FAILED';
   contactId: number | null;
-  /** For in-file duplicates whose first row is created in this same batch. */
+  /** For in-file duplicates: the email whose contact (created by an earlier row) the row points at. */
   email?: string;
   error: string | null;
 }
@@ -71,7 +71,7 @@ export interface BatchResult {
  * so the resume point never passes rows that were not written.
  */
 export interface ImportStore {
-  /** Keeps the uploaded file's text on its import, for resuming on any instance. */
+  /** Keeps the uploaded file's text (in ContactImportFile), for resuming on any instance. */
   saveContent(importId: number, content: string): Promise<void>;
   /** Ids of the contacts that already have these (normalized) emails. */
   existingIds(emails: string[]): Promise<Map<string, number>>;
@@ -86,7 +86,8 @@ const CONTACT_COLUMNS = [
   'street', 'city', 'region', 'postalCode', 'country', 'timezone', 'customFields', 'searchText', 'sortName',
 ] as const;
 
-const WAL_PAGES_BEFORE_CHECKPOINT = 4_000;
+/** The writer's checkpoint interval in pages (see SqliteImportStore). */
+export const WAL_PAGES_BEFORE_CHECKPOINT = 4_000;
 const DEFAULTS: ContactColumns = { type: 'LEAD', status: 'ACTIVE', lifecycleStage: 'NEW' };
 const SORT_NAME = CONTACT_COLUMNS.indexOf('sortName');
 
