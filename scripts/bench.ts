@@ -180,9 +180,9 @@ async function main() {
       ['name', 'name', 'c.sortName, c.id'],
       ['last activity, newest first', '-lastActivity', 'c.lastActivityAt DESC NULLS LAST, c.id DESC'],
     ] as const) {
-      const listQuery = (i: number) => s.contacts.parseListQuery({ ...filter, sort, page: String(1 + (i % pages)) });
-      await s.contacts.list(listQuery(0));
-      const listTimes = await latencies(QUERIES, (i) => s.contacts.list(listQuery(i)));
+      const listQuery = (i: number) => s.list.parseListQuery({ ...filter, sort, page: String(1 + (i % pages)) });
+      await s.list.list(listQuery(0));
+      const listTimes = await latencies(QUERIES, (i) => s.list.list(listQuery(i)));
       const rawList = db.prepare(
         `SELECT c.*, co.name AS companyName FROM "Contact" c LEFT JOIN "Company" co ON co.id = c.companyId
          WHERE c.status = 'ACTIVE' AND c.lifecycleStage IN ('QUALIFIED', 'CUSTOMER') ORDER BY ${orderSql} LIMIT 50 OFFSET ?`,
@@ -196,8 +196,8 @@ async function main() {
 
     const terms = ['schmidt', 'anna.m', 'example7.com', 'company 42', 'kim', 'zoe.ivan', 'jonas', 'rossi.1'];
     // As a running server does at its start (the contacts plugin's onStart).
-    await s.contacts.prepareSearch();
-    const searchTimes = await latencies(QUERIES, (i) => s.contacts.list(s.contacts.parseListQuery({ q: terms[i % terms.length]! })));
+    await s.list.prepareSearch();
+    const searchTimes = await latencies(QUERIES, (i) => s.list.list(s.list.parseListQuery({ q: terms[i % terms.length]! })));
     const rawSearch = db.prepare(`SELECT * FROM "Contact" WHERE searchText LIKE ? ORDER BY sortName, id LIMIT 50`);
     const rawSearchCount = db.prepare(`SELECT count(*) FROM "Contact" WHERE searchText LIKE ?`);
     const rawSearchTimes = await latencies(QUERIES, (i) => {

@@ -8,9 +8,20 @@ import { auditExtension } from './audit.js';
 /** The Prisma client every layer uses (audited). Both providers share the generated types. */
 export type Database = PrismaClient;
 
+/**
+ * The database dialect, chosen once at boot: stores pick their implementation from it. `sqliteFile`
+ * is the file a store may open its own better-sqlite3 connection on (SQLite only).
+ */
+export type SqlDialect = { kind: 'sqlite'; sqliteFile: string } | { kind: 'postgres' };
+
+export function sqlDialect(config: Pick<Config, 'DATABASE_URL' | 'databaseKind'>): SqlDialect {
+  return config.databaseKind === 'sqlite' ? { kind: 'sqlite', sqliteFile: sqliteFilePath(config.DATABASE_URL) } : { kind: 'postgres' };
+}
+
 export interface DatabaseHandle {
   prisma: Database;
   kind: Config['databaseKind'];
+  dialect: SqlDialect;
   url: string;
   close(): Promise<void>;
 }
@@ -39,6 +50,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databa
   return {
     prisma,
     kind: config.databaseKind,
+    dialect: sqlDialect(config),
     url,
     close: () => base.$disconnect(),
   };

@@ -7,7 +7,7 @@ import { EventBus, type EventName } from './events.js';
 import { createLogger } from './logger.js';
 import { migrate } from './migrations.js';
 import type { AdminContribution, PluginDefinition, PluginSetup } from './plugin.js';
-import { resolvePluginOrder, settingsFromEnv, validatePluginSettings } from './plugin-loader.js';
+import { PluginGraphError, resolvePluginOrder, settingsFromEnv, validatePluginSettings } from './plugin-loader.js';
 import type { ApiRoute } from './http/route.js';
 import type { CliCommand } from './cli/command.js';
 import { JobScheduler } from './jobs/scheduler.js';
@@ -76,6 +76,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
   const db = await openDatabase(config);
   const prisma = db.prisma;
+  const sql = db.dialect;
   const events = new EventBus(logger);
   const jobs = new JobScheduler(prisma, logger);
   const sessions = new DatabaseSessionStore(prisma, config.SESSION_TTL_HOURS * 3_600_000);
@@ -103,16 +104,22 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   try {
     for (const definition of ordered) {
-      const dependencies = Object.fromEntries((definition.dependsOn ?? []).map((dep) => [dep, host.services[dep]]));
+      const deps = Object.fromEntries((definition.dependsOn ?? []).map((dep) => [dep, host.services[dep]]));
       const setup = await definition.setup({
         name: definition.name,
         prisma,
-        settings: settings.get(definition.name),
+        settings: settings.get(definition.name) as never,
         config,
+        sql,
         logger: logger.child({ plugin: definition.name }),
         events,
-        dependencies,
+        deps: deps as never,
       });
+      for (const [target, extension] of Object.entries(setup.extend ?? {})) {
+        const receiver = host.plugins.find((p) => p.name === target)?.setup.accept;
+        if (!receiver) throw new PluginGraphError(`Plugin "${definition.name}" extends "${target}", which it does not depend on or which accepts no extensions`);
+        if (extension) receiver(definition.name, extension);
+      }
       host.plugins.push({ name: definition.name, definition, settings: settings.get(definition.name), setup });
       host.services[definition.name] = setup.services ?? {};
       for (const route of setup.routes ?? []) host.routes.push({ ...route, plugin: definition.name });

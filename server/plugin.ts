@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Config } from './config.js';
-import type { Database } from './db.js';
+import type { Database, SqlDialect } from './db.js';
+
+export type { SqlDialect };
 import type { EventBus, EventHandlers } from './events.js';
 import type { ApiRoute } from './http/route.js';
 import type { JobDefinition } from './jobs/job.js';
@@ -24,19 +26,44 @@ export interface DashboardWidget {
   load: () => Promise<{ value: string | number; caption?: string; items?: { label: string; value: string | number }[] }>;
 }
 
-export interface PluginContext<Settings = unknown> {
+/**
+ * What each plugin gives the plugins that depend on it, keyed by plugin name. A plugin adds its entry
+ * by declaration merging in its `public.ts`; dependants then get `ctx.deps.<name>` typed, with no casts.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PluginServices {}
+
+/**
+ * What each plugin accepts from others (its extension object), keyed by plugin name, declared the same
+ * way. A plugin returns `extend: { <name>: {...} }` from its setup; the host hands it to that plugin.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PluginExtensions {}
+
+type Named<D extends readonly string[]> = D[number];
+/** The services of the plugins a plugin depends on. */
+export type DependencyServices<D extends readonly string[]> = { [K in Named<D> & keyof PluginServices]: PluginServices[K] };
+/** What a plugin may add to the plugins it depends on. */
+export type DependencyExtensions<D extends readonly string[]> = { [K in Named<D> & keyof PluginExtensions]?: PluginExtensions[K] };
+
+export interface PluginContext<Settings = unknown, Deps = Record<string, unknown>> {
   name: string;
   prisma: Database;
   settings: Settings;
   config: Config;
+  sql: SqlDialect;
   logger: Logger;
   events: EventBus;
   /** Services returned by the plugins named in `dependsOn`, keyed by plugin name. */
-  dependencies: Record<string, unknown>;
+  deps: Deps;
 }
 
-export interface PluginSetup {
-  services?: object;
+export interface PluginSetup<Services = object, Extend = Record<string, unknown>, Accepts = unknown> {
+  services?: Services;
+  /** What this plugin adds to the plugins it depends on (their extension objects). */
+  extend?: Extend;
+  /** Receives the extension objects other plugins declared for this one, after each one's setup. */
+  accept?: (plugin: string, extension: Accepts) => void;
   routes?: ApiRoute[];
   admin?: AdminContribution;
   commands?: CliCommand[];
@@ -48,16 +75,32 @@ export interface PluginSetup {
   onStop?: () => Promise<void>;
 }
 
-export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
+/** A plugin as the host sees it: names, settings schema and a setup that answers with its contribution. */
+export interface PluginDefinition {
   name: string;
-  dependsOn?: string[];
+  dependsOn?: readonly string[];
   /** Validated at boot against `PLUGIN_<NAME>_<KEY>` variables and the settings passed to the host. */
-  settings?: S;
+  settings?: z.ZodType;
   /** Path of the Prisma fragment, for documentation; composition reads plugins/<name>/schema.prisma. */
   schema?: string;
-  setup: (ctx: PluginContext<z.output<S>>) => PluginSetup | Promise<PluginSetup>;
+  setup: (ctx: PluginContext<never, never>) => PluginSetup | Promise<PluginSetup>;
 }
 
-export function definePlugin<S extends z.ZodType = z.ZodType>(plugin: PluginDefinition<S>): PluginDefinition<S> {
-  return plugin;
+type Own<Map, N extends string> = N extends keyof Map ? Map[N] : object;
+
+/**
+ * Declares a plugin. `dependsOn` types `ctx.deps` and `extend` from the dependencies' public surfaces;
+ * `services` must match what this plugin declared in `PluginServices`, `accept` what it declared in
+ * `PluginExtensions`.
+ */
+export function definePlugin<const N extends string, const D extends readonly string[] = [], S extends z.ZodType = z.ZodType>(plugin: {
+  name: N;
+  dependsOn?: D;
+  settings?: S;
+  schema?: string;
+  setup: (
+    ctx: PluginContext<z.output<S>, DependencyServices<D>>,
+  ) => PluginSetup<Own<PluginServices, N>, DependencyExtensions<D>, Own<PluginExtensions, N>> | Promise<PluginSetup<Own<PluginServices, N>, DependencyExtensions<D>, Own<PluginExtensions, N>>>;
+}): PluginDefinition {
+  return plugin as unknown as PluginDefinition;
 }

@@ -5,12 +5,12 @@ import type { Logger } from 'pino';
 import type { Database } from '../../server/db.js';
 import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../server/errors.js';
-import { ADDRESS_FIELDS, contactCreateInput, contactShape, IMPORTABLE_FIELDS, parseContactStrings } from './contact.schemas.js';
-import type { CustomFieldService } from './custom-field.service.js';
+import { ADDRESS_FIELDS, contactCreateInput, contactShape, IMPORTABLE_FIELDS, parseContactStrings } from './people/contact.schemas.js';
+import type { CustomFieldService } from './people/custom-field.service.js';
 import { decodeCsv, MAX_CELL_LENGTH, readCsv, type CsvRecords } from './csv-decode.js';
 import { autoMap, CUSTOM_PREFIX, enumWord, headerLabels, SPECIAL_FIELDS } from './field-mapping.js';
 import { contactValues, inIndexOrder, LostClaimError, type BatchPlan, type BatchResult, type ContactColumns, type ImportStore, type ImportStores, type PlannedOther } from './import-store.js';
-import { normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
+import { normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from './people/normalize.js';
 
 declare module '../../server/events.js' {
   interface EventMap {

@@ -1,51 +1,53 @@
 import { z } from 'zod';
-import { sqliteFilePath } from '../../server/config.js';
-import { definePlugin } from '../../server/plugin.js';
-import { ActivityService } from './activity.service.js';
-import { CompanyService } from './company.service.js';
-import { companyRoutes } from './company.routes.js';
-import { contactRoutes } from './contact.routes.js';
-import { ContactService, PrismaContactPageReader, SqliteContactPageReader } from './contact.service.js';
-import { ContactPageExtensions } from './contact-page.js';
-import { CustomFieldService } from './custom-field.service.js';
-import { DealService } from './deal.service.js';
-import { dealAndLeadRoutes } from './deal.routes.js';
-import { ExportService, PrismaExportReader, SqliteExportReader } from './export.service.js';
+import { definePlugin, type PluginContext } from '../../server/plugin.js';
+import type { SqlDialect } from '../../server/db.js';
+import './public.js';
+import { ContactsExtensions, type ContactsExtension } from './extensions.js';
+import { ActivityService } from './timeline/activity.service.js';
+import { CompanyService } from './people/company.service.js';
+import { companyRoutes } from './people/company.routes.js';
+import { contactRoutes } from './people/contact.routes.js';
+import { ContactService } from './people/contact.service.js';
+import { ContactListService } from './list/list.service.js';
+import { PostgresListStore, SqliteListStore } from './list/list.store.js';
+import { pageReaderFor } from './list/page-store.js';
+import { ContactMergeService } from './people/merge.service.js';
+import { CustomFieldService } from './people/custom-field.service.js';
+import { DealService } from './timeline/deal.service.js';
+import { dealAndLeadRoutes } from './timeline/deal.routes.js';
+import { ExportService, PrismaExportReader, SqliteExportReader } from './export/export.service.js';
 import { ImportService } from './import.service.js';
 import { importRoutes } from './import.routes.js';
 import { ImportWriter, PrismaImportStore, SqliteImportStore, type ImportStores } from './import-store.js';
-import { LeadService } from './lead.service.js';
-import { LifecycleService } from './lifecycle.service.js';
-import { NoteService } from './note.service.js';
-import { SavedViewService } from './saved-view.service.js';
-import { SplitSearch } from './split-search.js';
-import { TaskService } from './task.service.js';
-import { workspaceRoutes } from './workspace.routes.js';
-import { contactCommands } from './contact.commands.js';
-import { contactAdmin } from './contact.resource.js';
-import { seedDemoData } from './demo-data.js';
+import { LeadService } from './people/lead.service.js';
+import { LifecycleService } from './people/lifecycle.service.js';
+import { NoteService } from './timeline/note.service.js';
+import { SavedViewService } from './list/saved-view.service.js';
+import { SplitSearch } from './list/split-search.js';
+import { TaskService } from './timeline/task.service.js';
+import { workspaceRoutes } from './people/workspace.routes.js';
+import { contactCommands } from './cli/contact.commands.js';
+import { contactAdmin } from './admin/contact.resource.js';
+import { seedDemoData } from './demo/demo-data.js';
 
-export type { ContactListExtension } from './contact-list.js';
-export type { ContactPagePanel } from './contact-page.js';
 export type ContactsServices = ReturnType<typeof buildServices>;
 
 interface ContactsSettings {
+  demoData: boolean;
   bulkDriver: 'auto' | 'prisma';
   importBatchSize: number;
   importMaxBytes: number;
 }
 
-function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup']>[0], settings: ContactsSettings) {
-  const { prisma, events, config, logger } = ctx;
+function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions: ContactsExtensions) {
+  const { prisma, events, logger, settings } = ctx;
+  const sql: SqlDialect = ctx.sql;
   const customFields = new CustomFieldService(prisma);
-  const sqliteFile = config.databaseKind === 'sqlite' && settings.bulkDriver === 'auto' ? sqliteFilePath(config.DATABASE_URL) : undefined;
-  const contacts = new ContactService(
-    prisma,
-    events,
-    customFields,
-    sqliteFile ? new SqliteContactPageReader(sqliteFile) : new PrismaContactPageReader(prisma),
-    new SplitSearch(prisma, sqliteFile),
-  );
+  const sqliteFile = sql.kind === 'sqlite' && settings.bulkDriver === 'auto' ? sql.sqliteFile : undefined;
+  const contacts = new ContactService(prisma, events, customFields, extensions);
+  const listStore = sql.kind === 'sqlite' ? new SqliteListStore(prisma, new SplitSearch(prisma, sqliteFile)) : new PostgresListStore(prisma);
+  const list = new ContactListService(prisma, customFields, extensions, pageReaderFor(prisma, sql, settings.bulkDriver), listStore, sql.kind === 'postgres');
+  const merges = new ContactMergeService(prisma, extensions);
   const activities = new ActivityService(prisma, events);
   const companies = new CompanyService(prisma);
   const deals = new DealService(prisma, activities);
@@ -53,8 +55,8 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
   const notes = new NoteService(prisma, activities);
   const tasks = new TaskService(prisma);
   const leads = new LeadService(prisma, contacts, companies, activities);
-  const views = new SavedViewService(prisma, contacts);
-  const exporter = new ExportService(prisma, contacts, customFields, () =>
+  const views = new SavedViewService(prisma, list);
+  const exporter = new ExportService(prisma, list, customFields, () =>
     sqliteFile ? new SqliteExportReader(sqliteFile) : new PrismaExportReader(prisma),
   );
   const writer = sqliteFile ? new ImportWriter(sqliteFile) : undefined;
@@ -74,8 +76,7 @@ function buildServices(ctx: Parameters<Parameters<typeof definePlugin>[0]['setup
     logger,
     { batchSize: settings.importBatchSize, maxBytes: settings.importMaxBytes },
   );
-  const contactPage = new ContactPageExtensions();
-  return { contacts, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports, contactPage };
+  return { contacts, list, merges, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports, extensions };
 }
 
 /** The person-level source of truth every other plugin reads. */
@@ -98,14 +99,20 @@ export const contactsPlugin = definePlugin({
   }),
   schema: './schema.prisma',
   setup(ctx) {
-    const services = buildServices(ctx, ctx.settings);
+    const extensions = new ContactsExtensions();
+    const services = buildServices(ctx, extensions);
     return {
       services,
+      accept: (plugin: string, extension: ContactsExtension) => {
+        extensions.add(plugin, extension);
+        if (extension.import?.updateRule) services.imports.setUpdateRule(extension.import.updateRule);
+        if (extension.import?.keepOnRevert) services.imports.keepOnRevert(extension.import.keepOnRevert);
+      },
       routes: [
         ...contactRoutes(services),
-        ...companyRoutes(services.companies, services.contacts),
+        ...companyRoutes(services.companies, services.contacts, services.list),
         ...dealAndLeadRoutes(services.deals, services.leads),
-        ...workspaceRoutes(ctx.prisma, services.contacts, services.views, services.customFields),
+        ...workspaceRoutes(ctx.prisma, services.list, services.views, services.customFields),
         ...importRoutes(services.imports),
       ],
       admin: contactAdmin(ctx.prisma, services),
@@ -120,7 +127,7 @@ export const contactsPlugin = definePlugin({
       ],
       onStart: async () => {
         await services.imports.resumeInterrupted();
-        await services.contacts.prepareSearch();
+        await services.list.prepareSearch();
         if (ctx.settings.demoData && (await ctx.prisma.contact.count()) === 0) {
           const counts = await seedDemoData(ctx.prisma, services);
           ctx.logger.info(counts, 'seeded demo data');
@@ -128,7 +135,7 @@ export const contactsPlugin = definePlugin({
       },
       onStop: async () => {
         await services.imports.stop();
-        await services.contacts.stop();
+        await services.list.stop();
       },
     };
   },

@@ -3,14 +3,13 @@ import type { Database } from '../../server/db.js';
 import type { AdminContribution } from '../../server/plugin.js';
 import { componentLoader } from '../../admin/components.js';
 import { prismaResource } from '../../admin/dmmf.js';
-import type { ContactPageExtensions } from '../contacts/contact-page.js';
 
 const DedupPage = componentLoader.add('DedupPage', path.join(import.meta.dirname, 'components', 'DedupPage'));
-const MergeAction = componentLoader.add('MergeAction', path.join(import.meta.dirname, 'components', 'MergeAction'));
+/** The contact page's "Merge…" action (a panel in its action bar). */
+export const MergeActionPanel = componentLoader.add('MergeAction', path.join(import.meta.dirname, 'components', 'MergeAction'));
 const readOnly = { new: { isAccessible: false }, edit: { isAccessible: false } };
 
-export function dedupAdmin(prisma: Database, contactPage: ContactPageExtensions): AdminContribution {
-  contactPage.add({ plugin: 'dedup', component: MergeAction, placement: 'actions' });
+export function dedupAdmin(prisma: Database): AdminContribution {
   return {
     pages: { deduplication: { component: DedupPage, icon: 'Copy' } },
     resources: [

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { BackgroundBatches } from '../../server/background-batches.js';
 import { definePlugin } from '../../server/plugin.js';
-import '../contacts/contact-events.js';
-import type { ContactsServices } from '../contacts/index.js';
+import '../contacts/public.js';
+import './public.js';
 import { DedupService } from './dedup.service.js';
 import { dedupRoutes } from './dedup.routes.js';
 import { MergeService } from './merge.service.js';
 import { MergeRuleService } from './merge-rule.service.js';
-import { dedupAdmin } from './dedup.resource.js';
+import { dedupAdmin, MergeActionPanel } from './dedup.resource.js';
+import { DedupRecords } from './dedup-records.js';
 
 /** Edits are checked at once; a bulk change of more contacts waits for the scan job. Imports are always checked. */
 const INCREMENTAL_LIMIT = 50;
@@ -23,17 +24,11 @@ export const dedupPlugin = definePlugin({
     scanSchedule: z.string().default('30 2 * * *'),
   }),
   schema: './schema.prisma',
-  setup({ prisma, settings, logger, events, dependencies }) {
+  setup({ prisma, settings, logger, events, deps }) {
     const dedup = new DedupService(prisma, settings);
-    const contacts = dependencies.contacts as ContactsServices;
-    contacts.contacts.registerCreateCheck(async (contact) => ({
-      possibleDuplicates: await dedup.possibleDuplicates(contact.id),
-    }));
     const mergeRules = new MergeRuleService(prisma);
-    const merges = new MergeService(prisma, events, mergeRules);
-    contacts.imports.setUpdateRule(() => mergeRules.importRule());
-    // A contact an import created that has since absorbed another is kept when the import is reverted.
-    contacts.imports.keepOnRevert((ids, tx) => merges.survivingPrimaries(ids, tx));
+    const merges = new MergeService(prisma, events, mergeRules, deps.contacts);
+    const records = new DedupRecords(prisma);
     // Checks run after the request, one at a time; ids that arrive meanwhile are checked together.
     const checks = new BackgroundBatches<number>(
       async (ids) => {
@@ -48,7 +43,21 @@ export const dedupPlugin = definePlugin({
     return {
       services: { dedup, merges, mergeRules, idle: () => checks.idle() },
       routes: dedupRoutes(dedup, merges, mergeRules),
-      admin: dedupAdmin(prisma, contacts.contactPage),
+      admin: dedupAdmin(prisma),
+      extend: {
+        contacts: {
+          onCreateAnswer: async (contact) => ({ possibleDuplicates: await dedup.possibleDuplicates(contact.id) }),
+          page: { panels: [{ component: MergeActionPanel, placement: 'actions' }] },
+          timeline: { types: { MERGED: { label: 'Merged', icon: 'GitMerge' } } },
+          import: {
+            updateRule: () => mergeRules.importRule(),
+            // A contact an import created that has since absorbed another is kept when the import is reverted.
+            keepOnRevert: (ids, tx) => merges.survivingPrimaries(ids, tx),
+          },
+          merge: { absorb: (tx, merge) => records.absorb(tx, merge) },
+          gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },
+        },
+      },
       commands: [
         {
           name: 'dedup:scan',

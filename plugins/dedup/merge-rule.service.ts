@@ -2,19 +2,7 @@ import { z } from 'zod';
 import type { Contact, MergeRule, MergeStrategy } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { NotFoundError, ValidationError } from '../../server/errors.js';
-import { ADDRESS_FIELDS } from '../contacts/contact.schemas.js';
-import type { ImportUpdateRule } from '../contacts/import.service.js';
-
-/** Fields a merge decides one by one; `address` moves street, city, region, postal code and country together. */
-export const MERGE_FIELDS = [
-  'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'companyId', 'ownerId', 'type', 'status',
-  'lifecycleStage', 'buyingRole', 'intentLevel', 'leadSource', 'linkedinUrl', 'twitterHandle', 'timezone', 'address', 'tags', 'customFields', 'notes',
-] as const;
-export type MergeField = (typeof MERGE_FIELDS)[number];
-export type MergeChoice = 'KEEP' | 'USE' | 'COMBINE';
-export type MergeChoices = Partial<Record<MergeField, MergeChoice>>;
-
-export const COMBINABLE = new Set<MergeField>(['tags', 'customFields', 'notes']);
+import { ADDRESS_FIELDS, COMBINABLE, MERGE_FIELDS, type ImportUpdateRule, type MergeChoices, type MergeField } from '../contacts/public.js';
 const STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INACTIVE'];
 const STRATEGIES = ['PRIMARY_WINS', 'MOST_RECENT', 'UNION', 'LIFECYCLE_FORWARD', 'MOST_TRUSTED_SOURCE'] as const;
 

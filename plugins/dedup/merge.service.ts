@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { Prisma, type Contact } from '@prisma/client';
+import type { Prisma } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import type { EventBus } from '../../server/events.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.js';
-import '../contacts/contact-events.js';
-import { ADDRESS_FIELDS } from '../contacts/contact.schemas.js';
-import { searchTextOf, sortNameOf } from '../contacts/normalize.js';
-import { COMBINABLE, MERGE_FIELDS, choicesByRules, type MergeChoice, type MergeField, type MergeRuleService } from './merge-rule.service.js';
+import { COMBINABLE, MERGE_FIELDS, type ContactsApi, type MergeChoice, type MergeField, type MergeReceipt } from '../contacts/public.js';
+import { choicesByRules, type MergeRuleService } from './merge-rule.service.js';
 
 export const mergeInput = z.strictObject({
   duplicateId: z.number().int().positive(),
@@ -16,21 +14,6 @@ export const mergeInput = z.strictObject({
 
 /** How long a merge can be undone. */
 const UNDO_DAYS = 30;
-/** Records that belong to a contact and move with a merge. */
-const MOVABLE = ['activity', 'note', 'task', 'deal', 'lead', 'importRow'] as const;
-/**
- * An import's flagged and skipped rows point at the contact they met, which is now the primary. Its
- * created and updated rows stay on the duplicate: they tell a revert what to remove or restore, and
- * must never aim it at the primary.
- */
-const MOVE_ONLY: Partial<Record<(typeof MOVABLE)[number], object>> = { importRow: { outcome: { in: ['FLAGGED', 'SKIPPED'] } } };
-
-type ContactWithTags = Contact & { tags: { tag: { name: string } }[] };
-
-function snapshotOf(contact: ContactWithTags) {
-  const { tags, ...fields } = contact;
-  return { ...fields, tags: tags.map((t) => t.tag.name) };
-}
 
 /**
  * Merges a duplicate into a primary in one transaction: field choices applied, every related record
@@ -41,6 +24,7 @@ export class MergeService {
     private readonly prisma: Database,
     private readonly events: EventBus,
     private readonly rules: MergeRuleService,
+    private readonly contacts: Pick<ContactsApi, 'merges'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -70,69 +54,18 @@ export class MergeService {
       }
     }
     const rules = await this.rules.ruleBook();
-    const log = await this.prisma.$transaction(async (tx) => {
-      const include = { tags: { include: { tag: true } } } as const;
-      const [primary, duplicate] = await Promise.all([
-        tx.contact.findUnique({ where: { id: primaryId }, include }),
-        tx.contact.findUnique({ where: { id: duplicateId }, include }),
-      ]);
-      if (!primary) throw new NotFoundError('Contact', primaryId);
-      if (!duplicate) throw new NotFoundError('Contact', duplicateId);
-      const choices = { ...choicesByRules(primary, duplicate, rules), ...parsed.data.choices };
-      const data: Record<string, unknown> = {};
-      for (const field of MERGE_FIELDS) {
-        const choice = choices[field] ?? 'KEEP';
-        if (field === 'tags' || choice === 'KEEP') continue;
-        if (field === 'address') for (const f of ADDRESS_FIELDS) data[f] = duplicate[f];
-        else if (field === 'notes' && choice === 'COMBINE') data.notes = [primary.notes, duplicate.notes].filter(Boolean).join('\n\n') || null;
-        else if (field === 'customFields' && choice === 'COMBINE') data.customFields = { ...((duplicate.customFields as object) ?? {}), ...((primary.customFields as object) ?? {}) };
-        else data[field] = duplicate[field as keyof Contact];
-      }
-      const primaryBefore = Object.fromEntries([...Object.keys(data), 'searchText', 'sortName', 'lastActivityAt'].map((k) => [k, primary[k as keyof Contact] ?? null]));
-
-      const moved: Record<string, number[]> = {};
-      for (const model of MOVABLE) {
-        const delegate = tx[model] as unknown as { findMany(a: unknown): Promise<{ id: number }[]>; updateMany(a: unknown): Promise<unknown> };
-        const rows = await delegate.findMany({ where: { contactId: duplicateId, ...MOVE_ONLY[model] }, select: { id: true } });
-        moved[model] = rows.map((r) => r.id);
-        if (rows.length) await delegate.updateMany({ where: { id: { in: moved[model] } }, data: { contactId: primaryId } });
-      }
-      const combineTags = (choices.tags ?? 'COMBINE') !== 'KEEP';
-      const addedTags = combineTags ? duplicate.tags.map((t) => t.tagId).filter((id) => !primary.tags.some((p) => p.tagId === id)) : [];
-
-      // The duplicate goes first: its email may be the one the primary takes.
-      await tx.contact.delete({ where: { id: duplicateId } });
-      const merged = { ...primary, ...data } as Contact;
-      const company = merged.companyId ? await tx.company.findUnique({ where: { id: merged.companyId }, select: { name: true } }) : null;
-      await tx.contact.update({
-        where: { id: primaryId },
-        data: {
-          ...(data as Prisma.ContactUncheckedUpdateInput),
-          customFields: data.customFields === undefined ? undefined : ((data.customFields ?? Prisma.DbNull) as Prisma.InputJsonValue),
-          searchText: searchTextOf([merged.firstName, merged.lastName, merged.email, company?.name]),
-          sortName: sortNameOf(merged.firstName, merged.lastName, merged.email),
-          lastActivityAt: [primary.lastActivityAt, duplicate.lastActivityAt].filter(Boolean).sort((a, b) => b!.getTime() - a!.getTime())[0] ?? null,
-        },
-      });
-      if (addedTags.length) await tx.contactTag.createMany({ data: addedTags.map((tagId) => ({ contactId: primaryId, tagId })) });
-      const activity = await tx.activity.create({
-        data: { contactId: primaryId, type: 'MERGED', userId, subject: `Merged ${duplicate.email} into this contact`, metadata: { duplicateId, duplicateEmail: duplicate.email } },
-      });
-      moved.addedTags = addedTags;
-      moved.mergedActivity = [activity.id];
-      await tx.duplicateCandidate.updateMany({ where: { contactAId: Math.min(primaryId, duplicateId), contactBId: Math.max(primaryId, duplicateId) }, data: { status: 'MERGED' } });
-      await tx.duplicateCandidate.deleteMany({ where: { status: { not: 'MERGED' }, OR: [{ contactAId: duplicateId }, { contactBId: duplicateId }] } });
-      return tx.mergeLog.create({
-        data: {
-          primaryId,
-          duplicateId,
-          snapshot: JSON.parse(JSON.stringify(snapshotOf(duplicate))),
-          primaryBefore: JSON.parse(JSON.stringify(primaryBefore)),
-          moved,
-          choices,
-          mergedById: userId,
-        },
-      });
+    const pair = { contactAId: Math.min(primaryId, duplicateId), contactBId: Math.max(primaryId, duplicateId) };
+    const log = await this.contacts.merges.absorb({
+      primaryId,
+      duplicateId,
+      userId,
+      choose: (primary, duplicate) => ({ ...choicesByRules(primary, duplicate, rules), ...parsed.data.choices }),
+      record: async (tx, receipt, choices) => {
+        await tx.duplicateCandidate.updateMany({ where: pair, data: { status: 'MERGED' } });
+        return tx.mergeLog.create({
+          data: { primaryId, duplicateId, snapshot: receipt.snapshot as Prisma.InputJsonValue, primaryBefore: receipt.primaryBefore as Prisma.InputJsonValue, moved: { ...receipt.moved, plugins: receipt.plugins } as Prisma.InputJsonValue, choices, mergedById: userId },
+        });
+      },
     });
     await this.events.emit('contact.merged', { primaryId, duplicateId, mergeLogId: log.id });
     return log;
@@ -162,30 +95,17 @@ export class MergeService {
     if (!log) throw new NotFoundError('Merge', mergeLogId);
     if (log.undoneAt) throw new ConflictError(`Merge ${mergeLogId} was already undone`);
     if (this.now().getTime() - log.mergedAt.getTime() > UNDO_DAYS * 86_400_000) throw new ConflictError(`Merge ${mergeLogId} is older than ${UNDO_DAYS} days and can no longer be undone`);
-    await this.prisma.$transaction(async (tx) => {
-      if (!(await tx.contact.findUnique({ where: { id: log.primaryId }, select: { id: true } }))) {
-        throw new ConflictError(`Contact ${log.primaryId}, the primary of this merge, no longer exists`);
-      }
-      const { tags, ...snapshot } = log.snapshot as Record<string, unknown> & { tags: string[] };
-      const before = log.primaryBefore as Record<string, unknown>;
-      const moved = log.moved as Record<string, number[]>;
-      const restore = (row: Record<string, unknown>) =>
-        Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /At$/.test(k) ? new Date(v) : k === 'customFields' && v === null ? Prisma.DbNull : v]));
-      // The primary gives back the duplicate's email first, if it took it.
-      await tx.contact.update({ where: { id: log.primaryId }, data: restore(before) as Prisma.ContactUncheckedUpdateInput });
-      await tx.contact.create({ data: restore(snapshot) as Prisma.ContactUncheckedCreateInput });
-      for (const name of tags) {
-        const tag = await tx.tag.upsert({ where: { name }, create: { name }, update: {} });
-        await tx.contactTag.create({ data: { contactId: log.duplicateId, tagId: tag.id } });
-      }
-      if (moved.addedTags?.length) await tx.contactTag.deleteMany({ where: { contactId: log.primaryId, tagId: { in: moved.addedTags } } });
-      for (const model of MOVABLE) {
-        const ids = moved[model] ?? [];
-        if (ids.length) await (tx[model] as unknown as { updateMany(a: unknown): Promise<unknown> }).updateMany({ where: { id: { in: ids } }, data: { contactId: log.duplicateId } });
-      }
-      await tx.activity.deleteMany({ where: { id: { in: moved.mergedActivity ?? [] } } });
-      await tx.duplicateCandidate.updateMany({ where: { contactAId: Math.min(log.primaryId, log.duplicateId), contactBId: Math.max(log.primaryId, log.duplicateId) }, data: { status: 'DISMISSED' } });
-      await tx.mergeLog.update({ where: { id: mergeLogId }, data: { undoneAt: this.now() } });
+    const { plugins, ...moved } = log.moved as Record<string, number[]> & { plugins?: Record<string, unknown> };
+    const receipt: MergeReceipt = { snapshot: log.snapshot as Record<string, unknown>, primaryBefore: log.primaryBefore as Record<string, unknown>, moved, plugins: plugins ?? {} };
+    await this.contacts.merges.restore({
+      primaryId: log.primaryId,
+      duplicateId: log.duplicateId,
+      receipt,
+      record: async (tx) => {
+        const pair = { contactAId: Math.min(log.primaryId, log.duplicateId), contactBId: Math.max(log.primaryId, log.duplicateId) };
+        await tx.duplicateCandidate.updateMany({ where: pair, data: { status: 'DISMISSED' } });
+        await tx.mergeLog.update({ where: { id: mergeLogId }, data: { undoneAt: this.now() } });
+      },
     });
     await this.events.emit('contact.unmerged', { primaryId: log.primaryId, duplicateId: log.duplicateId, mergeLogId });
     return this.prisma.mergeLog.findUniqueOrThrow({ where: { id: mergeLogId } });

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { sqliteFilePath } from '../../server/config.js';
 import { ValidationError } from '../../server/errors.js';
 import { BackgroundBatches } from '../../server/background-batches.js';
 import { definePlugin } from '../../server/plugin.js';
-import '../contacts/contact-events.js';
-import type { ContactsServices } from '../contacts/index.js';
+import '../contacts/public.js';
+import './public.js';
 import { ScoreStore, PrismaRunner, SqliteRunner } from './score-store.js';
 import { ScoringService } from './scoring.service.js';
 import { scoringRoutes } from './scoring.routes.js';
-import { scoringAdmin } from './scoring.resource.js';
+import { scoringAdmin, ScoreCard } from './scoring.resource.js';
+import { ScoreRecords } from './score-records.js';
 
 /** Past this many changed contacts, one set-based rescore of everyone is cheaper than scoring them in groups. */
 const FULL_RESCORE_ABOVE = 5_000;
@@ -24,13 +24,11 @@ export const scoringPlugin = definePlugin({
     bulkDriver: z.enum(['auto', 'prisma']).default('auto'),
   }),
   schema: './schema.prisma',
-  setup({ prisma, settings, config, logger, dependencies }) {
-    const sqlite = config.databaseKind === 'sqlite';
+  setup({ prisma, settings, sql, logger }) {
     const openStore = () =>
-      new ScoreStore(sqlite && settings.bulkDriver === 'auto' ? new SqliteRunner(sqliteFilePath(config.DATABASE_URL)) : new PrismaRunner(prisma, config.databaseKind));
+      new ScoreStore(sql.kind === 'sqlite' && settings.bulkDriver === 'auto' ? new SqliteRunner(sql.sqliteFile) : new PrismaRunner(prisma, sql.kind));
     const scoring = new ScoringService(prisma, openStore);
-    const contacts = dependencies.contacts as ContactsServices;
-    contacts.contacts.registerListExtension(scoring.listExtension());
+    const records = new ScoreRecords(prisma);
 
     // Contacts that changed are scored after the request that changed them, together, after a pause.
     const changed = new BackgroundBatches<number>(
@@ -57,7 +55,14 @@ export const scoringPlugin = definePlugin({
         if ((await prisma.contactScore.count()) < (await prisma.contact.count())) rescoreEveryone();
       },
       routes: scoringRoutes(scoring, rescoreEveryone),
-      admin: scoringAdmin(scoring, contacts.contactPage),
+      admin: scoringAdmin(scoring),
+      extend: {
+        contacts: {
+          list: scoring.listExtension(),
+          page: { panels: [{ component: ScoreCard, placement: 'hero' }] },
+          gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },
+        },
+      },
       commands: [
         {
           name: 'score:recompute',

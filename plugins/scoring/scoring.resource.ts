@@ -1,16 +1,15 @@
 import path from 'node:path';
 import type { AdminContribution } from '../../server/plugin.js';
 import { componentLoader } from '../../admin/components.js';
-import type { ContactPageExtensions } from '../contacts/contact-page.js';
 import type { ScoringService } from './scoring.service.js';
 
 const componentDir = path.join(import.meta.dirname, 'components');
 const ScoringSettings = componentLoader.add('ScoringSettings', path.join(componentDir, 'ScoringSettings'));
-const ScoreCard = componentLoader.add('ScoreCard', path.join(componentDir, 'ScoreCard'));
+/** The score on the contact page's hero. */
+export const ScoreCard = componentLoader.add('ScoreCard', path.join(componentDir, 'ScoreCard'));
 
-/** The scoring settings page, the score on the contact page's hero, and the grades on the dashboard. */
-export function scoringAdmin(scoring: ScoringService, contactPage: ContactPageExtensions): AdminContribution {
-  contactPage.add({ plugin: 'scoring', component: ScoreCard, placement: 'hero' });
+/** The scoring settings page and the grades on the dashboard. */
+export function scoringAdmin(scoring: ScoringService): AdminContribution {
   return {
     pages: { leadScoring: { component: ScoringSettings, icon: 'TrendingUp' } },
     dashboard: [

@@ -3,8 +3,7 @@ import type { ScoreGrade, ScoringRule, ScoringSettings } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { NotFoundError, ValidationError } from '../../server/errors.js';
 import { OneAtATime } from '../../server/one-at-a-time.js';
-import type { ContactListExtension } from '../contacts/index.js';
-import { BUYING_ROLES } from '../contacts/contact.schemas.js';
+import { BUYING_ROLES, type ListExtension } from '../contacts/public.js';
 import {
   ACTIVITY_SIGNALS,
   DEFAULT_RULES,
@@ -225,13 +224,12 @@ export class ScoringService {
   }
 
   /** Score, grade and fit/engagement for the contact list: a filter by range and grade, a sort, columns. */
-  listExtension(): ContactListExtension {
+  listExtension(): ListExtension {
     const column = (field: 'score' | 'grade') => async (contactIds: number[]) => {
       const scores = await this.prisma.contactScore.findMany({ where: { contactId: { in: contactIds } }, select: { contactId: true, score: true, grade: true } });
       return new Map<number, unknown>(scores.map((s) => [s.contactId, s[field]]));
     };
     return {
-      plugin: 'scoring',
       filters: {
         scoreMin: { schema: z.coerce.number().int().min(0).max(100), where: (min: number) => ({ contactScore: { score: { gte: min } } }) },
         scoreMax: { schema: z.coerce.number().int().min(0).max(100), where: (max: number) => ({ contactScore: { score: { lte: max } } }) },

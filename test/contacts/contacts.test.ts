@@ -3,8 +3,8 @@ import type supertest from 'supertest';
 import { z } from 'zod';
 import { definePlugin } from '../../server/plugin.js';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
-import { PrismaContactPageReader } from '../../plugins/contacts/contact.service.js';
-import { SplitSearch } from '../../plugins/contacts/split-search.js';
+import { PrismaContactPageReader } from '../../plugins/contacts/list/page-store.js';
+import { SplitSearch } from '../../plugins/contacts/list/split-search.js';
 import { sqliteFilePath } from '../../server/config.js';
 import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
 
@@ -18,16 +18,18 @@ const events: string[] = [];
 const vipPlugin = definePlugin({
   name: 'vip-marker',
   dependsOn: ['contacts'],
-  setup: ({ dependencies }) => {
-    const contacts = (dependencies.contacts as ContactsServices).contacts;
-    contacts.registerListExtension({
-      plugin: 'vip-marker',
-      filters: { vip: { schema: z.enum(['yes', 'no']), where: (v: 'yes' | 'no') => (v === 'yes' ? { tags: { some: { tag: { name: 'vip' } } } } : { tags: { none: { tag: { name: 'vip' } } } }) } },
-      sorts: { emailLength: (direction) => ({ email: direction }) },
-      columns: { isVip: async (ids) => new Map(ids.map((id) => [id, id % 2 === 0])) },
-    });
-    return { on: { 'activity.logged': ({ type }) => void events.push(type) } };
-  },
+  setup: () => ({
+    extend: {
+      contacts: {
+        list: {
+          filters: { vip: { schema: z.enum(['yes', 'no']), where: (v: 'yes' | 'no') => (v === 'yes' ? { tags: { some: { tag: { name: 'vip' } } } } : { tags: { none: { tag: { name: 'vip' } } } }) } },
+          sorts: { emailLength: (direction) => ({ email: direction }) },
+          columns: { isVip: async (ids) => new Map(ids.map((id) => [id, id % 2 === 0])) },
+        },
+      },
+    },
+    on: { 'activity.logged': ({ type }) => void events.push(type) },
+  }),
 });
 
 beforeAll(async () => {
@@ -275,13 +277,13 @@ describe('the contact list', () => {
       { q: 'index', lifecycle: 'QUALIFIED,NEW', status: 'ACTIVE', sort: '-name' },
     ]) {
       for (const page of ['1', '2', '3']) {
-        const query = s.contacts.parseListQuery({ ...raw, page, pageSize: '3' });
-        const where = await s.contacts.where(query);
-        const ids = (await t.host.prisma.contact.findMany({ where, orderBy: s.contacts.orderBy(query.sort), skip: (query.page - 1) * 3, take: 3, select: { id: true } })).map((c) => c.id);
+        const query = s.list.parseListQuery({ ...raw, page, pageSize: '3' });
+        const where = await s.list.where(query);
+        const ids = (await t.host.prisma.contact.findMany({ where, orderBy: s.list.orderBy(query.sort), skip: (query.page - 1) * 3, take: 3, select: { id: true } })).map((c) => c.id);
         const byId = new Map((await reference.rows(ids)).map((c) => [c.id, c]));
         const expected = ids.map((id) => byId.get(id)!);
-        await s.contacts.addColumns(expected);
-        const listed = await s.contacts.list(query);
+        await s.list.addColumns(expected);
+        const listed = await s.list.list(query);
         expect(JSON.stringify(listed.data)).toBe(JSON.stringify(expected));
         expect(listed.total).toBe(await t.host.prisma.contact.count({ where }));
       }

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
-import { ExportService, PrismaExportReader } from '../../plugins/contacts/export.service.js';
+import { ExportService, PrismaExportReader } from '../../plugins/contacts/export/export.service.js';
 import { contactValues, ImportWriter, LostClaimError, SqliteImportStore, type BatchPlan } from '../../plugins/contacts/import-store.js';
 import { sqliteFilePath } from '../../server/config.js';
 import { bootTestHost, newTestDir, type TestHost } from '../helpers/host.js';
@@ -326,7 +326,7 @@ describe('export', () => {
       return text;
     };
     const s = services(t);
-    const throughPrisma = new ExportService(t.host.prisma, s.contacts, s.customFields, () => new PrismaExportReader(t.host.prisma));
+    const throughPrisma = new ExportService(t.host.prisma, s.list, s.customFields, () => new PrismaExportReader(t.host.prisma));
     const sqlite = await csvOf(s.exporter);
     expect(sqlite).toBe(await csvOf(throughPrisma));
     expect(sqlite).toContain('Alpha; beta; zeta; éclair');

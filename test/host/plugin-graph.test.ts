@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { definePlugin, type PluginDefinition } from '../../server/plugin.js';
+import { definePlugin, type PluginSetup } from '../../server/plugin.js';
 import { PluginGraphError, PluginSettingsError, resolvePluginOrder, settingsFromEnv } from '../../server/plugin-loader.js';
 import { bootTestHost, type TestHost } from '../helpers/host.js';
 import { gadgetsPlugin } from '../fixtures/gadgets/index.js';
 
-const plugin = (name: string, dependsOn: string[] = [], setup: PluginDefinition['setup'] = () => ({})) =>
+const plugin = (name: string, dependsOn: string[] = [], setup: () => PluginSetup = () => ({})) =>
   definePlugin({ name, dependsOn, setup });
 
 describe('plugin load order', () => {
@@ -74,8 +74,8 @@ describe('booting plugins', () => {
       name: 'reporter',
       dependsOn: ['gadgets'],
       settings: z.object({}),
-      setup: ({ dependencies }) => {
-        seen = dependencies.gadgets;
+      setup: ({ deps }) => {
+        seen = deps.gadgets;
         return {};
       },
     });

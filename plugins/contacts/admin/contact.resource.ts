@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { flat, ValidationError as AdminValidationError, type ActionContext, type ActionRequest, type ActionResponse } from 'adminjs';
-import type { Database } from '../../server/db.js';
-import { AppError, ConflictError, ValidationError } from '../../server/errors.js';
-import type { AdminContribution } from '../../server/plugin.js';
-import { prismaResource } from '../../admin/dmmf.js';
-import { componentLoader } from '../../admin/components.js';
-import { contactShape } from './contact.schemas.js';
-import type { ContactsServices } from './index.js';
+import type { Database } from '../../../server/db.js';
+import { AppError, ConflictError, ValidationError } from '../../../server/errors.js';
+import type { AdminContribution } from '../../../server/plugin.js';
+import { prismaResource } from '../../../admin/dmmf.js';
+import { componentLoader } from '../../../admin/components.js';
+import { contactShape } from '../people/contact.schemas.js';
+import type { ContactsServices } from '../index.js';
 
 const CRM = { name: 'CRM', icon: 'Users' };
 
@@ -82,7 +82,7 @@ function contactActions(s: ContactsServices) {
         : { message: mode === 'new' ? 'Contact created' : 'Contact saved', type: 'success' },
     };
   };
-  return { new: { handler: save('new') }, edit: { handler: save('edit') }, show: { component: Components.ContactShow, custom: { panels: s.contactPage.panels } } };
+  return { new: { handler: save('new') }, edit: { handler: save('edit') }, show: { component: Components.ContactShow, custom: { panels: s.extensions.panels } } };
 }
 
 export function contactAdmin(prisma: Database, s: ContactsServices): AdminContribution {

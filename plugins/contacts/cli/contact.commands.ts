@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ValidationError } from '../../server/errors.js';
-import type { CliCommand } from '../../server/cli/command.js';
-import type { Database } from '../../server/db.js';
-import type { ContactsServices } from './index.js';
-import { seedDemoData } from './demo-data.js';
+import { ValidationError } from '../../../server/errors.js';
+import type { CliCommand } from '../../../server/cli/command.js';
+import type { Database } from '../../../server/db.js';
+import type { ContactsServices } from '../index.js';
+import { seedDemoData } from '../demo/demo-data.js';
 
 /** `key=value` words, e.g. `status=ACTIVE tags=vip,partner`. */
 function pairs(words: string[], what: string): Record<string, string> {
@@ -49,7 +49,7 @@ export function contactCommands(prisma: Database, s: ContactsServices): CliComma
       description: 'Write contacts as CSV to standard output, filtered like the list (key=value ...)',
       usage: 'export [status=ACTIVE] [tags=vip] [q=acme] ... > contacts.csv',
       run: async ({ args }) => {
-        const where = await s.contacts.where(s.contacts.parseListQuery(pairs(args, 'filter')));
+        const where = await s.list.where(s.list.parseListQuery(pairs(args, 'filter')));
         await s.exporter.write(where, process.stdout);
         return undefined;
       },

@@ -1,7 +1,7 @@
 import { faker } from '@faker-js/faker';
 import type { ActivityType, Prisma } from '@prisma/client';
-import type { Database } from '../../server/db.js';
-import type { ContactsServices } from './index.js';
+import type { Database } from '../../../server/db.js';
+import type { ContactsServices } from '../index.js';
 
 const INDUSTRIES = ['Software', 'Manufacturing', 'Retail', 'Healthcare', 'Logistics', 'Finance', 'Education', 'Media'];
 const SOURCES = ['Website', 'Referral', 'Trade fair', 'LinkedIn', 'Webinar', 'Cold outreach', 'Partner'];

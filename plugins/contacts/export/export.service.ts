@@ -1,11 +1,12 @@
 import type { Writable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
 import type { Prisma } from '@prisma/client';
-import type { Database } from '../../server/db.js';
-import { openSqliteConnection } from '../../server/sqlite.js';
-import { CONTACT_DATE_FIELDS, TAG_NAMES_SQL, type ContactService, type ContactView } from './contact.service.js';
-import type { CustomFieldService } from './custom-field.service.js';
-import { csvCell } from './import.service.js';
+import type { Database } from '../../../server/db.js';
+import { openSqliteConnection } from '../../../server/sqlite.js';
+import { CONTACT_DATE_FIELDS, TAG_NAMES_SQL, type ContactView } from '../people/contact-view.js';
+import type { ContactListService } from '../list/list.service.js';
+import type { CustomFieldService } from '../people/custom-field.service.js';
+import { csvCell } from '../import.service.js';
 
 const CHUNK = 5_000;
 
@@ -105,7 +106,7 @@ export class PrismaExportReader implements ExportReader {
 export class ExportService {
   constructor(
     private readonly prisma: Database,
-    private readonly contacts: ContactService,
+    private readonly list: ContactListService,
     private readonly customFields: CustomFieldService,
     private readonly openReader: () => ExportReader,
   ) {}
@@ -122,7 +123,7 @@ export class ExportService {
         const rows = ids.length ? await reader.rows(ids) : [];
         // Columns contributed by other plugins (lead score, consent) follow the contact's own.
         const contributed = rows.map((r) => ({ id: r[ID] }) as unknown as ContactView);
-        await this.contacts.addColumns(contributed);
+        await this.list.addColumns(contributed);
         if (!extra) {
           extra = Object.keys(contributed[0] ?? {}).filter((k) => k !== 'id');
           await send(out, [...COLUMNS, ...definitions.map((d) => `custom.${d.key}`), ...extra].map(csvCell).join(',') + '\r\n');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Prisma } from '@prisma/client';
-import { CONTACT_STATUSES, CONTACT_TYPES, LIFECYCLE_STAGES } from './contact.schemas.js';
+import { CONTACT_STATUSES, CONTACT_TYPES, LIFECYCLE_STAGES } from '../people/contact.schemas.js';
 
 /** What another plugin adds to the contact list: filters, sort keys and columns. */
 export interface ContactListExtension {

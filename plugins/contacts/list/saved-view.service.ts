@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Prisma } from '@prisma/client';
-import type { Database } from '../../server/db.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.js';
-import type { ContactService } from './contact.service.js';
+import type { Database } from '../../../server/db.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../server/errors.js';
+import type { ContactListService } from './list.service.js';
 
 export const savedViewInput = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -14,13 +14,13 @@ export const savedViewInput = z.strictObject({
 export class SavedViewService {
   constructor(
     private readonly prisma: Database,
-    private readonly contacts: ContactService,
+    private readonly contactList: ContactListService,
   ) {}
 
   async create(input: z.input<typeof savedViewInput>, userId?: number) {
     const parsed = savedViewInput.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-    this.contacts.parseListQuery({ ...parsed.data.filters, ...(parsed.data.sort ? { sort: parsed.data.sort } : {}) });
+    this.contactList.parseListQuery({ ...parsed.data.filters, ...(parsed.data.sort ? { sort: parsed.data.sort } : {}) });
     if (await this.prisma.savedView.findUnique({ where: { name: parsed.data.name } })) {
       throw new ConflictError(`A saved view named ${parsed.data.name} already exists`);
     }

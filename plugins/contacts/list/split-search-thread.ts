@@ -1,5 +1,5 @@
 import { workerData } from 'node:worker_threads';
-import { serveRequests } from '../../server/request-thread.js';
+import { serveRequests } from '../../../server/request-thread.js';
 import { SearchReader, type SearchRead } from './split-search.js';
 
 // The reader thread behind SplitSearch: reads its half of a search on a connection of its own.

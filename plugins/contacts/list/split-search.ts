@@ -1,7 +1,7 @@
 import type Sqlite from 'better-sqlite3';
-import type { Database } from '../../server/db.js';
-import { RequestThread } from '../../server/request-thread.js';
-import { openSqliteConnection } from '../../server/sqlite.js';
+import type { Database } from '../../../server/db.js';
+import { RequestThread } from '../../../server/request-thread.js';
+import { openSqliteConnection } from '../../../server/sqlite.js';
 
 /** A query for the search thread: its rows come back as arrays of column values. */
 export interface SearchRead {

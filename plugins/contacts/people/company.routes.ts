@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
+import { defineRoute, idParams, type ApiRoute } from '../../../server/http/route.js';
 import { contactCreateInput } from './contact.schemas.js';
 import type { ContactService } from './contact.service.js';
+import type { ContactListService } from '../list/list.service.js';
 import { companyInput, type CompanyService } from './company.service.js';
 
-export function companyRoutes(companies: CompanyService, contacts: ContactService): ApiRoute[] {
+export function companyRoutes(companies: CompanyService, contacts: ContactService, list: ContactListService): ApiRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -48,7 +49,7 @@ export function companyRoutes(companies: CompanyService, contacts: ContactServic
       params: idParams,
       handler: async ({ params, req }) => {
         await companies.get(params.id);
-        return contacts.list(contacts.parseListQuery({ ...(req.query as Record<string, unknown>), companyId: String(params.id) }));
+        return list.list(list.parseListQuery({ ...(req.query as Record<string, unknown>), companyId: String(params.id) }));
       },
     }),
     defineRoute({

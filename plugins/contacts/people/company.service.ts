@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Prisma, type Company } from '@prisma/client';
-import type { Database } from '../../server/db.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.js';
+import type { Database } from '../../../server/db.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../server/errors.js';
 import { normalizeCountry, normalizePhone, searchTextOf } from './normalize.js';
 
 const text = (max: number) => z.string().trim().max(max).nullish();

@@ -1,17 +1,19 @@
 import { z } from 'zod';
-import { ForbiddenError } from '../../server/errors.js';
-import { hasRole } from '../../server/auth/roles.js';
-import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
-import { activityInput, TIMELINE_FILTERS, type ActivityService, type TimelineFilter } from './activity.service.js';
+import { ForbiddenError } from '../../../server/errors.js';
+import { hasRole } from '../../../server/auth/roles.js';
+import { defineRoute, idParams, type ApiRoute } from '../../../server/http/route.js';
+import { activityInput, TIMELINE_FILTERS, type ActivityService, type TimelineFilter } from '../timeline/activity.service.js';
 import { contactCreateInput, contactUpdateInput, LIFECYCLE_STAGES } from './contact.schemas.js';
 import { bulkInput, type ContactService } from './contact.service.js';
-import type { ExportService } from './export.service.js';
+import type { ContactListService } from '../list/list.service.js';
+import type { ExportService } from '../export/export.service.js';
 import { conversionInput, type LifecycleService } from './lifecycle.service.js';
-import { noteInput, type NoteService } from './note.service.js';
-import { taskInput, type TaskService } from './task.service.js';
+import { noteInput, type NoteService } from '../timeline/note.service.js';
+import { taskInput, type TaskService } from '../timeline/task.service.js';
 
 export interface ContactRouteServices {
   contacts: ContactService;
+  list: ContactListService;
   activities: ActivityService;
   lifecycle: LifecycleService;
   notes: NoteService;
@@ -26,14 +28,14 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
       path: '/contacts',
       summary: 'List contacts: search, presets, filters (including cf.<key> and plugin filters), sort, pages of 50',
       tags: ['contacts'],
-      handler: ({ req }) => s.contacts.list(s.contacts.parseListQuery(req.query as Record<string, unknown>)),
+      handler: ({ req }) => s.list.list(s.list.parseListQuery(req.query as Record<string, unknown>)),
     }),
     defineRoute({
       method: 'get',
       path: '/contacts/list-fields',
       summary: 'The list filters, sort keys and columns that other plugins add, with their labels',
       tags: ['contacts'],
-      handler: () => s.contacts.contributedListFields(),
+      handler: () => s.list.contributedListFields(),
     }),
     defineRoute({
       method: 'get',
@@ -42,7 +44,7 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
       tags: ['contacts'],
       raw: true,
       handler: async ({ req, res }) => {
-        const where = await s.contacts.where(s.contacts.parseListQuery(req.query as Record<string, unknown>));
+        const where = await s.list.where(s.list.parseListQuery(req.query as Record<string, unknown>));
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
         res.setHeader('Content-Disposition', `attachment; filename="contacts-${new Date().toISOString().slice(0, 10)}.csv"`);
         res.write('\uFEFF');
@@ -78,7 +80,7 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
       params: idParams,
       handler: async ({ params }) => {
         const contact = await s.contacts.get(params.id);
-        await s.contacts.addColumns([contact]);
+        await s.list.addColumns([contact]);
         return contact;
       },
     }),

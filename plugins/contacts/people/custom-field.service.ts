@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CustomFieldDefinition, CustomFieldType } from '@prisma/client';
-import type { Database } from '../../server/db.js';
-import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../server/errors.js';
+import type { Database } from '../../../server/db.js';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../../server/errors.js';
 
 export const CUSTOM_FIELD_TYPES = ['TEXT', 'NUMBER', 'DATE', 'BOOLEAN', 'SELECT', 'MULTISELECT', 'URL'] as const;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Prisma } from '@prisma/client';
-import type { Database } from '../../server/db.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.js';
-import type { ActivityService } from './activity.service.js';
+import type { Database } from '../../../server/db.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../server/errors.js';
+import type { ActivityService } from '../timeline/activity.service.js';
 import { emailField } from './contact.schemas.js';
 import type { CompanyService } from './company.service.js';
 import type { ContactService } from './contact.service.js';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Activity } from '@prisma/client';
-import type { Database } from '../../server/db.js';
-import type { EventBus } from '../../server/events.js';
-import { NotFoundError, ValidationError } from '../../server/errors.js';
+import type { Database } from '../../../server/db.js';
+import type { EventBus } from '../../../server/events.js';
+import { NotFoundError, ValidationError } from '../../../server/errors.js';
 import { LIFECYCLE_STAGES } from './contact.schemas.js';
-import type { ActivityService } from './activity.service.js';
-import { dealInput, type DealService } from './deal.service.js';
+import type { ActivityService } from '../timeline/activity.service.js';
+import { dealInput, type DealService } from '../timeline/deal.service.js';
 
 export const conversionInput = z.strictObject({
   to: z.enum(['CUSTOMER', 'PROSPECT']),

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { Database } from '../../server/db.js';
-import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
-import type { ContactService } from './contact.service.js';
+import type { Database } from '../../../server/db.js';
+import { defineRoute, idParams, type ApiRoute } from '../../../server/http/route.js';
+import type { ContactListService } from '../list/list.service.js';
 import { customFieldInput, type CustomFieldService } from './custom-field.service.js';
-import { savedViewInput, type SavedViewService } from './saved-view.service.js';
+import { savedViewInput, type SavedViewService } from '../list/saved-view.service.js';
 
 /** Tags, saved views and custom field definitions: what the whole workspace shares. */
-export function workspaceRoutes(prisma: Database, contacts: ContactService, views: SavedViewService, customFields: CustomFieldService): ApiRoute[] {
+export function workspaceRoutes(prisma: Database, contactList: ContactListService, views: SavedViewService, customFields: CustomFieldService): ApiRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -37,7 +37,7 @@ export function workspaceRoutes(prisma: Database, contacts: ContactService, view
       summary: 'Open a saved view: the contact list it stands for',
       tags: ['saved views'],
       params: idParams,
-      handler: async ({ params }) => contacts.list(contacts.parseListQuery(await views.query(params.id))),
+      handler: async ({ params }) => contactList.list(contactList.parseListQuery(await views.query(params.id))),
     }),
     defineRoute({
       method: 'delete',

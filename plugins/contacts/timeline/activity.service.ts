@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Activity, ActivityType, Prisma } from '@prisma/client';
-import type { Database } from '../../server/db.js';
-import type { EventBus } from '../../server/events.js';
-import { NotFoundError, ValidationError } from '../../server/errors.js';
-import './contact-events.js';
+import type { Database } from '../../../server/db.js';
+import type { EventBus } from '../../../server/events.js';
+import { NotFoundError, ValidationError } from '../../../server/errors.js';
+import '../events.js';
 
 export const ACTIVITY_TYPES = [
   'EMAIL_SENT', 'EMAIL_RECEIVED', 'EMAIL_OPENED', 'EMAIL_CLICKED', 'EMAIL_BOUNCED', 'CALL', 'MEETING', 'NOTE',

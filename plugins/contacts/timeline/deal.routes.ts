@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
+import { defineRoute, idParams, type ApiRoute } from '../../../server/http/route.js';
 import { dealInput, type DealService } from './deal.service.js';
-import { leadInput, type LeadService } from './lead.service.js';
+import { leadInput, type LeadService } from '../people/lead.service.js';
 
 export function dealAndLeadRoutes(deals: DealService, leads: LeadService): ApiRoute[] {
   return [

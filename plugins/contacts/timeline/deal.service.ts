@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deal, Prisma } from '@prisma/client';
-import type { Database } from '../../server/db.js';
-import { NotFoundError, ValidationError } from '../../server/errors.js';
+import type { Database } from '../../../server/db.js';
+import { NotFoundError, ValidationError } from '../../../server/errors.js';
 import type { ActivityService } from './activity.service.js';
 
 export const dealInput = z.strictObject({

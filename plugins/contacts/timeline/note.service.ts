@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Database } from '../../server/db.js';
-import { NotFoundError, ValidationError } from '../../server/errors.js';
+import type { Database } from '../../../server/db.js';
+import { NotFoundError, ValidationError } from '../../../server/errors.js';
 import type { ActivityService } from './activity.service.js';
 
 export const noteInput = z.strictObject({ body: z.string().trim().min(1).max(20_000) });

@@ -1,7 +1,7 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import type { ActionProps } from 'adminjs';
 import { Box, Button, H2, H4, Input, Label, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox } from '@adminjs/design-system';
-import { api, words } from '../../../admin/components/api.ts';
+import { api, words } from '../../../../admin/components/api.ts';
 
 type Company = Record<string, any> & { id: number; name: string; tags: string[]; contactsCount: number };
 type Contact = { id: number; fullName: string; email: string; jobTitle: string | null; lifecycleStage: string; company: { id: number } | null };

@@ -1,7 +1,7 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import type { ActionProps } from 'adminjs';
 import { Box, Button, H2, H4, Input, Label, Text, TextArea, MessageBox, Badge } from '@adminjs/design-system';
-import { api, words, when } from '../../../admin/components/api.ts';
+import { api, words, when } from '../../../../admin/components/api.ts';
 
 const STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INACTIVE'] as const;
 

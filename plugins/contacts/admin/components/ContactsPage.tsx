@@ -1,6 +1,6 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import { Box, Button, CheckBox, H2, Input, Label, Select, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox, Badge } from '@adminjs/design-system';
-import { api, words, when } from '../../../admin/components/api.ts';
+import { api, words, when } from '../../../../admin/components/api.ts';
 
 type Field = { key: string; label: string };
 type Contributed = { filters: Field[]; sorts: Field[]; columns: Field[] };

@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, H2, H4, Input, Label, Select, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox, Badge } from '@adminjs/design-system';
-import { api } from '../../../admin/components/api.ts';
+import { api } from '../../../../admin/components/api.ts';
 
 type Column = { index: number; header: string; field: string | null };
 type Import = {

@@ -1,0 +1,101 @@
+/**
+ * The one extension object: everything another plugin can add to contacts. A plugin that depends on
+ * contacts returns `extend: { contacts: ContactsExtension }` from its setup; contacts reads the
+ * contributions from here. docs/writing-a-plugin.md shows each part with an example.
+ */
+import type { z } from 'zod';
+import type { Contact, Prisma } from '@prisma/client';
+import type { ContactView } from './people/contact-view.js';
+
+/** List filters, sort keys and columns (API, export and the admin's list alike). */
+export interface ListExtension {
+  filters?: Record<string, { schema: z.ZodType; where: (value: never) => Prisma.ContactWhereInput }>;
+  sorts?: Record<string, (direction: 'asc' | 'desc') => Prisma.ContactOrderByWithRelationInput>;
+  columns?: Record<string, (contactIds: number[]) => Promise<Map<number, unknown>>>;
+  /** What the contact list page calls each filter, sort key and column; the key itself otherwise. */
+  labels?: Record<string, string>;
+}
+
+/** An admin component shown on the contact page (registered with the admin's component loader). */
+export interface PagePanel {
+  component: string;
+  placement: 'hero' | 'actions';
+}
+
+/** A kind of timeline entry a plugin logs (`Activity.metadata.kind`), with how the timeline shows it. */
+export interface TimelineType {
+  label: string;
+  /** An icon name of the admin's design system. */
+  icon?: string;
+}
+
+/** How an import set to update existing contacts merges a row into the contact it met. */
+export type ImportUpdateRule = (existing: Contact, incoming: Contact) => Partial<Record<string, 'KEEP' | 'USE' | 'COMBINE'>>;
+
+export interface ImportExtension {
+  /** Values a plugin sets on every imported row that leaves the field blank (the file's and the import's own defaults win). */
+  defaults?: () => Record<string, unknown>;
+  /** Loaded once per import that updates existing contacts. */
+  updateRule?: () => Promise<ImportUpdateRule>;
+  /** Of the contacts an import created, those a revert must keep (e.g. they took in another by a merge). */
+  keepOnRevert?: (contactIds: number[], tx: Prisma.TransactionClient) => Promise<number[]>;
+}
+
+/** Moves a plugin's own rows from a duplicate to the primary, inside the merge's transaction. */
+export interface MergeExtension {
+  /** Re-point your rows; return what an undo needs to move them back (stored with the merge). */
+  absorb: (tx: Prisma.TransactionClient, merge: { primaryId: number; duplicateId: number }) => Promise<unknown>;
+  /** Undo: move back what `absorb` moved. */
+  restore?: (tx: Prisma.TransactionClient, merge: { primaryId: number; duplicateId: number; moved: unknown }) => Promise<void>;
+}
+
+/** Data-subject requests: every plugin holding data on a contact implements both. */
+export interface GdprExtension {
+  /** Everything this plugin holds on the contact, for an access export. */
+  collect: (contactId: number) => Promise<Record<string, unknown>>;
+  /** Removes (or anonymises) everything this plugin holds on the contact, inside the erasure's transaction. */
+  erase: (tx: Prisma.TransactionClient, contactId: number) => Promise<{ removed: number }>;
+}
+
+export interface ContactsExtension {
+  list?: ListExtension;
+  page?: { panels?: PagePanel[] };
+  timeline?: { types?: Record<string, TimelineType> };
+  /** Adds fields to the answer of a contact create (dedup adds `possibleDuplicates`); never blocks it. */
+  onCreateAnswer?: (contact: ContactView) => Promise<Record<string, unknown>>;
+  import?: ImportExtension;
+  merge?: MergeExtension;
+  gdpr?: GdprExtension;
+}
+
+/** The contributions received, in plugin load order, each with the plugin that made it. */
+export class ContactsExtensions {
+  private readonly entries: { plugin: string; extension: ContactsExtension }[] = [];
+  private readonly listeners: (() => void)[] = [];
+  /** The contact page's panels, kept as one live list: the admin reads it when it renders a page. */
+  readonly panels: (PagePanel & { plugin: string })[] = [];
+
+  add(plugin: string, extension: ContactsExtension): void {
+    this.entries.push({ plugin, extension });
+    for (const panel of extension.page?.panels ?? []) this.panels.push({ ...panel, plugin });
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Called whenever a plugin adds its extension (e.g. to rebuild a cached query schema). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Each plugin's contribution to one part, with the plugin's name. */
+  of<K extends keyof ContactsExtension>(part: K): { plugin: string; value: NonNullable<ContactsExtension[K]> }[] {
+    return this.entries.flatMap(({ plugin, extension }) => (extension[part] ? [{ plugin, value: extension[part]! }] : []));
+  }
+
+  lists(): ListExtension[] {
+    return this.of('list').map((e) => e.value);
+  }
+
+  timelineTypes(): Record<string, TimelineType> {
+    return Object.assign({}, ...this.of('timeline').map((e) => e.value.types ?? {}));
+  }
+}
