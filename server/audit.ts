@@ -87,3 +87,17 @@ export const auditExtension = Prisma.defineExtension((client) =>
     },
   }),
 );
+
+/** An audit entry a plugin records itself, for work the per-write audit cannot describe (e.g. a finished import). */
+export interface AuditEntry {
+  action: 'CREATE' | 'UPDATE' | 'DELETE';
+  entity: string;
+  entityId: string | null;
+  actorId: number | null;
+  via: string;
+  changes: unknown;
+}
+
+export async function recordAudit(prisma: { auditLog: { create(args: { data: Prisma.AuditLogUncheckedCreateInput }): Promise<unknown> } }, entry: AuditEntry): Promise<void> {
+  await prisma.auditLog.create({ data: { ...entry, changes: json(entry.changes) } });
+}

@@ -3,6 +3,8 @@ declare module '../../server/events.js' {
     'contact.created': { contactId: number; source: 'api' | 'admin' | 'import' | 'lead' | 'system' };
     'contact.updated': { contactIds: number[]; fields: string[] };
     'contact.deleted': { contactIds: number[] };
+    /** A data-subject erasure: the contacts and everything every plugin held on them are gone. */
+    'contact.erased': { contactIds: number[] };
     'activity.logged': { activityId: number; contactId: number; type: string; occurredAt: Date };
     /** Emitted by whichever plugin merges contacts: other plugins move their own rows in their handlers. */
     'contact.merged': { primaryId: number; duplicateId: number; mergeLogId: number };

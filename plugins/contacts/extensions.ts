@@ -22,7 +22,7 @@ export interface PagePanel {
   placement: 'hero' | 'actions';
 }
 
-/** A kind of timeline entry a plugin logs (`Activity.metadata.kind`), with how the timeline shows it. */
+/** How the timeline shows an activity type that a plugin logs (keyed by the type, e.g. `MERGED`). */
 export interface TimelineType {
   label: string;
   /** An icon name of the admin's design system. */

@@ -12,6 +12,7 @@ import { ContactListService } from './list/list.service.js';
 import { PostgresListStore, SqliteListStore } from './list/list.store.js';
 import { pageReaderFor } from './list/page-store.js';
 import { ContactMergeService } from './people/merge.service.js';
+import { ContactPrivacyService } from './people/privacy.service.js';
 import { CustomFieldService } from './people/custom-field.service.js';
 import { DealService } from './timeline/deal.service.js';
 import { dealAndLeadRoutes } from './timeline/deal.routes.js';
@@ -48,7 +49,8 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
   const listStore = sql.kind === 'sqlite' ? new SqliteListStore(prisma, new SplitSearch(prisma, sqliteFile)) : new PostgresListStore(prisma);
   const list = new ContactListService(prisma, customFields, extensions, pageReaderFor(prisma, sql, settings.bulkDriver), listStore, sql.kind === 'postgres');
   const merges = new ContactMergeService(prisma, extensions);
-  const activities = new ActivityService(prisma, events);
+  const privacy = new ContactPrivacyService(prisma, events, extensions);
+  const activities = new ActivityService(prisma, events, extensions);
   const companies = new CompanyService(prisma);
   const deals = new DealService(prisma, activities);
   const lifecycle = new LifecycleService(prisma, events, activities, deals);
@@ -76,7 +78,7 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
     logger,
     { batchSize: settings.importBatchSize, maxBytes: settings.importMaxBytes },
   );
-  return { contacts, list, merges, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports, extensions };
+  return { contacts, list, merges, privacy, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports, extensions };
 }
 
 /** The person-level source of truth every other plugin reads. */

@@ -39,6 +39,13 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
     }),
     defineRoute({
       method: 'get',
+      path: '/contacts/timeline-types',
+      summary: 'The timeline activity types with their labels, those other plugins describe included',
+      tags: ['contacts'],
+      handler: () => s.activities.timelineTypes(),
+    }),
+    defineRoute({
+      method: 'get',
       path: '/contacts/export',
       summary: 'Export the filtered contact list as CSV (same filters as the list)',
       tags: ['contacts'],

@@ -4,6 +4,7 @@ import type { Database } from '../../../server/db.js';
 import type { EventBus } from '../../../server/events.js';
 import { NotFoundError, ValidationError } from '../../../server/errors.js';
 import '../events.js';
+import type { ContactsExtensions } from '../extensions.js';
 
 export const ACTIVITY_TYPES = [
   'EMAIL_SENT', 'EMAIL_RECEIVED', 'EMAIL_OPENED', 'EMAIL_CLICKED', 'EMAIL_BOUNCED', 'CALL', 'MEETING', 'NOTE',
@@ -42,11 +43,23 @@ export interface Milestone {
   at: Date;
 }
 
+const titleCase = (type: string) => type.charAt(0) + type.slice(1).toLowerCase().replace(/_/g, ' ');
+
 export class ActivityService {
   constructor(
     private readonly prisma: Database,
     private readonly events: EventBus,
+    private readonly extensions?: ContactsExtensions,
   ) {}
+
+  /** Every activity type with its label and icon; plugins describe the types they log through the extension object. */
+  timelineTypes(): { type: ActivityType; label: string; icon: string | null; plugin: string | null }[] {
+    const described = new Map(this.extensions?.of('timeline').flatMap(({ plugin, value }) => Object.entries(value.types ?? {}).map(([type, t]) => [type, { ...t, plugin }] as const)));
+    return ACTIVITY_TYPES.map((type) => {
+      const own = described.get(type);
+      return { type, label: own?.label ?? titleCase(type), icon: own?.icon ?? null, plugin: own?.plugin ?? null };
+    });
+  }
 
   /** Records an activity, moves the contact's last-activity (and last-contacted) date, emits `activity.logged`. */
   async log(contactId: number, input: ActivityInput, userId?: number, tx?: Prisma.TransactionClient): Promise<Activity> {
