@@ -2,7 +2,8 @@ import { Prisma, type DuplicateCandidate } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { NotFoundError } from '../../server/errors.js';
 import { OneAtATime } from '../../server/one-at-a-time.js';
-import { candidatePairs, compareAtLeast, prepare, type Person, type PreparedPerson } from './matching.js';
+import { blockingKeys, candidatePairs, compareAtLeast, MAX_BLOCK, prepare, type PreparedPerson } from './matching.js';
+import { chunks, DedupStore, type MatchingRow } from './dedup.store.js';
 
 export interface ScanResult {
   contacts: number;
@@ -14,10 +15,6 @@ export interface ScanResult {
   ms: number;
 }
 
-interface ContactRow extends Person {
-  updatedAt: Date;
-}
-
 /**
  * Finds pairs of contacts that may be one person and keeps them as candidates: open until someone
  * merges or dismisses them; a dismissed pair stays dismissed until one of its contacts changes.
@@ -25,18 +22,42 @@ interface ContactRow extends Person {
 export class DedupService {
   private readonly scans = new OneAtATime();
 
+  private readonly store: DedupStore;
+
   constructor(
     private readonly prisma: Database,
     readonly settings: { reviewThreshold: number },
-  ) {}
+    postgres = false,
+  ) {
+    this.store = new DedupStore(prisma, postgres);
+  }
 
-  /** What matching needs of every contact, in one read (a joined query, not Prisma's relation loading). */
-  private async loadContacts(): Promise<ContactRow[]> {
-    const rows = await this.prisma.$queryRawUnsafe<(Omit<ContactRow, 'id' | 'updatedAt'> & { id: number | bigint; updatedAt: Date | string })[]>(
-      `SELECT c."id", c."email", c."firstName", c."lastName", c."phone", c."mobile", c."city", c."postalCode", c."updatedAt", co."name" AS "company"
-       FROM "Contact" c LEFT JOIN "Company" co ON co."id" = c."companyId" ORDER BY c."id"`,
-    );
-    return rows.map((r) => ({ ...r, id: Number(r.id), updatedAt: new Date(r.updatedAt) }));
+  /** Everyone, with the key table rebuilt from scratch. */
+  private async everyone(): Promise<{ rows: MatchingRow[]; prepared: PreparedPerson[] }> {
+    const rows = await this.store.loadAll();
+    const prepared = rows.map(prepare);
+    await this.store.replaceKeys(new Map(prepared.map((p) => [p.person.id, blockingKeys(p)])), true);
+    return { rows, prepared };
+  }
+
+  /**
+   * The changed contacts (their keys stored anew) and every contact that shares a key with them: all a
+   * check of those contacts needs, read through the key index instead of the whole table.
+   */
+  private async around(ids: number[]): Promise<{ rows: MatchingRow[]; prepared: PreparedPerson[]; keyAllowed: (key: string) => boolean }> {
+    const changed = await this.store.load(ids);
+    const preparedChanged = changed.map(prepare);
+    const keys = new Map(preparedChanged.map((p) => [p.person.id, blockingKeys(p)]));
+    await this.store.replaceKeys(keys);
+    const usable = await this.usableKeys([...new Set([...keys.values()].flat())]);
+    const neighbours = await this.store.load((await this.store.contactsWith([...usable])).filter((id) => !keys.has(id)));
+    return { rows: [...changed, ...neighbours], prepared: [...preparedChanged, ...neighbours.map(prepare)], keyAllowed: (key) => usable.has(key) };
+  }
+
+  /** Of these keys, those that two contacts or more carry, and not too many to compare. */
+  private async usableKeys(keys: string[]): Promise<Set<string>> {
+    const sizes = await this.store.keySizes(keys);
+    return new Set(keys.filter((key) => (sizes.get(key) ?? 0) >= 2 && sizes.get(key)! <= MAX_BLOCK));
   }
 
   /**
@@ -66,13 +87,12 @@ export class DedupService {
 
   private async scanOnce(onlyIds?: number[]): Promise<ScanResult> {
     const started = Date.now();
-    const contacts = await this.loadContacts();
-    const updatedAt = new Map(contacts.map((c) => [c.id, c.updatedAt.getTime()]));
-    const prepared = contacts.map(prepare);
+    const { rows, prepared, keyAllowed } = onlyIds ? await this.around(onlyIds) : { ...(await this.everyone()), keyAllowed: undefined };
+    const updatedAt = new Map(rows.map((c) => [c.id, c.updatedAt.getTime()]));
     const only = onlyIds ? new Set(onlyIds) : null;
     const found = new Map<string, { a: PreparedPerson; b: PreparedPerson; score: number; reasons: string[] }>();
     let compared = 0;
-    for (const [a, b] of candidatePairs(prepared, { involving: only ?? undefined })) {
+    for (const [a, b] of candidatePairs(prepared, { involving: only ?? undefined, keyAllowed })) {
       compared++;
       const match = compareAtLeast(a, b, this.settings.reviewThreshold);
       if (match) found.set(`${a.person.id}:${b.person.id}`, { a, b, ...match });
@@ -80,9 +100,7 @@ export class DedupService {
     const fingerprint = (a: number, b: number) => `${updatedAt.get(a)}:${updatedAt.get(b)}`;
     const counts = await this.prisma.$transaction(
       async (tx) => {
-        const existing = await tx.duplicateCandidate.findMany({
-          where: only ? { OR: [{ contactAId: { in: [...only] } }, { contactBId: { in: [...only] } }] } : {},
-        });
+        const existing = only ? await pairsInvolving(tx, [...only]) : await tx.duplicateCandidate.findMany();
         const byKey = new Map(existing.map((c) => [`${c.contactAId}:${c.contactBId}`, c]));
         let created = 0;
         let reopened = 0;
@@ -110,26 +128,25 @@ export class DedupService {
       { timeout: 120_000 },
     );
     const candidates = await this.openCount();
-    return { contacts: contacts.length, pairsCompared: compared, candidates, ...counts, ms: Date.now() - started };
+    return { contacts: only ? only.size : rows.length, pairsCompared: compared, candidates, ...counts, ms: Date.now() - started };
   }
 
   /**
-   * Existing contacts that look like this one, found without a scan: those sharing its surname (by
-   * the indexed name key), a phone, or the name part of its email, then scored.
+   * Existing contacts that look like this one, found without a scan: those that share a blocking key
+   * with it (read through the key index), then scored. Its own keys are stored on the way, so the
+   * next contact created finds it at once.
    */
   async possibleDuplicates(contactId: number) {
-    const select = { id: true, email: true, firstName: true, lastName: true, phone: true, mobile: true, city: true, postalCode: true, updatedAt: true, company: { select: { name: true } } } as const;
-    const contact = await this.prisma.contact.findUnique({ where: { id: contactId }, select });
-    if (!contact) return [];
-    const local = contact.email.split('@')[0]!;
-    const or: Prisma.ContactWhereInput[] = [{ email: { startsWith: `${local}@` } }];
-    for (const name of [contact.lastName, contact.firstName]) if (name) or.push({ sortName: { startsWith: `${name.trim().toLowerCase()} ` } });
-    for (const phone of [contact.phone, contact.mobile]) if (phone) or.push({ phone }, { mobile: phone });
-    const others = await this.prisma.contact.findMany({ where: { id: { not: contactId }, OR: or }, select, take: 500 });
-    const me = prepare({ ...contact, company: contact.company?.name ?? null });
+    const [row] = await this.store.load([contactId]);
+    if (!row) return [];
+    const me = prepare(row);
+    const keys = blockingKeys(me);
+    await this.store.replaceKeys(new Map([[contactId, keys]]));
+    const usable = await this.usableKeys(keys);
+    const others = await this.store.load((await this.store.contactsWith([...usable])).filter((id) => id !== contactId));
     return others
       .flatMap((other) => {
-        const match = compareAtLeast(me, prepare({ ...other, company: other.company?.name ?? null }), this.settings.reviewThreshold);
+        const match = compareAtLeast(me, prepare(other), this.settings.reviewThreshold);
         return match ? [{ id: other.id, email: other.email, name: [other.firstName, other.lastName].filter(Boolean).join(' '), ...match }] : [];
       })
       .sort((a, b) => b.score - a.score)
@@ -166,7 +183,17 @@ export class DedupService {
 
   /** A deleted contact takes its pairs with it. */
   async forget(contactIds: number[]): Promise<void> {
-    if (!contactIds.length) return;
-    await this.prisma.duplicateCandidate.deleteMany({ where: { OR: [{ contactAId: { in: contactIds } }, { contactBId: { in: contactIds } }] } });
+    for (const part of chunks(contactIds)) {
+      await this.prisma.duplicateCandidate.deleteMany({ where: { OR: [{ contactAId: { in: part } }, { contactBId: { in: part } }] } });
+    }
   }
+}
+
+/** The stored pairs that involve any of these contacts, read a chunk of ids at a time. */
+async function pairsInvolving(tx: Prisma.TransactionClient, contactIds: number[]): Promise<DuplicateCandidate[]> {
+  const byId = new Map<number, DuplicateCandidate>();
+  for (const part of chunks(contactIds)) {
+    for (const pair of await tx.duplicateCandidate.findMany({ where: { OR: [{ contactAId: { in: part } }, { contactBId: { in: part } }] } })) byId.set(pair.id, pair);
+  }
+  return [...byId.values()];
 }

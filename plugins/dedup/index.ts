@@ -24,8 +24,8 @@ export const dedupPlugin = definePlugin({
     scanSchedule: z.string().default('30 2 * * *'),
   }),
   schema: './schema.prisma',
-  setup({ prisma, settings, logger, events, deps }) {
-    const dedup = new DedupService(prisma, settings);
+  setup({ prisma, settings, logger, events, deps, sql }) {
+    const dedup = new DedupService(prisma, settings, sql.kind === 'postgres');
     const mergeRules = new MergeRuleService(prisma);
     const merges = new MergeService(prisma, events, mergeRules, deps.contacts);
     const records = new DedupRecords(prisma);
@@ -42,6 +42,12 @@ export const dedupPlugin = definePlugin({
     };
     return {
       services: { dedup, merges, mergeRules, idle: () => checks.idle() },
+      // Contacts that came before the key table (or the plugin) get their keys from one full scan.
+      onStart: async () => {
+        if (!(await prisma.dedupKey.findFirst()) && (await prisma.contact.findFirst())) {
+          void dedup.scan().catch((err) => logger.error({ err }, 'building the duplicate keys failed'));
+        }
+      },
       routes: dedupRoutes(dedup, merges, mergeRules),
       admin: dedupAdmin(prisma),
       extend: {
@@ -109,6 +115,10 @@ export const dedupPlugin = definePlugin({
         'contact.updated': ({ contactIds }) => check(contactIds),
         'contact.deleted': ({ contactIds }) => dedup.forget(contactIds),
         'contacts.imported': ({ createdIds, updatedIds }) => check([...createdIds, ...updatedIds], Infinity),
+        // The merged contact's keys change; an undo brings the duplicate (and its keys) back.
+        'contact.merged': ({ primaryId }) => check([primaryId]),
+        'contact.unmerged': ({ primaryId, duplicateId }) => check([primaryId, duplicateId]),
+        'contact.erased': ({ contactIds }) => dedup.forget(contactIds),
       },
     };
   },

@@ -192,11 +192,14 @@ export function compareAtLeast(a: PreparedPerson, b: PreparedPerson, minScore: n
  * are left out, so their people meet only through their other keys, which keeps a scan far below n².
  * With `involving`, only pairs with at least one of those contacts, and only their blocks are built.
  */
+/** Blocks larger than this (a very common name sound or postal code) are not compared: too many pairs, too little evidence. */
+export const MAX_BLOCK = 500;
+
 export function* candidatePairs(
   people: PreparedPerson[],
-  options: { involving?: Set<number>; maxBlock?: number } = {},
+  options: { involving?: Set<number>; maxBlock?: number; keyAllowed?: (key: string) => boolean } = {},
 ): Generator<[PreparedPerson, PreparedPerson]> {
-  const maxBlock = options.maxBlock ?? 500;
+  const maxBlock = options.maxBlock ?? MAX_BLOCK;
   const keysOf = people.map(blockingKeys);
   let wanted: Set<string> | null = null;
   if (options.involving) {
@@ -216,7 +219,7 @@ export function* candidatePairs(
   });
   const usable = (key: string) => {
     const size = blocks.get(key)?.length ?? 0;
-    return size >= 2 && size <= maxBlock;
+    return size >= 2 && size <= maxBlock && (options.keyAllowed?.(key) ?? true);
   };
   for (const [key, block] of blocks) {
     if (!usable(key)) continue;

@@ -1,0 +1,86 @@
+import type { Database } from '../../server/db.js';
+import type { Person } from './matching.js';
+
+export interface MatchingRow extends Person {
+  updatedAt: Date;
+}
+
+/** Ids or keys per statement: far below every database's bound-parameter limit. */
+const CHUNK = 500;
+/** Key rows per insert statement (two parameters each). */
+const INSERT_ROWS = 400;
+
+const MATCHING_SQL = `SELECT c."id", c."email", c."firstName", c."lastName", c."phone", c."mobile", c."city", c."postalCode", c."updatedAt", co."name" AS "company"
+  FROM "Contact" c LEFT JOIN "Company" co ON co."id" = c."companyId"`;
+
+type RawRow = Omit<MatchingRow, 'id' | 'updatedAt'> & { id: number | bigint; updatedAt: Date | string };
+const toRow = (r: RawRow): MatchingRow => ({ ...r, id: Number(r.id), updatedAt: new Date(r.updatedAt) });
+
+export function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Dedup's reads of contacts and its blocking-key table. The SQL is the same on SQLite and PostgreSQL
+ * (numbered parameters are written per dialect).
+ */
+export class DedupStore {
+  constructor(
+    private readonly prisma: Database,
+    private readonly postgres: boolean,
+  ) {}
+
+  private params(from: number, count: number): string {
+    return Array.from({ length: count }, (_, i) => (this.postgres ? `$${from + i}` : '?')).join(', ');
+  }
+
+  /** What matching needs of every contact, in one read (a joined query, not Prisma's relation loading). */
+  async loadAll(): Promise<MatchingRow[]> {
+    return (await this.prisma.$queryRawUnsafe<RawRow[]>(`${MATCHING_SQL} ORDER BY c."id"`)).map(toRow);
+  }
+
+  /** The same for some contacts (those gone are left out). */
+  async load(ids: number[]): Promise<MatchingRow[]> {
+    const rows: MatchingRow[] = [];
+    for (const part of chunks(ids)) {
+      rows.push(...(await this.prisma.$queryRawUnsafe<RawRow[]>(`${MATCHING_SQL} WHERE c."id" IN (${this.params(1, part.length)})`, ...part)).map(toRow));
+    }
+    return rows;
+  }
+
+  /** Replaces the keys of these contacts (of every contact with `everyone`), in one transaction. */
+  async replaceKeys(keysById: Map<number, string[]>, everyone = false): Promise<void> {
+    const rows = [...keysById].flatMap(([contactId, keys]) => keys.map((key) => [key, contactId] as const));
+    await this.prisma.$transaction(
+      async (tx) => {
+        if (everyone) await tx.dedupKey.deleteMany({});
+        else for (const part of chunks([...keysById.keys()])) await tx.dedupKey.deleteMany({ where: { contactId: { in: part } } });
+        for (const part of chunks(rows, INSERT_ROWS)) {
+          const values = part.map((_, i) => `(${this.params(2 * i + 1, 2)})`).join(', ');
+          await tx.$executeRawUnsafe(`INSERT INTO "DedupKey" ("key", "contactId") VALUES ${values}`, ...part.flat());
+        }
+      },
+      { timeout: 300_000 },
+    );
+  }
+
+  /** How many contacts carry each of these keys. */
+  async keySizes(keys: string[]): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    for (const part of chunks(keys)) {
+      for (const row of await this.prisma.dedupKey.groupBy({ by: ['key'], where: { key: { in: part } }, _count: { _all: true } })) sizes.set(row.key, row._count._all);
+    }
+    return sizes;
+  }
+
+  /** The contacts that carry any of these keys. */
+  async contactsWith(keys: string[]): Promise<number[]> {
+    const ids = new Set<number>();
+    for (const part of chunks(keys)) {
+      for (const row of await this.prisma.dedupKey.findMany({ where: { key: { in: part } }, select: { contactId: true } })) ids.add(row.contactId);
+    }
+    return [...ids];
+  }
+}
