@@ -81,7 +81,10 @@ db.close();
 const host = await benchHost(dir, file, [contactsPlugin, dedupPlugin]);
 const service = (host.services.dedup as { dedup: DedupService }).dedup;
 const scanned = await service.scan();
-const single = await service.scan([full.people[0]!.id]);
+// One changed contact at a time, as an edit sets off: 25 different contacts, median and worst.
+const singles: number[] = [];
+for (let i = 0; i < 25; i++) singles.push((await service.scan([full.people[(i * 3_989) % full.people.length]!.id])).ms);
+singles.sort((a, b) => a - b);
 await host.stop();
 rmSync(dir, { recursive: true, force: true });
 
@@ -94,5 +97,5 @@ row([`${SAMPLE} people: recall blocking keeps`, keptByBlocking.toFixed(3), `of b
 row([`${SAMPLE} people: time`, `${blockMs.toFixed(0)} ms blocked`, `${bruteMs.toFixed(0)} ms every pair`]);
 row([`${ROWS} people: full scan (prepare, block, score)`, `${(scanMs / 1000).toFixed(2)} s`, `${pairsCompared} pairs compared`]);
 row([`${scanned.contacts} contacts: full scan on SQLite (service)`, `${(scanned.ms / 1000).toFixed(2)} s`, `${scanned.candidates} candidates stored; target <= 10 s`]);
-row([`${scanned.contacts} contacts: check of one changed contact`, `${(single.ms / 1000).toFixed(2)} s`, `${single.pairsCompared} pairs compared (the background check)`]);
+row([`${scanned.contacts} contacts: check of one changed contact`, `median ${singles[12]} ms, max ${singles.at(-1)} ms`, `25 contacts; target < 50 ms`]);
 row([`${ROWS} people: precision / recall / F1`, `${fullScore.precision.toFixed(3)} / ${fullScore.recall.toFixed(3)} / ${fullScore.f1.toFixed(3)}`, `target F1 >= 0.95`]);

@@ -1,5 +1,5 @@
 import { Prisma, type DuplicateCandidate } from '@prisma/client';
-import type { Database } from '../../server/db.js';
+import type { Database, SqlDialect } from '../../server/db.js';
 import { NotFoundError } from '../../server/errors.js';
 import { OneAtATime } from '../../server/one-at-a-time.js';
 import { blockingKeys, candidatePairs, compareAtLeast, MAX_BLOCK, prepare, type PreparedPerson } from './matching.js';
@@ -27,9 +27,14 @@ export class DedupService {
   constructor(
     private readonly prisma: Database,
     readonly settings: { reviewThreshold: number },
-    postgres = false,
+    sql: SqlDialect,
   ) {
-    this.store = new DedupStore(prisma, postgres);
+    this.store = new DedupStore(prisma, sql);
+  }
+
+  /** The host is stopping. */
+  stop(): void {
+    this.store.close();
   }
 
   /** Everyone, with the key table rebuilt from scratch. */

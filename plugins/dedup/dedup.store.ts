@@ -1,4 +1,6 @@
-import type { Database } from '../../server/db.js';
+import type Sqlite from 'better-sqlite3';
+import type { Database, SqlDialect } from '../../server/db.js';
+import { openSqliteConnection } from '../../server/sqlite.js';
 import type { Person } from './matching.js';
 
 export interface MatchingRow extends Person {
@@ -24,13 +26,24 @@ export function chunks<T>(items: T[], size = CHUNK): T[][] {
 
 /**
  * Dedup's reads of contacts and its blocking-key table. The SQL is the same on SQLite and PostgreSQL
- * (numbered parameters are written per dialect).
+ * (numbered parameters are written per dialect); on SQLite the key table is written through a
+ * better-sqlite3 connection of its own (prepared statements, several times faster for a full rebuild).
  */
 export class DedupStore {
+  private readonly postgres: boolean;
+  private writer: Sqlite.Database | undefined;
+
   constructor(
     private readonly prisma: Database,
-    private readonly postgres: boolean,
-  ) {}
+    private readonly sql: SqlDialect,
+  ) {
+    this.postgres = sql.kind === 'postgres';
+  }
+
+  close(): void {
+    this.writer?.close();
+    this.writer = undefined;
+  }
 
   private params(from: number, count: number): string {
     return Array.from({ length: count }, (_, i) => (this.postgres ? `$${from + i}` : '?')).join(', ');
@@ -52,6 +65,9 @@ export class DedupStore {
 
   /** Replaces the keys of these contacts (of every contact with `everyone`), in one transaction. */
   async replaceKeys(keysById: Map<number, string[]>, everyone = false): Promise<void> {
+    // A rebuild on SQLite goes through a connection of its own; a few contacts' keys through the client,
+    // whose open transactions a write on another connection would otherwise make stale.
+    if (everyone && this.sql.kind === 'sqlite') return this.rebuildSqlite(this.sql.sqliteFile, keysById);
     const rows = [...keysById].flatMap(([contactId, keys]) => keys.map((key) => [key, contactId] as const));
     await this.prisma.$transaction(
       async (tx) => {
@@ -64,6 +80,15 @@ export class DedupStore {
       },
       { timeout: 300_000 },
     );
+  }
+
+  private rebuildSqlite(file: string, keysById: Map<number, string[]>): void {
+    const db = (this.writer ??= openSqliteConnection(file, 'write'));
+    const insert = db.prepare('INSERT OR IGNORE INTO "DedupKey" ("key", "contactId") SELECT ?, ? WHERE EXISTS (SELECT 1 FROM "Contact" WHERE id = ?)');
+    db.transaction(() => {
+      db.prepare('DELETE FROM "DedupKey"').run();
+      for (const [contactId, keys] of keysById) for (const key of keys) insert.run(key, contactId, contactId);
+    }).immediate();
   }
 
   /** How many contacts carry each of these keys. */

@@ -25,7 +25,7 @@ export const dedupPlugin = definePlugin({
   }),
   schema: './schema.prisma',
   setup({ prisma, settings, logger, events, deps, sql }) {
-    const dedup = new DedupService(prisma, settings, sql.kind === 'postgres');
+    const dedup = new DedupService(prisma, settings, sql);
     const mergeRules = new MergeRuleService(prisma);
     const merges = new MergeService(prisma, events, mergeRules, deps.contacts);
     const records = new DedupRecords(prisma);
@@ -42,6 +42,10 @@ export const dedupPlugin = definePlugin({
     };
     return {
       services: { dedup, merges, mergeRules, idle: () => checks.idle() },
+      onStop: async () => {
+        await checks.idle();
+        dedup.stop();
+      },
       // Contacts that came before the key table (or the plugin) get their keys from one full scan.
       onStart: async () => {
         if (!(await prisma.dedupKey.findFirst()) && (await prisma.contact.findFirst())) {

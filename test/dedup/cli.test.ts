@@ -23,7 +23,8 @@ describe('dedup CLI', () => {
     writeFileSync(file, 'Email,First Name,Last Name,Phone\njon.meyer@acme.com,Jon,Meyer,+49 30 1234567\njohn.maier@gmail.com,John,Maier,+49 30 1234567\nzoe@else.com,Zoe,Quinn,\n');
     expect(await crm('import', file, '--json')).toMatchObject({ created: 3 });
     const scan = await crm('dedup:scan', '--json');
-    expect(scan).toMatchObject({ contacts: 3, candidates: 1, created: 1 });
+    // The import's own check already found the pair; the scan finds it again.
+    expect(scan).toMatchObject({ contacts: 3, candidates: 1 });
     expect(scan.ms).toBeGreaterThanOrEqual(0);
     const pairs = await crm('dedup:candidates', '--min-score', '0.8', '--json');
     expect(pairs).toHaveLength(1);
