@@ -85,6 +85,7 @@ export function diffSchemas(from: string | null, to: string): string {
     return execFileSync(PRISMA_BIN, ['migrate', 'diff', ...fromArgs, '--to-schema-datamodel', toFile, '--script'], {
       cwd: ROOT,
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
   } finally {
     rmSync(work, { recursive: true, force: true });
