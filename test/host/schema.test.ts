@@ -1,6 +1,8 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import { Prisma } from '@prisma/client';
 import Sqlite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -91,6 +93,14 @@ describe('test schema (production plus test/fixtures)', () => {
     expect(read(TEST_SQL_FILES.sqlite)).toBe(sql.sqlite);
     expect(read(TEST_SQL_FILES.postgresql)).toBe(sql.postgresql);
     expect(sql.postgresql).toMatch(/CREATE TYPE "GadgetStatus"/);
+  });
+
+  it('gives every generated client the runtime whose errors the code recognises (run `node scripts/generate.mjs` if not)', () => {
+    const require = createRequire(import.meta.url);
+    for (const client of ['postgresql-client', 'test-client', 'test-postgresql-client']) {
+      const runtime = require(path.join(ROOT, 'node_modules', '.prisma', client, 'runtime', 'client.js')) as typeof Prisma;
+      expect(runtime.PrismaClientKnownRequestError, client).toBe(Prisma.PrismaClientKnownRequestError);
+    }
   });
 
   it('takes a migrated database to the test schema, once', async () => {
