@@ -26,23 +26,39 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/**
+ * The generated client classes to open the database with. By default the ones generated from
+ * prisma/schema.prisma; the tests pass the ones generated from the test schema (production plus fixtures).
+ */
+export interface PrismaClients {
+  sqlite(): typeof PrismaClient;
+  postgres(): typeof PrismaClient;
+}
+
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 const require = createRequire(import.meta.url);
 
-export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databaseKind'>): Promise<DatabaseHandle> {
+const productionClients: PrismaClients = {
+  sqlite: () => PrismaClient,
+  // Generated from prisma/postgresql/schema.prisma: same models, PostgreSQL query compiler.
+  postgres: () => (require('../node_modules/.prisma/postgresql-client/index.js') as { PrismaClient: typeof PrismaClient }).PrismaClient,
+};
+
+export async function openDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'databaseKind'>,
+  clients: PrismaClients = productionClients,
+): Promise<DatabaseHandle> {
   const url = config.DATABASE_URL;
   let base: PrismaClient;
   if (config.databaseKind === 'sqlite') {
     const file = sqliteFilePath(url);
-    base = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+    const SqliteClient = clients.sqlite();
+    base = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
     await base.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await base.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     await base.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   } else {
-    // Generated from prisma/postgresql/schema.prisma: same models, PostgreSQL query compiler.
-    const { PrismaClient: PostgresClient } = require('../node_modules/.prisma/postgresql-client/index.js') as {
-      PrismaClient: typeof PrismaClient;
-    };
+    const PostgresClient = clients.postgres();
     base = new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) });
     await base.$connect();
   }

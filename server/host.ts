@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from './config.js';
-import { openDatabase, type Database, type DatabaseHandle } from './db.js';
+import { openDatabase, type Database, type DatabaseHandle, type PrismaClients } from './db.js';
 import { EventBus, type EventName } from './events.js';
 import { createLogger } from './logger.js';
 import { migrate } from './migrations.js';
@@ -31,6 +31,8 @@ export interface HostOptions {
   pluginSettings?: Record<string, Record<string, unknown>>;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** Generated Prisma clients to use instead of the production ones (the tests' clients know the fixtures). */
+  prismaClients?: PrismaClients;
 }
 
 export interface Host {
@@ -74,7 +76,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const applied = await migrate(config);
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, options.prismaClients);
   const prisma = db.prisma;
   const sql = db.dialect;
   const events = new EventBus(logger);

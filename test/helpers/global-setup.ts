@@ -2,12 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrate } from '../../server/migrations.js';
+import { applyFixtureSchema } from './fixture-schema.js';
 
-/** Migrates one template database; each test host starts from a copy of it. */
+/**
+ * Builds one template database at the test schema: the production migrations, then the fixture
+ * plugins' tables (test/fixtures/fixtures.sqlite.sql). Each test host starts from a copy of it.
+ */
 export default async function setup(): Promise<() => void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'crm-template-'));
   const file = path.join(dir, 'template.db');
-  await migrate({ DATABASE_URL: `file:${file}`, databaseKind: 'sqlite' });
+  const config = { DATABASE_URL: `file:${file}`, databaseKind: 'sqlite' } as const;
+  await migrate(config);
+  await applyFixtureSchema(config);
   process.env.CRM_TEST_TEMPLATE_DB = file;
   return () => rmSync(dir, { recursive: true, force: true });
 }

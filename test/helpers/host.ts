@@ -10,9 +10,12 @@ import { createHttpApp } from '../../server/http/app.js';
 import type { PluginDefinition } from '../../server/plugin.js';
 import { buildAdmin, ADMIN_ROOT } from '../../admin/admin.js';
 import { gadgetsPlugin } from '../fixtures/gadgets/index.js';
+import { fixtureDatabase, testPrismaClients, type FixtureDatabase } from '../fixtures/database.js';
+import { applyFixtureSchema } from './fixture-schema.js';
 
 export interface TestHost {
-  host: Host;
+  /** The host, whose client is generated from the test schema (it knows the fixtures' models). */
+  host: Host & { prisma: FixtureDatabase };
   admin?: AdminJS;
   app: Express;
   dir: string;
@@ -68,13 +71,23 @@ export async function bootTestHost(options: TestHostOptions = {}): Promise<TestH
     plugins: options.plugins ?? [gadgetsPlugin],
     pluginSettings: options.pluginSettings,
     env: {},
+    prismaClients: testPrismaClients,
   });
+  let testHost: TestHost['host'];
+  try {
+    // The host applied the production migrations; the fixtures' tables come after them.
+    await applyFixtureSchema(config);
+    testHost = Object.assign(host, { prisma: fixtureDatabase(host.prisma) });
+  } catch (err) {
+    await host.stop();
+    throw err;
+  }
   const built = options.admin ? await buildAdmin(host, { bundle: options.bundle }) : undefined;
   const app = createHttpApp(host, { mounts: built ? [{ path: ADMIN_ROOT, router: built.router }] : [] });
   const request = () => supertest.agent(app);
 
   return {
-    host,
+    host: testHost,
     admin: built?.admin,
     app,
     dir,
