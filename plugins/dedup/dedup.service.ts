@@ -5,6 +5,9 @@ import { OneAtATime } from '../../server/one-at-a-time.js';
 import { blockingKeys, candidatePairs, compareAtLeast, MAX_BLOCK, prepare, type PreparedPerson } from './matching.js';
 import { chunks, DedupStore, type MatchingRow } from './dedup.store.js';
 
+/** Checks of more contacts than this read everyone at once (and rebuild the key table). */
+const FULL_SCAN_ABOVE = 5_000;
+
 export interface ScanResult {
   contacts: number;
   pairsCompared: number;
@@ -92,7 +95,9 @@ export class DedupService {
 
   private async scanOnce(onlyIds?: number[]): Promise<ScanResult> {
     const started = Date.now();
-    const { rows, prepared, keyAllowed } = onlyIds ? await this.around(onlyIds) : { ...(await this.everyone()), keyAllowed: undefined };
+    // Past a few thousand contacts one set-based pass over everyone costs less than a look-up per key.
+    const incremental = onlyIds && onlyIds.length <= FULL_SCAN_ABOVE;
+    const { rows, prepared, keyAllowed } = incremental ? await this.around(onlyIds) : { ...(await this.everyone()), keyAllowed: undefined };
     const updatedAt = new Map(rows.map((c) => [c.id, c.updatedAt.getTime()]));
     const only = onlyIds ? new Set(onlyIds) : null;
     const found = new Map<string, { a: PreparedPerson; b: PreparedPerson; score: number; reasons: string[] }>();

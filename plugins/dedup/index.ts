@@ -12,6 +12,8 @@ import { DedupRecords } from './dedup-records.js';
 
 /** Edits are checked at once; a bulk change of more contacts waits for the scan job. Imports are always checked. */
 const INCREMENTAL_LIMIT = 50;
+/** How long the check of imported contacts waits for the import's next batch. */
+const IMPORT_GATHER_MS = 1_000;
 
 /** Finds contacts that may be one person, merges them, and undoes merges. */
 export const dedupPlugin = definePlugin({
@@ -30,20 +32,25 @@ export const dedupPlugin = definePlugin({
     const merges = new MergeService(prisma, events, mergeRules, deps.contacts);
     const records = new DedupRecords(prisma);
     // Checks run after the request, one at a time; ids that arrive meanwhile are checked together.
-    const checks = new BackgroundBatches<number>(
-      async (ids) => {
-        const result = await dedup.scan(ids);
-        if (result.created || result.reopened) logger.info({ contactIds: ids, ...result }, 'possible duplicates found');
-      },
-      (err) => logger.error({ err }, 'duplicate check failed'),
-    );
-    const check = (contactIds: number[], limit = INCREMENTAL_LIMIT) => {
-      if (contactIds.length <= limit) checks.add(contactIds);
+    const checkNow = async (ids: number[]) => {
+      const result = await dedup.scan(ids);
+      if (result.created || result.reopened) logger.info({ ...result, contacts: ids.length }, 'possible duplicates found');
+    };
+    const failed = (err: unknown) => logger.error({ err }, 'duplicate check failed');
+    const checks = new BackgroundBatches<number>(checkNow, failed);
+    // A running import's batches arrive a moment apart: gathered, they are checked in one pass.
+    const imported = new BackgroundBatches<number>(checkNow, failed, IMPORT_GATHER_MS);
+    const check = (contactIds: number[]) => {
+      if (contactIds.length <= INCREMENTAL_LIMIT) checks.add(contactIds);
+    };
+    const idle = async () => {
+      await Promise.all([checks.idle(), imported.idle()]);
+      await checks.idle();
     };
     return {
-      services: { dedup, merges, mergeRules, idle: () => checks.idle() },
+      services: { dedup, merges, mergeRules, idle },
       onStop: async () => {
-        await checks.idle();
+        await idle();
         dedup.stop();
       },
       // Contacts that came before the key table (or the plugin) get their keys from one full scan.
@@ -118,7 +125,7 @@ export const dedupPlugin = definePlugin({
         'contact.created': ({ contactId }) => check([contactId]),
         'contact.updated': ({ contactIds }) => check(contactIds),
         'contact.deleted': ({ contactIds }) => dedup.forget(contactIds),
-        'contacts.imported': ({ createdIds, updatedIds }) => check([...createdIds, ...updatedIds], Infinity),
+        'contacts.imported': ({ createdIds, updatedIds }) => imported.add([...createdIds, ...updatedIds]),
         // The merged contact's keys change; an undo brings the duplicate (and its keys) back.
         'contact.merged': ({ primaryId }) => check([primaryId]),
         'contact.unmerged': ({ primaryId, duplicateId }) => check([primaryId, duplicateId]),
