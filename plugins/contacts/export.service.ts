@@ -5,7 +5,7 @@ import type { Database } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
 import { CONTACT_DATE_FIELDS, TAG_NAMES_SQL, type ContactService, type ContactView } from './contact.service.js';
 import type { CustomFieldService } from './custom-field.service.js';
-import { csvCell } from './import.service.js';
+import { csvCell } from './import/import.service.js';
 
 const CHUNK = 5_000;
 

@@ -3,7 +3,7 @@ import type { Contact, MergeRule, MergeStrategy } from '@prisma/client';
 import type { Database } from '../../server/db.js';
 import { NotFoundError, ValidationError } from '../../server/errors.js';
 import { ADDRESS_FIELDS } from '../contacts/contact.schemas.js';
-import type { ImportUpdateRule } from '../contacts/import.service.js';
+import type { ImportUpdateRule } from '../contacts/import/import.service.js';
 
 /** Fields a merge decides one by one; `address` moves street, city, region, postal code and country together. */
 export const MERGE_FIELDS = [

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { ExportService, PrismaExportReader } from '../../plugins/contacts/export.service.js';
-import { contactValues, ImportWriter, LostClaimError, SqliteImportStore, type BatchPlan } from '../../plugins/contacts/import-store.js';
+import { contactValues, type BatchPlan } from '../../plugins/contacts/import/batch.js';
+import { SqliteImportStore } from '../../plugins/contacts/import/store.sqlite.js';
+import { ImportWriter } from '../../plugins/contacts/import/store.thread.js';
+import { LostClaimError } from '../../plugins/contacts/import/write.js';
 import { sqliteFilePath } from '../../server/config.js';
 import { bootTestHost, newTestDir, type TestHost } from '../helpers/host.js';
 
