@@ -31,8 +31,8 @@ export async function revertImport(prisma: Database, id: number, guards: RevertG
         removedIds.push(...remove);
       }
       let restored = 0;
-      const updated = await tx.importRow.findMany({ where: { importId: id, outcome: 'UPDATED' }, orderBy: { rowNumber: 'desc' } });
-      for (const row of updated) if (await restore(tx, row.contactId!, (row.before ?? {}) as Record<string, unknown>)) restored++;
+      const updated = await tx.importRow.findMany({ where: { importId: id, outcome: 'UPDATED' }, orderBy: { rowNumber: 'desc' }, select: { contactId: true, before: true } });
+      for (const chunk of chunked(updated)) restored += await restore(tx, chunk.map((row) => ({ contactId: row.contactId!, before: (row.before ?? {}) as Record<string, unknown> })));
       await tx.contactImport.updateMany({ where: { id }, data: { status: 'REVERTED', revertedAt: new Date() } });
       return { removed, restored, kept };
     },
@@ -41,25 +41,41 @@ export async function revertImport(prisma: Database, id: number, guards: RevertG
   return { ...result, removedIds };
 }
 
-/** Puts back a contact's values from before the import (its tags: those it had); false if it is gone. */
-async function restore(tx: Prisma.TransactionClient, contactId: number, before: Record<string, unknown>): Promise<boolean> {
-  const { tags, customFields, ...fields } = before;
-  const exists = await tx.contact.findUnique({ where: { id: contactId }, select: { id: true } });
-  if (!exists) return false;
-  await tx.contact.update({
-    where: { id: contactId },
-    data: { ...fields, ...(customFields !== undefined ? { customFields: customFields === null ? Prisma.DbNull : (customFields as Prisma.InputJsonValue) } : {}) },
-  });
-  if (Array.isArray(tags)) {
-    await tx.contactTag.deleteMany({ where: { contactId, tag: { name: { notIn: tags as string[] } } } });
+/**
+ * Puts back the values contacts had before the import (their tags: those they had), with their search
+ * and sort text to match; contacts since deleted are passed over. Returns how many were restored.
+ */
+async function restore(tx: Prisma.TransactionClient, rows: { contactId: number; before: Record<string, unknown> }[]): Promise<number> {
+  const contacts = new Map(
+    (await tx.contact.findMany({ where: { id: { in: rows.map((r) => r.contactId) } }, select: { id: true, firstName: true, lastName: true, email: true, companyId: true } })).map((c) => [c.id, c]),
+  );
+  const companyIds = new Set<number>();
+  for (const { contactId, before } of rows) {
+    const companyId = 'companyId' in before ? before.companyId : contacts.get(contactId)?.companyId;
+    if (typeof companyId === 'number') companyIds.add(companyId);
   }
-  const contact = await tx.contact.findUniqueOrThrow({ where: { id: contactId }, include: { company: { select: { name: true } } } });
-  await tx.contact.update({
-    where: { id: contactId },
-    data: {
-      searchText: searchTextOf([contact.firstName, contact.lastName, contact.email, contact.company?.name]),
-      sortName: sortNameOf(contact.firstName, contact.lastName, contact.email),
-    },
-  });
-  return true;
+  const companyNames = new Map<number, string>();
+  for (const chunk of chunked([...companyIds])) {
+    for (const c of await tx.company.findMany({ where: { id: { in: chunk } }, select: { id: true, name: true } })) companyNames.set(c.id, c.name);
+  }
+  let restored = 0;
+  for (const { contactId, before } of rows) {
+    const current = contacts.get(contactId);
+    if (!current) continue;
+    const { tags, customFields, ...fields } = before;
+    const after = { ...current, ...fields } as typeof current;
+    // updateMany: no read of the updated row back, which a revert of thousands of rows would pay for each.
+    await tx.contact.updateMany({
+      where: { id: contactId },
+      data: {
+        ...fields,
+        ...(customFields !== undefined ? { customFields: customFields === null ? Prisma.DbNull : (customFields as Prisma.InputJsonValue) } : {}),
+        searchText: searchTextOf([after.firstName, after.lastName, after.email, after.companyId === null ? null : companyNames.get(after.companyId)]),
+        sortName: sortNameOf(after.firstName, after.lastName, after.email),
+      },
+    });
+    if (Array.isArray(tags)) await tx.contactTag.deleteMany({ where: { contactId, tag: { name: { notIn: tags as string[] } } } });
+    restored++;
+  }
+  return restored;
 }
