@@ -11,7 +11,7 @@ import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } f
 import type { CustomFieldService } from '../custom-field.service.js';
 import { decodeCsv, readCsv, type CsvRecords } from './decode.js';
 import { autoMap, headerLabels, mapContext, mapRow, targets, type MapContext } from './map.js';
-import { existingByEmail, ownerIds, planBatch, type ImportUpdateRule } from './plan.js';
+import { lookUpAndPlan, type ImportUpdateRule } from './plan.js';
 import { previewRows, type RowPreview } from './preview.js';
 import { errorReport, rowsWithOutcome, type RowOutcome } from './report.js';
 import { claim, emailsBefore, interruptedImports } from './resume.js';
@@ -215,23 +215,14 @@ export class ImportService {
       const records = await this.records(id);
       const fileEmails = emailsBefore(records, resumeAfter, context);
       const report = emptyReport();
-      // The store finds emails that are already contacts as it inserts, and records those rows as
-      // flagged or skipped; only an update run (to plan the changes) and a dry run (to report them)
-      // look them up first: a cheap existence check, then full rows for the emails that exist.
-      const lookUp = record.dryRun || record.onDuplicate === 'UPDATE';
-      const settings = { importId: id, runnerId: this.runnerId, onDuplicate: record.onDuplicate };
+      const settings = { importId: id, runnerId: this.runnerId, onDuplicate: record.onDuplicate, lookUp: record.dryRun || record.onDuplicate === 'UPDATE' };
       await writeBatches({
         store,
         from: resumeAfter,
         batchSize: this.limits.batchSize,
         rollback: record.dryRun,
         rows: (start, size) => records.rows(start, start + size).map((row, i) => mapRow(row, start + i + 1, context)),
-        plan: async (mapped) => {
-          const emails = lookUp ? [...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))] : [];
-          const ids = emails.length ? await store.existingIds(emails) : new Map<string, number>();
-          const found = { existing: await existingByEmail(this.prisma, [...ids.keys()]), owners: await ownerIds(this.prisma, mapped) };
-          return planBatch(mapped, found, fileEmails, settings, context);
-        },
+        plan: (mapped) => lookUpAndPlan(this.prisma, store, mapped, fileEmails, settings, context),
         settle: async (plan, result) => {
           if (record.dryRun) addToReport(report, plan);
           else if (result.createdIds.length || result.updatedIds.length) await this.events.emit('contacts.imported', { importId: id, ...result });

@@ -8,6 +8,7 @@ import { searchTextOf, sortNameOf } from '../normalize.js';
 import { chunked } from './bounded.js';
 import { contactValues, inIndexOrder, type BatchPlan, type ContactColumns, type PlannedOther, type PlannedUpdate } from './batch.js';
 import { filledFields, type MapContext, type MappedRow } from './map.js';
+import type { ImportStore } from './write.js';
 
 /**
  * How an imported row settles the fields of a contact it updates: KEEP the contact's value, USE the
@@ -61,6 +62,28 @@ export interface PlanSettings {
   importId: number;
   runnerId: string;
   onDuplicate: 'FLAG' | 'SKIP' | 'UPDATE';
+  /** Whether rows are matched to contacts before writing (see lookUpAndPlan). */
+  lookUp?: boolean;
+}
+
+/**
+ * Reads what a batch's plan needs, then plans it. The store finds emails that are already contacts
+ * as it inserts, and records those rows as flagged or skipped; only an update run (to plan the
+ * changes) and a dry run (to report them) look them up first: a cheap existence check, then full
+ * rows for the emails that exist.
+ */
+export async function lookUpAndPlan(
+  prisma: Database,
+  store: Pick<ImportStore, 'existingIds'>,
+  mapped: MappedRow[],
+  fileEmails: Map<string, number>,
+  settings: PlanSettings,
+  context: MapContext,
+): Promise<BatchPlan> {
+  const emails = settings.lookUp ? [...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))] : [];
+  const ids = emails.length ? await store.existingIds(emails) : new Map<string, number>();
+  const found = { existing: await existingByEmail(prisma, [...ids.keys()]), owners: await ownerIds(prisma, mapped) };
+  return planBatch(mapped, found, fileEmails, settings, context);
 }
 
 /**
