@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
 import { migrate } from '../server/migrations.js';
 import { contactsPlugin, type ContactsServices } from '../plugins/contacts/index.js';
-import { WAL_PAGES_BEFORE_CHECKPOINT } from '../plugins/contacts/import-store.js';
+import { WAL_PAGES_BEFORE_CHECKPOINT } from '../plugins/contacts/import/store.sqlite.js';
 import { openSqliteConnection } from '../server/sqlite.js';
 import { benchHost } from './bench-host.js';
 

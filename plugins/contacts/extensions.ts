@@ -34,7 +34,7 @@ export type ImportUpdateRule = (existing: Contact, incoming: Contact) => Partial
 
 export interface ImportExtension {
   /** Values a plugin sets on every imported row that leaves the field blank (the file's and the import's own defaults win). */
-  defaults?: () => Record<string, unknown>;
+  defaults?: () => Record<string, string>;
   /** Loaded once per import that updates existing contacts. */
   updateRule?: () => Promise<ImportUpdateRule>;
   /** Of the contacts an import created, those a revert must keep (e.g. they took in another by a merge). */

@@ -17,9 +17,12 @@ import { CustomFieldService } from './people/custom-field.service.js';
 import { DealService } from './timeline/deal.service.js';
 import { dealAndLeadRoutes } from './timeline/deal.routes.js';
 import { ExportService, PrismaExportReader, SqliteExportReader } from './export/export.service.js';
-import { ImportService } from './import.service.js';
-import { importRoutes } from './import.routes.js';
-import { ImportWriter, PrismaImportStore, SqliteImportStore, type ImportStores } from './import-store.js';
+import { ImportService } from './import/import.service.js';
+import { importRoutes } from './import/import.routes.js';
+import { PrismaImportStore } from './import/store.prisma.js';
+import { SqliteImportStore } from './import/store.sqlite.js';
+import { ImportWriter } from './import/store.thread.js';
+import type { ImportStores } from './import/write.js';
 import { LeadService } from './people/lead.service.js';
 import { LifecycleService } from './people/lifecycle.service.js';
 import { NoteService } from './timeline/note.service.js';
@@ -109,6 +112,7 @@ export const contactsPlugin = definePlugin({
         extensions.add(plugin, extension);
         if (extension.import?.updateRule) services.imports.setUpdateRule(extension.import.updateRule);
         if (extension.import?.keepOnRevert) services.imports.keepOnRevert(extension.import.keepOnRevert);
+        if (extension.import?.defaults) services.imports.addDefaults(extension.import.defaults);
       },
       routes: [
         ...contactRoutes(services),

@@ -56,6 +56,15 @@ describe('the contacts extension object, through the loyalty fixture plugin', ()
     expect(await card(b.id)).toMatchObject({ points: 70 });
   });
 
+  it('gives imported rows the plugin’s defaults where the file leaves the field blank', async () => {
+    const csv = 'Email,First Name,Lead Source\nimported.a@loyal.test,Ida,\nimported.b@loyal.test,Ivo,Trade show\n';
+    const up = await manager.post('/api/v1/imports').attach('file', Buffer.from(csv), 'loyal.csv');
+    await manager.post(`/api/v1/imports/${up.body.id}/run`).send({});
+    expect(await contacts().imports.waitFor(up.body.id)).toMatchObject({ created: 2 });
+    const sources = await t.host.prisma.contact.findMany({ where: { email: { endsWith: '@loyal.test', startsWith: 'imported.' } }, orderBy: { email: 'asc' }, select: { leadSource: true } });
+    expect(sources.map((c) => c.leadSource)).toEqual(['Loyalty programme', 'Trade show']);
+  });
+
   it('collects and erases what every plugin holds on a contact', async () => {
     const p = await createContact(manager, { email: 'erase.me@loyal.test', firstName: 'Eve', lastName: 'Erase', phone: '+1 212 555 0199' });
     await createContact(manager, { email: 'eve.erase@other.test', firstName: 'Eve', lastName: 'Erase', phone: '+1 212 555 0199' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { contactCreateInput, parseContactStrings } from '../../plugins/contacts/people/contact.schemas.js';
-import { readCsv } from '../../plugins/contacts/csv-decode.js';
+import { readCsv } from '../../plugins/contacts/import/decode.js';
 import { normalizePhone } from '../../plugins/contacts/people/normalize.js';
 
 describe('parsing CSV text without quotes', () => {

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { ExportService, PrismaExportReader } from '../../plugins/contacts/export/export.service.js';
-import { contactValues, ImportWriter, LostClaimError, SqliteImportStore, type BatchPlan } from '../../plugins/contacts/import-store.js';
+import { contactValues, type BatchPlan } from '../../plugins/contacts/import/batch.js';
+import { SqliteImportStore } from '../../plugins/contacts/import/store.sqlite.js';
+import { ImportWriter } from '../../plugins/contacts/import/store.thread.js';
+import { LostClaimError } from '../../plugins/contacts/import/write.js';
 import { sqliteFilePath } from '../../server/config.js';
 import { bootTestHost, newTestDir, type TestHost } from '../helpers/host.js';
 
@@ -213,7 +216,7 @@ describe('an interrupted import', () => {
       const rows = Array.from({ length: 7 }, (_, i) => `p${i}@resume.test,P${i}`).join('\n');
       const { id } = await services(first).imports.upload({ buffer: Buffer.from(`Email,First Name\n${rows}\n`), originalName: 'r.csv' });
       await services(first).imports.start(id);
-      await expect.poll(async () => (await first.host.prisma.contactImport.findUniqueOrThrow({ where: { id } })).processed).toBe(4);
+      await expect.poll(async () => (await first.host.prisma.contactImport.findUniqueOrThrow({ where: { id } })).processed, { timeout: 10_000 }).toBe(4);
 
       await second.host.prisma.contactImport.update({ where: { id }, data: { heartbeatAt: new Date(Date.now() - 5 * 60_000) } });
       expect(await services(second).imports.resumeInterrupted()).toEqual([id]);

@@ -6,7 +6,7 @@ import { openSqliteConnection } from '../../../server/sqlite.js';
 import { CONTACT_DATE_FIELDS, TAG_NAMES_SQL, type ContactView } from '../people/contact-view.js';
 import type { ContactListService } from '../list/list.service.js';
 import type { CustomFieldService } from '../people/custom-field.service.js';
-import { csvCell } from '../import.service.js';
+import { csvCell } from '../import/import.service.js';
 
 const CHUNK = 5_000;
 

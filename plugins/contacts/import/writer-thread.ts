@@ -1,8 +1,11 @@
+// The writer thread behind ImportWriter (store.thread.ts): one SQLite connection per import
+// session, batches written in order.
 import { workerData } from 'node:worker_threads';
-import { serveRequests } from '../../server/request-thread.js';
-import { planFromText, SqliteImportStore, type BatchResult, type WriterRequest } from './import-store.js';
+import { serveRequests } from '../../../server/request-thread.js';
+import { SqliteImportStore } from './store.sqlite.js';
+import { planFromText, type WriterRequest } from './store.thread.js';
+import type { BatchResult } from './write.js';
 
-// The writer thread behind ImportWriter: one SQLite connection per import session, batches written in order.
 const file = (workerData as { data: { file: string } }).data.file;
 const sessions = new Map<number, SqliteImportStore>();
 

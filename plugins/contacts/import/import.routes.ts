@@ -1,8 +1,8 @@
 import multer from 'multer';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { PayloadTooLargeError, ValidationError } from '../../server/errors.js';
-import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
+import { PayloadTooLargeError, ValidationError } from '../../../server/errors.js';
+import { defineRoute, idParams, type ApiRoute } from '../../../server/http/route.js';
 import { importSettingsInput, type ImportService } from './import.service.js';
 
 /** Reads the multipart upload; size, part-count and broken-stream errors become 4xx naming `file`. */
