@@ -4,6 +4,7 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { sqliteFilePath, type Config } from './config.js';
 import { auditExtension } from './audit.js';
+import { securePrivateFile } from './sqlite.js';
 
 /** The Prisma client every layer uses (audited). Both providers share the generated types. */
 export type Database = PrismaClient;
@@ -23,6 +24,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databa
   let base: PrismaClient;
   if (config.databaseKind === 'sqlite') {
     const file = sqliteFilePath(url);
+    securePrivateFile(file);
     base = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
     await base.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await base.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
