@@ -138,11 +138,25 @@ function denyInaccessibleActions(admin: AdminJS) {
     const { resourceId, action: actionName, recordId } = req.params as Record<string, string | undefined>;
     const resource = resourceId ? admin.findResource(resourceId) : undefined;
     const action = resource && actionName ? resource.decorate().actions[actionName] : undefined;
-    if (!resource || !action) return next();
+    // An action the resource does not have, or called by the wrong kind of URL, does not exist.
+    const kind = /\/records\//.test(req.originalUrl) ? 'record' : /\/bulk\//.test(req.originalUrl) ? 'bulk' : 'resource';
+    const fits = action && (kind === 'record' ? action.isRecordType() : kind === 'bulk' ? action.isBulkType() : action.isResourceType());
+    if (!resource || !action || !fits) {
+      res.status(404).json({ error: { code: 'NOT_FOUND', message: `${resourceId} has no ${kind} action ${actionName}` } });
+      return;
+    }
     const currentAdmin = req.session.adminUser as never;
     const record = recordId ? ((await resource.findOne(recordId)) ?? undefined) : undefined;
-    if (await action.isAccessible(currentAdmin, record)) return next();
-    res.status(403).json({ error: { code: 'FORBIDDEN', message: `You may not ${actionName} ${resourceId}` } });
+    if (!(await action.isAccessible(currentAdmin, record))) {
+      res.status(403).json({ error: { code: 'FORBIDDEN', message: `You may not ${actionName} ${resourceId}` } });
+      return;
+    }
+    // A record action on a record that does not exist is a 404, whatever the action's handler expects.
+    if (recordId && !record) {
+      res.status(404).json({ error: { code: 'NOT_FOUND', message: `${resourceId} ${recordId} not found` } });
+      return;
+    }
+    next();
   };
 }
 
