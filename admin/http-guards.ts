@@ -71,17 +71,24 @@ export function escapeJsonForHtml(json: string): string {
   return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const STATE_LINE = /^(\s*window\.(?:REDUX_STATE|THEME) = )(.*);\s*$/gm;
-const APP_STATE_LINE = /^(\s*window\.__APP_STATE__ = JSON\.parse\(')(.*)('\);)\s*$/gm;
+// JSON.stringify never writes a raw line feed, so each state object ends at the end of its line.
+// (Not `.` nor `^`/`$`: JavaScript counts U+2028 as a line end, and a user's name may hold one.)
+const STATE_LINE = /(\n[ \t]*window\.(?:REDUX_STATE|THEME) = )([^\n]*);[ \t]*(?=\n)/g;
+const APP_STATE_LINE = /(\n[ \t]*window\.__APP_STATE__ = JSON\.parse\(')([^\n]*)('\);)[ \t]*(?=\n)/g;
 
 /**
  * Makes an AdminJS page safe to serve under a nonce-based CSP: the state JSON it embeds in script
  * elements is re-serialized with `<` escaped (a user's name cannot close the script), then each
- * script element of the template gets the nonce. AdminJS writes each state object on one line.
+ * script element of the template gets the nonce. A page whose state is not where this expects it
+ * (a changed template) is refused rather than served unescaped.
  */
 export function hardenAdminPage(html: string, nonce: string): string {
+  let states = 0;
   const escaped = html
-    .replace(STATE_LINE, (_m, head: string, json: string) => `${head}${escapeJsonForHtml(JSON.stringify(JSON.parse(json)))};`)
+    .replace(STATE_LINE, (_m, head: string, json: string) => {
+      states++;
+      return `${head}${escapeJsonForHtml(JSON.stringify(JSON.parse(json)))};`;
+    })
     .replace(APP_STATE_LINE, (_m, head: string, json: string, tail: string) => {
       let value = '{}';
       try {
@@ -91,6 +98,7 @@ export function hardenAdminPage(html: string, nonce: string): string {
       }
       return `${head}${escapeJsonForHtml(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}${tail}`;
     });
+  if (states !== (html.match(/\n[ \t]*window\.(REDUX_STATE|THEME) = /g) ?? []).length) throw new Error('Admin page state not found where expected: page refused');
   return escaped.replace(/<script(?=[\s>])/g, `<script nonce="${nonce}"`);
 }
 
