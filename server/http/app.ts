@@ -138,12 +138,18 @@ export function createHttpApp(host: Host, options: { mounts?: Mount[] } = {}): E
   for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
 
   const api = express.Router();
-  api.use(express.json({ limit: config.JSON_BODY_LIMIT, strict: false }));
-  api.use(guardBody);
   api.use(async (req, _res, next) => {
     req.actor = await resolveActor(host, req);
     runWithContext({ actor: req.actor, via: 'api' }, next);
   });
+  // A body is read only for a known user, or for the sign-in itself; other requests get their 401 unread.
+  const json = express.json({ limit: config.JSON_BODY_LIMIT, strict: false });
+  api.use((req, res, next) => {
+    if (req.actor || (req.method === 'POST' && req.path === '/auth/login')) return json(req, res, next);
+    if (req.get('content-length') || req.get('transfer-encoding')) res.set('Connection', 'close');
+    next();
+  });
+  api.use(guardBody);
 
   const openApi = () => buildOpenApiDocument(host.routes, { title: 'CRM contacts platform API', version: '1' });
   api.get('/openapi.json', (_req, res) => {

@@ -51,6 +51,13 @@ describe('uploads to the admin', () => {
     expect(tempFiles()).toBe(before);
   });
 
+  it('API bodies are not read before authentication either (a 401, not a 413 for the size)', async () => {
+    const big = JSON.stringify({ email: 'x@example.test', notes: 'x'.repeat(3 * MB) });
+    expect((await t.request().post('/api/v1/contacts').set('Content-Type', 'application/json').send(big)).status).toBe(401);
+    const { agent } = await signInAdmin(t, 'REP');
+    expect((await agent.post('/api/v1/contacts').set('Content-Type', 'application/json').send(big)).status).toBe(413);
+  });
+
   it('caps the size of admin forms', async () => {
     const { agent } = await signInAdmin(t, 'ADMIN');
     const big = await agent.post('/admin/api/resources/Company/actions/new').type('form').send({ name: 'x'.repeat(3 * MB) });
