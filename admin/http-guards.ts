@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler, type NextFunction, type Request, typ
 import multer from 'multer';
 import { ForbiddenError as AdminForbiddenError, NotFoundError as AdminNotFoundError, ValidationError as AdminValidationError } from 'adminjs';
 import { AppError, NotFoundError, PayloadTooLargeError, ValidationError } from '../server/errors.js';
-import { guardBody } from '../server/http/body-guards.js';
+import { guardFormBody } from '../server/http/body-guards.js';
 
 /** The admin's forms carry fields only: no admin form takes a file (CSV imports go to /api/v1/imports). */
 export const ADMIN_FORM_LIMITS = { bytes: 1_048_576, fields: 500 };
@@ -32,7 +32,7 @@ export function adminBody(): RequestHandler[] {
       next();
     });
   };
-  return [parse, guardBody];
+  return [parse, guardFormBody];
 }
 
 /** The URL-encoded sign-in form, and nothing else, before authentication. */

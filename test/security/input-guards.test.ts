@@ -28,6 +28,13 @@ describe('malformed input answers 4xx, not 500', () => {
     expect(page.status).toBe(400);
   });
 
+  it('refuses a JSON key __proto__ in the API, and takes constructor as plain data', async () => {
+    const res = await admin.post('/api/v1/saved-views').set('Content-Type', 'application/json').send('{"name":"v","filters":{"__proto__":{"q":"x"}}}');
+    expect(res.status).toBe(400);
+    const plain = await admin.post('/api/v1/saved-views').send({ name: 'constructor view', filters: { q: 'constructor' } });
+    expect(plain.status).toBe(201);
+  });
+
   it('refuses an admin form key that reaches a prototype', async () => {
     for (const key of ['constructor.prototype.x', '__proto__.polluted', 'name.__proto__']) {
       const res = await admin.post('/admin/api/resources/Company/actions/new').type('form').send(`name=Proto&${encodeURIComponent(key)}=1`);
