@@ -42,7 +42,8 @@ export function hostResources(host: Host): ResourceWithOptions[] {
             noun: 'User',
             fields: { email: 'text', name: 'text', role: 'text', active: 'bool', password: 'text' },
             create: (input) => host.users.create(input as never),
-            update: (id, input) => host.users.update(Number(id), input),
+            // A blank password field on the edit form keeps the current password.
+            update: (id, { password, ...input }) => host.users.update(Number(id), password ? { ...input, password: password as string } : input),
           }),
           unlock: {
             actionType: 'record',

@@ -105,7 +105,7 @@ describe('secret and security fields of users', () => {
     const res = await agent
       .post(`/admin/api/resources/User/records/${target.id}/edit`)
       .type('form')
-      .send({ name: 'Renamed', passwordHash: 'scrypt$forged', failedLoginCount: '99', lockedUntil: '2999-01-01' });
+      .send({ name: 'Renamed', password: '', passwordHash: 'scrypt$forged', failedLoginCount: '99', lockedUntil: '2999-01-01' });
     expect(res.body.notice.type).toBe('success');
     const after = await t.host.prisma.user.findUniqueOrThrow({ where: { id: target.id } });
     expect(after).toMatchObject({ name: 'Renamed', passwordHash: target.passwordHash, failedLoginCount: 0, lockedUntil: null });
