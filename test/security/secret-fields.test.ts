@@ -110,4 +110,13 @@ describe('secret and security fields of users', () => {
     const after = await t.host.prisma.user.findUniqueOrThrow({ where: { id: target.id } });
     expect(after).toMatchObject({ name: 'Renamed', passwordHash: target.passwordHash, failedLoginCount: 0, lockedUntil: null });
   });
+
+  it('lets an admin lift a lock without seeing it', async () => {
+    const { agent } = await signInAdmin(t, 'ADMIN');
+    const locked = await t.host.prisma.user.update({ where: { email: 'audited@example.test' }, data: { lockedUntil: new Date(Date.now() + 3_600_000), failedLoginCount: 3 } });
+    const res = await agent.post(`/admin/api/resources/User/records/${locked.id}/unlock`);
+    expect(res.body.notice.type).toBe('success');
+    expect(res.text).not.toMatch(SECRET);
+    expect(await t.host.prisma.user.findUniqueOrThrow({ where: { id: locked.id } })).toMatchObject({ lockedUntil: null, failedLoginCount: 0 });
+  });
 });
