@@ -3,7 +3,6 @@ import path from 'node:path';
 import AdminJS, { AppController, type AdminJSOptions, type ResourceWithOptions } from 'adminjs';
 import { Database as PrismaDatabase, Resource as PrismaResource } from '@adminjs/prisma';
 import { buildAssets, buildRoutes } from '@adminjs/express';
-import formidableMiddleware from 'express-formidable';
 import express, { type Request, type Response, type Router } from 'express';
 import { Router as AdminRouter } from 'adminjs';
 import type { Host } from '../server/host.js';
@@ -12,10 +11,11 @@ import { resolveActor } from '../server/http/app.js';
 import { endSession, startSession } from '../server/auth/session-auth.js';
 import { hasRole } from '../server/auth/roles.js';
 import { runWithContext } from '../server/request-context.js';
-import { withActionRoles } from './access.js';
+import { applyAccess, type AccessTable } from './access.js';
 import { componentLoader, Components } from './components.js';
-import { hostResources } from './host-resources.js';
-import { withEnumLabels } from './dmmf.js';
+import { HOST_ACCESS, hostResources } from './host-resources.js';
+import { adminBody, adminErrors, closeUnreadBody, hardenAdminHtml, knownResource, loginBody } from './http-guards.js';
+import { withEnumLabels, withReadOnlySystemFields } from './dmmf.js';
 import { ADMIN_BUNDLE_DIR } from './bundle-dir.js';
 
 AdminJS.registerAdapter({ Database: PrismaDatabase, Resource: PrismaResource });
@@ -45,13 +45,25 @@ function hostWidgets(host: Host): DashboardWidget[] {
   ];
 }
 
+/** The admin's one access table: the host's rows and each plugin's, checked against the API routes at boot. */
+export function accessTable(host: Host): AccessTable {
+  const table: AccessTable = { ...HOST_ACCESS };
+  for (const contribution of host.admin) {
+    for (const [resource, rules] of Object.entries(contribution.access ?? {})) {
+      if (table[resource]) throw new Error(`Admin resource ${resource} has two rows in the access table`);
+      table[resource] = rules as AccessTable[string];
+    }
+  }
+  return table;
+}
+
 export function buildAdminOptions(host: Host): AdminJSOptions {
-  const pluginResources = host.admin.flatMap((contribution) =>
-    (contribution.resources ?? []).map((entry) => {
-      const resource = entry as ResourceWithOptions;
-      return { ...resource, options: withActionRoles(resource.options) };
-    }),
-  );
+  const table = accessTable(host);
+  const guarded = (entry: ResourceWithOptions): ResourceWithOptions => {
+    const id = (entry.resource as { model?: { name?: string } }).model?.name ?? String(entry.options?.id);
+    return { ...entry, options: applyAccess(id, entry.options, table, host.routes) };
+  };
+  const pluginResources = host.admin.flatMap((contribution) => (contribution.resources ?? []).map((entry) => entry as ResourceWithOptions));
   const widgets = [...hostWidgets(host), ...host.admin.flatMap((c) => c.dashboard ?? [])];
   const pluginPages = Object.assign({}, ...host.admin.map((c) => c.pages ?? {})) as AdminJSOptions['pages'];
 
@@ -60,7 +72,7 @@ export function buildAdminOptions(host: Host): AdminJSOptions {
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
     componentLoader,
-    resources: [...hostResources(host), ...pluginResources].map((r) => withEnumLabels(r as never) as ResourceWithOptions),
+    resources: [...hostResources(host), ...pluginResources].map((r) => guarded(withReadOnlySystemFields(withEnumLabels(r as never)) as ResourceWithOptions)),
     branding: { companyName: BRAND, withMadeWithLove: false, logo: false },
     locale: {
       language: 'en',
@@ -126,11 +138,25 @@ function denyInaccessibleActions(admin: AdminJS) {
     const { resourceId, action: actionName, recordId } = req.params as Record<string, string | undefined>;
     const resource = resourceId ? admin.findResource(resourceId) : undefined;
     const action = resource && actionName ? resource.decorate().actions[actionName] : undefined;
-    if (!resource || !action) return next();
+    // An action the resource does not have, or called by the wrong kind of URL, does not exist.
+    const kind = /\/records\//.test(req.originalUrl) ? 'record' : /\/bulk\//.test(req.originalUrl) ? 'bulk' : 'resource';
+    const fits = action && (kind === 'record' ? action.isRecordType() : kind === 'bulk' ? action.isBulkType() : action.isResourceType());
+    if (!resource || !action || !fits) {
+      res.status(404).json({ error: { code: 'NOT_FOUND', message: `${resourceId} has no ${kind} action ${actionName}` } });
+      return;
+    }
     const currentAdmin = req.session.adminUser as never;
     const record = recordId ? ((await resource.findOne(recordId)) ?? undefined) : undefined;
-    if (await action.isAccessible(currentAdmin, record)) return next();
-    res.status(403).json({ error: { code: 'FORBIDDEN', message: `You may not ${actionName} ${resourceId}` } });
+    if (!(await action.isAccessible(currentAdmin, record))) {
+      res.status(403).json({ error: { code: 'FORBIDDEN', message: `You may not ${actionName} ${resourceId}` } });
+      return;
+    }
+    // A record action on a record that does not exist is a 404, whatever the action's handler expects.
+    if (recordId && !record) {
+      res.status(404).json({ error: { code: 'NOT_FOUND', message: `${resourceId} ${recordId} not found` } });
+      return;
+    }
+    next();
   };
 }
 
@@ -159,14 +185,16 @@ export async function buildAdmin(host: Host, options: { bundle?: boolean } = {})
     await new AppController({ admin }, undefined as never).bundleComponents();
   }
   const router = express.Router();
-  router.use(formidableMiddleware() as never);
+  // Every HTML page gets its state escaped and a nonce-based Content-Security-Policy.
+  router.use(hardenAdminHtml);
 
   const renderLogin = async (res: Response, status: number, errorMessage: string | null) => {
     res.status(status).send(await admin.renderLogin({ action: admin.options.loginPath, errorMessage }));
   };
   router.get('/login', async (_req, res) => renderLogin(res, 200, null));
-  router.post('/login', async (req: Request, res) => {
-    const fields = (req as Request & { fields?: Record<string, unknown> }).fields ?? {};
+  // Only the sign-in form is read before authentication: URL-encoded, a few fields, 8 kB at most.
+  router.post('/login', loginBody, async (req: Request, res) => {
+    const fields = (req.body ?? {}) as Record<string, unknown>;
     const result = await host.users.login(String(fields.email ?? ''), String(fields.password ?? ''));
     if (!result.ok) {
       const message =
@@ -194,6 +222,7 @@ export async function buildAdmin(host: Host, options: { bundle?: boolean } = {})
   router.use(async (req, res, next) => {
     const actor = await resolveActor(host, req);
     if (!actor) {
+      closeUnreadBody(req, res);
       if (req.path.startsWith('/api/')) {
         res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } });
         return;
@@ -204,7 +233,13 @@ export async function buildAdmin(host: Host, options: { bundle?: boolean } = {})
     if (req.session.adminUser && req.session.adminUser.role !== actor.role) req.session.adminUser.role = actor.role;
     runWithContext({ actor, via: 'admin' }, next);
   });
-  router.use(['/api/resources/:resourceId/actions/:action', '/api/resources/:resourceId/records/:recordId/:action', '/api/resources/:resourceId/bulk/:action'], denyInaccessibleActions(admin));
+  // Bodies are read only now, for signed-in users, within limits and without temporary files.
+  router.use(adminBody());
+  const resourcePaths = ['/api/resources/:resourceId/actions/:action', '/api/resources/:resourceId/records/:recordId/:action', '/api/resources/:resourceId/bulk/:action'];
+  const has = (id: string) => admin.resources.some((r) => r._decorated?.id() === id);
+  router.use([...resourcePaths, '/api/resources/:resourceId/search/:query', '/resources/:resourceId', '/resources/:resourceId/*rest'], knownResource(has));
+  router.use(resourcePaths, denyInaccessibleActions(admin));
   buildRoutes({ admin, routes, router });
+  router.use(adminErrors);
   return { admin, router };
 }

@@ -1,17 +1,16 @@
 import { Prisma } from '@prisma/client';
 import { currentContext } from './request-context.js';
+import { SECRET_FIELDS } from './auth/secret-fields.js';
 
 /** Models whose writes are bookkeeping, not business data. */
 const UNAUDITED_MODELS = new Set(['AuditLog', 'Session', 'JobRun', 'JobLease']);
-const REDACTED_FIELDS = new Set(['passwordHash', 'keyHash']);
 
 type Row = Record<string, unknown>;
 
 function redact(row: unknown): Row | undefined {
   if (!row || typeof row !== 'object') return undefined;
-  return Object.fromEntries(
-    Object.entries(row as Row).map(([key, value]) => [key, REDACTED_FIELDS.has(key) ? '[redacted]' : value]),
-  );
+  // Secret and security fields are left out, so the log shows neither hashes nor lockout state.
+  return Object.fromEntries(Object.entries(row as Row).filter(([key]) => !SECRET_FIELDS.has(key)));
 }
 
 function diff(before: Row | undefined, after: Row | undefined): Row {

@@ -4,6 +4,7 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { sqliteFilePath, type Config } from './config.js';
 import { auditExtension } from './audit.js';
+import { securePrivateFile } from './sqlite.js';
 
 /** The Prisma client every layer uses (audited). Both providers share the generated types. */
 export type Database = PrismaClient;
@@ -52,6 +53,7 @@ export async function openDatabase(
   let base: PrismaClient;
   if (config.databaseKind === 'sqlite') {
     const file = sqliteFilePath(url);
+    securePrivateFile(file);
     const SqliteClient = clients.sqlite();
     base = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
     await base.$queryRawUnsafe('PRAGMA journal_mode = WAL');

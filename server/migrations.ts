@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { sqliteFilePath, type Config } from './config.js';
+import { securePrivateFile } from './sqlite.js';
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '..', 'prisma', 'migrations');
 const SQL_FILE = { sqlite: 'migration.sql', postgres: 'postgresql.sql' } as const;
@@ -50,7 +51,7 @@ export async function migrate(config: Pick<Config, 'DATABASE_URL' | 'databaseKin
 }
 
 function migrateSqlite(file: string, migrations: Migration[]): string[] {
-  mkdirSync(path.dirname(file), { recursive: true });
+  securePrivateFile(file);
   const db = new Sqlite(file, { timeout: 30_000 });
   try {
     db.pragma('journal_mode = WAL');

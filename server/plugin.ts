@@ -15,6 +15,11 @@ import type { CliCommand } from './cli/command.js';
  */
 export interface AdminContribution {
   resources?: unknown[];
+  /**
+   * Who may run each action of these resources, by resource id then action: an API route
+   * (`'POST /companies'`, whose role applies), a role, or false. See admin/access.ts.
+   */
+  access?: Record<string, Record<string, string | false>>;
   pages?: Record<string, unknown>;
   dashboard?: DashboardWidget[];
 }

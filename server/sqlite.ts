@@ -1,4 +1,20 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
 import Sqlite from 'better-sqlite3';
+
+/** Database files and backups are readable by the platform's own user only. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates the database file (and its folder) with mode 0600 before SQLite opens it, or narrows an
+ * existing one and its WAL files to 0600. SQLite gives the WAL and shared-memory files the mode of
+ * the database file.
+ */
+export function securePrivateFile(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, PRIVATE_FILE_MODE);
+}
 
 /** Bulk readers and writers may wait for a long write (an import batch) to finish. */
 const BULK_BUSY_TIMEOUT_MS = 10_000;

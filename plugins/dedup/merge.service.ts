@@ -9,7 +9,17 @@ import { choicesByRules, type MergeRuleService } from './merge-rule.service.js';
 export const mergeInput = z.strictObject({
   duplicateId: z.number().int().positive(),
   /** Per field: KEEP the primary's value, USE the duplicate's, or COMBINE (tags, custom fields, notes). */
-  choices: z.partialRecord(z.enum(MERGE_FIELDS), z.enum(['KEEP', 'USE', 'COMBINE'])).default({}),
+  // A key that is no merge field (`__proto__` included) is refused, not dropped.
+  choices: z
+    .preprocess((value, ctx) => {
+      if (value && typeof value === 'object') {
+        for (const key of Object.keys(value)) {
+          if (!(MERGE_FIELDS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', message: 'is not a merge field', path: [key] });
+        }
+      }
+      return value;
+    }, z.partialRecord(z.enum(MERGE_FIELDS), z.enum(['KEEP', 'USE', 'COMBINE'])))
+    .default({}),
 });
 
 /** How long a merge can be undone. */

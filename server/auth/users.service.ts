@@ -13,6 +13,15 @@ export const newUserInput = z.strictObject({
 });
 export type NewUserInput = z.input<typeof newUserInput>;
 
+/** What an admin may change of an account; a new password is hashed, and ends the user's sessions. */
+export const userUpdateInput = z.strictObject({
+  email: newUserInput.shape.email.optional(),
+  name: newUserInput.shape.name.optional(),
+  role: z.enum(ROLES).optional(),
+  active: z.boolean().optional(),
+  password: newUserInput.shape.password.optional(),
+});
+
 export type PublicUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'active' | 'lastLoginAt' | 'createdAt'>;
 
 export function toPublicUser(user: User): PublicUser {
@@ -105,6 +114,23 @@ export class UserService {
     });
     await this.audit('LOGIN', user.email, user.id);
     return { ok: true, user: updated };
+  }
+
+  async update(id: number, input: z.input<typeof userUpdateInput>): Promise<PublicUser> {
+    const parsed = userUpdateInput.safeParse(input);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    const { password, ...data } = parsed.data;
+    if (!(await this.prisma.user.findUnique({ where: { id } }))) throw new NotFoundError('User', id);
+    if (data.email && (await this.prisma.user.findFirst({ where: { email: data.email, id: { not: id } } }))) {
+      throw new ConflictError(`A user with email ${data.email} already exists`);
+    }
+    const secret = password ? { passwordHash: await hashPassword(password), passwordChangedAt: this.now() } : {};
+    return toPublicUser(await this.prisma.user.update({ where: { id }, data: { ...data, ...secret } }));
+  }
+
+  /** Lifts a lockout before it runs out. */
+  async unlock(id: number): Promise<void> {
+    await this.prisma.user.update({ where: { id }, data: { failedLoginCount: 0, lockedUntil: null } });
   }
 
   async recordLogout(userId: number): Promise<void> {

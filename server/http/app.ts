@@ -6,10 +6,12 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, PayloadTooLarge
 import type { Host } from '../host.js';
 import { hasRole, type Role } from '../auth/roles.js';
 import { endSession, startSession } from '../auth/session-auth.js';
+import { dropSecretFields } from '../auth/secret-fields.js';
 import { runWithContext, type Actor } from '../request-context.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { requiredRole, type ApiRoute } from './route.js';
 import { rejectCrossOrigin, securityHeaders } from './security.js';
+import { guardBody } from './body-guards.js';
 
 export const SESSION_COOKIE = 'crm.sid';
 
@@ -102,6 +104,8 @@ export function createHttpApp(host: Host, options: { mounts?: Mount[] } = {}): E
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');
+  // Whatever a route or the admin answers, secret and security fields of users are not in the JSON.
+  app.set('json replacer', dropSecretFields);
   app.use(securityHeaders);
 
   app.get('/healthz', (_req, res) => {
@@ -134,11 +138,18 @@ export function createHttpApp(host: Host, options: { mounts?: Mount[] } = {}): E
   for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
 
   const api = express.Router();
-  api.use(express.json({ limit: config.JSON_BODY_LIMIT, strict: false }));
   api.use(async (req, _res, next) => {
     req.actor = await resolveActor(host, req);
     runWithContext({ actor: req.actor, via: 'api' }, next);
   });
+  // A body is read only for a known user, or for the sign-in itself; other requests get their 401 unread.
+  const json = express.json({ limit: config.JSON_BODY_LIMIT, strict: false });
+  api.use((req, res, next) => {
+    if (req.actor || (req.method === 'POST' && req.path === '/auth/login')) return json(req, res, next);
+    if (req.get('content-length') || req.get('transfer-encoding')) res.set('Connection', 'close');
+    next();
+  });
+  api.use(guardBody);
 
   const openApi = () => buildOpenApiDocument(host.routes, { title: 'CRM contacts platform API', version: '1' });
   api.get('/openapi.json', (_req, res) => {

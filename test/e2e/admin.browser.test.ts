@@ -15,6 +15,18 @@ describe.runIf(available)('admin in a real browser', () => {
   let browser: Browser;
   let page: Page;
   let base: string;
+  /** What the Content-Security-Policy blocked, and any dialog a script opened, on every page of these tests. */
+  const blocked: string[] = [];
+  const dialogs: string[] = [];
+  const watch = (p: Page) => {
+    p.on('console', (message) => {
+      if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())) blocked.push(message.text());
+    });
+    p.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  };
 
   beforeAll(async () => {
     t = await bootTestHost({ admin: true, bundle: true, env: { JOBS_ENABLED: 'false' } });
@@ -23,6 +35,7 @@ describe.runIf(available)('admin in a real browser', () => {
     await t.host.users.create({ email: 'browser@example.test', name: 'Browser Admin', role: 'ADMIN', password: PASSWORD });
     browser = await launchChromium();
     page = await browser.newPage();
+    watch(page);
   }, 120_000);
 
   afterAll(async () => {
@@ -71,6 +84,25 @@ describe.runIf(available)('admin in a real browser', () => {
     expect(await t.host.prisma.jobRun.count({ where: { job: 'gadgets.report-stock', status: 'SUCCEEDED' } })).toBe(1);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'jobs.png'), fullPage: true });
   }, 60_000);
+
+  it('does not run a script hidden in a user name, and the policy blocks nothing the admin needs', async () => {
+    const name = '</script><script>window.__named=1;alert(document.domain)</script>';
+    await t.host.users.create({ email: 'named@example.test', name, role: 'ADMIN', password: PASSWORD });
+    const other = await browser.newPage();
+    watch(other);
+    await other.goto(`${base}/admin/login`);
+    await other.fill('input[name="email"]', 'named@example.test');
+    await other.fill('input[name="password"]', PASSWORD);
+    await other.click('button:has-text("Sign in")');
+    await other.waitForURL(`${base}/admin`);
+    await other.waitForSelector('[data-widget="gadgets"]', { timeout: 60_000 });
+    await other.goto(`${base}/admin/resources/User`);
+    await other.waitForSelector('text=named@example.test');
+    expect(await other.evaluate(() => (window as unknown as { __named?: number }).__named)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(blocked).toEqual([]);
+    await other.close();
+  }, 90_000);
 
   it('signs out with a POST from the confirmation page', async () => {
     await page.goto(`${base}/admin/logout`);

@@ -7,6 +7,7 @@ import { prismaResource } from '../../../admin/dmmf.js';
 import { componentLoader } from '../../../admin/components.js';
 import { contactShape } from '../people/contact.schemas.js';
 import type { ContactsServices } from '../index.js';
+import { CONTACTS_ACCESS, contactsAdminWrites } from './admin-access.js';
 
 const CRM = { name: 'CRM', icon: 'Users' };
 
@@ -86,7 +87,9 @@ function contactActions(s: ContactsServices) {
 }
 
 export function contactAdmin(prisma: Database, s: ContactsServices): AdminContribution {
+  const writes = contactsAdminWrites(s);
   return {
+    access: CONTACTS_ACCESS,
     resources: [
       {
         resource: prismaResource(prisma, 'Contact'),
@@ -115,12 +118,12 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
           navigation: CRM,
           listProperties: ['name', 'domain', 'industry', 'size', 'city', 'country', 'owner'],
           properties: { createdAt: readOnlyList, updatedAt: hidden },
-          actions: { show: { component: Components.CompanyShow } },
+          actions: { ...writes.Company, show: { component: Components.CompanyShow } },
         },
       },
       {
         resource: prismaResource(prisma, 'Deal'),
-        options: { navigation: CRM, listProperties: ['title', 'contact', 'company', 'stage', 'status', 'valueCents', 'currency', 'expectedCloseDate'] },
+        options: { navigation: CRM, listProperties: ['title', 'contact', 'company', 'stage', 'status', 'valueCents', 'currency', 'expectedCloseDate'], actions: writes.Deal },
       },
       {
         resource: prismaResource(prisma, 'Activity'),
@@ -129,18 +132,18 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
           sort: { sortBy: 'occurredAt', direction: 'desc' },
           listProperties: ['occurredAt', 'type', 'contact', 'subject', 'user'],
           properties: { body: { type: 'textarea' } },
-          actions: { new: { isAccessible: false }, edit: { isAccessible: false } },
         },
       },
-      { resource: prismaResource(prisma, 'Note'), options: { navigation: CRM, properties: { body: { type: 'textarea' } } } },
-      { resource: prismaResource(prisma, 'Task'), options: { navigation: CRM, listProperties: ['title', 'contact', 'assignee', 'dueAt', 'done'] } },
-      { resource: prismaResource(prisma, 'Lead'), options: { navigation: CRM, listProperties: ['email', 'name', 'company', 'source', 'status', 'contact', 'createdAt'] } },
+      { resource: prismaResource(prisma, 'Note'), options: { navigation: CRM, properties: { body: { type: 'textarea' } }, actions: writes.Note } },
+      { resource: prismaResource(prisma, 'Task'), options: { navigation: CRM, listProperties: ['title', 'contact', 'assignee', 'dueAt', 'done'], actions: writes.Task } },
+      { resource: prismaResource(prisma, 'Lead'), options: { navigation: CRM, listProperties: ['email', 'name', 'company', 'source', 'status', 'contact', 'createdAt'], actions: writes.Lead } },
       { resource: prismaResource(prisma, 'Tag'), options: { navigation: { name: 'CRM settings', icon: 'Settings' } } },
       {
         resource: prismaResource(prisma, 'SavedView'),
         options: {
           navigation: { name: 'CRM settings', icon: 'Settings' },
           actions: {
+            ...writes.SavedView,
             open: {
               actionType: 'record',
               icon: 'Filter',
@@ -157,14 +160,13 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
           },
         },
       },
-      { resource: prismaResource(prisma, 'CustomFieldDefinition'), options: { navigation: { name: 'CRM settings', icon: 'Settings' } } },
+      { resource: prismaResource(prisma, 'CustomFieldDefinition'), options: { navigation: { name: 'CRM settings', icon: 'Settings' }, actions: writes.CustomFieldDefinition } },
       {
         resource: prismaResource(prisma, 'ContactImport'),
         options: {
           navigation: CRM,
           listProperties: ['id', 'fileName', 'status', 'totalRows', 'processed', 'created', 'updated', 'flagged', 'failed', 'createdAt'],
           properties: { headers: hidden, mapping: hidden, runnerId: hidden, heartbeatAt: hidden },
-          actions: { new: { isAccessible: false }, edit: { isAccessible: false } },
         },
       },
     ],
