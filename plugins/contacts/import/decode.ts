@@ -26,7 +26,11 @@ export function decodeCsv(buffer: Buffer): { text: string; encoding: DetectedEnc
   const sample = buffer.subarray(0, 2000);
   let evenNuls = 0;
   let oddNuls = 0;
-  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) (i % 2 === 0 ? evenNuls++ : oddNuls++);
+  for (let i = 0; i < sample.length; i++) {
+    if (sample[i] !== 0) continue;
+    if (i % 2 === 0) evenNuls++;
+    else oddNuls++;
+  }
   if (oddNuls > sample.length / 8 && evenNuls === 0) return { text: new TextDecoder('utf-16le').decode(buffer), encoding: 'utf-16le' };
   if (evenNuls > sample.length / 8 && oddNuls === 0) return { text: new TextDecoder('utf-16be').decode(buffer), encoding: 'utf-16be' };
   try {
