@@ -1,0 +1,65 @@
+/**
+ * An import as a user runs it: `npm run crm -- import people.csv --json` into an empty SQLite database,
+ * with the contacts plugin alone and with every plugin on (the default), side by side, beside a raw
+ * prepared insert of the same rows measured in the same run. Wall time includes the CLI's start and
+ * the downstream work the import sets off; peak RSS is the largest process's (GNU time).
+ *   BENCH_ROWS=100000 npm run bench:plugins
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { migrate } from '../server/migrations.js';
+import { openSqliteConnection } from '../server/sqlite.js';
+import { csv, row } from './bench-data.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const ROOT = path.resolve(import.meta.dirname, '..');
+const work = mkdtempSync(path.join(tmpdir(), 'crm-bench-plugins-'));
+const file = path.join(work, 'people.csv');
+writeFileSync(file, csv(ROWS));
+
+function cliImport(plugins: string | undefined): { seconds: number; rssMb: number; created: number } {
+  const dataDir = mkdtempSync(path.join(work, 'data-'));
+  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', PLUGIN_CONTACTS_DEMO_DATA: 'false', PLUGINS: plugins ?? '' };
+  // The database is created and migrated first, so the figure is the import's.
+  execFileSync('npm', ['run', '--silent', 'crm', '--', 'migrate', '--json'], { cwd: ROOT, env, stdio: 'ignore' });
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', 'npm', 'run', '--silent', 'crm', '--', 'import', file, '--json'], { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`import failed (${plugins ?? 'all plugins'}): ${run.stderr.slice(-2000)}`);
+  const [seconds, kb] = run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  const result = JSON.parse(run.stdout) as { created: number };
+  rmSync(dataDir, { recursive: true, force: true });
+  return { seconds: seconds!, rssMb: Math.round(kb! / 1024), created: result.created };
+}
+
+async function rawInsert(): Promise<number> {
+  const dbFile = path.join(work, 'raw.db');
+  await migrate({ DATABASE_URL: `file:${dbFile}`, databaseKind: 'sqlite' });
+  const db = openSqliteConnection(dbFile, 'write');
+  const now = new Date().toISOString();
+  const insert = db.prepare('INSERT INTO "Contact" (email, firstName, lastName, jobTitle, phone, city, country, searchText, sortName, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const started = performance.now();
+  db.transaction(() => {
+    for (let i = 0; i < ROWS; i++) {
+      const r = row(i);
+      insert.run(r[0], r[1], r[2], r[4], r[5], r[6], r[7], `${r[1]} ${r[2]} ${r[0]}`.toLowerCase(), `${r[2]} ${r[1]}`.toLowerCase(), now, now);
+    }
+  })();
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  return seconds;
+}
+
+const raw = await rawInsert();
+const alone = cliImport('contacts');
+const all = cliImport(undefined);
+rmSync(work, { recursive: true, force: true });
+
+const line = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
+console.log(`\nImport of ${ROWS.toLocaleString('en')} CSV rows through the CLI, empty SQLite database\n`);
+line(['plugins', 'time', 'rows/s', 'peak RSS', 'created']);
+line(['---', '---', '---', '---', '---']);
+line(['contacts', `${alone.seconds.toFixed(1)} s`, Math.round(ROWS / alone.seconds).toLocaleString('en'), `${alone.rssMb} MB`, alone.created]);
+line(['all (default)', `${all.seconds.toFixed(1)} s`, Math.round(ROWS / all.seconds).toLocaleString('en'), `${all.rssMb} MB`, all.created]);
+line(['raw prepared insert (baseline)', `${raw.toFixed(1)} s`, Math.round(ROWS / raw).toLocaleString('en'), '', '']);
+console.log(`\nall plugins / contacts alone: ${(alone.seconds / all.seconds).toFixed(2)} of the speed (goal >= 0.5)`);
