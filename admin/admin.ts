@@ -7,7 +7,7 @@ import formidableMiddleware from 'express-formidable';
 import express, { type Request, type Response, type Router } from 'express';
 import { Router as AdminRouter } from 'adminjs';
 import type { Host } from '../server/host.js';
-import type { DashboardWidget } from '../server/plugin.js';
+import type { AdminContribution, DashboardWidget } from '../server/plugin.js';
 import { resolveActor } from '../server/http/app.js';
 import { endSession, startSession } from '../server/auth/session-auth.js';
 import { hasRole } from '../server/auth/roles.js';
@@ -45,15 +45,24 @@ function hostWidgets(host: Host): DashboardWidget[] {
   ];
 }
 
-export function buildAdminOptions(host: Host): AdminJSOptions {
-  const pluginResources = host.admin.flatMap((contribution) =>
+/** Loads the plugins' admin contributions, one after another in plugin order. */
+export async function loadAdminContributions(host: Host): Promise<(AdminContribution & { plugin: string })[]> {
+  const loaded: (AdminContribution & { plugin: string })[] = [];
+  for (const { plugin, source } of host.admin) {
+    loaded.push({ ...(typeof source === 'function' ? await source() : source), plugin });
+  }
+  return loaded;
+}
+
+export function buildAdminOptions(host: Host, contributions: AdminContribution[]): AdminJSOptions {
+  const pluginResources = contributions.flatMap((contribution) =>
     (contribution.resources ?? []).map((entry) => {
       const resource = entry as ResourceWithOptions;
       return { ...resource, options: withActionRoles(resource.options) };
     }),
   );
-  const widgets = [...hostWidgets(host), ...host.admin.flatMap((c) => c.dashboard ?? [])];
-  const pluginPages = Object.assign({}, ...host.admin.map((c) => c.pages ?? {})) as AdminJSOptions['pages'];
+  const widgets = [...hostWidgets(host), ...contributions.flatMap((c) => c.dashboard ?? [])];
+  const pluginPages = Object.assign({}, ...contributions.map((c) => c.pages ?? {})) as AdminJSOptions['pages'];
 
   return {
     rootPath: ADMIN_ROOT,
@@ -149,7 +158,7 @@ a{display:block;margin-top:1rem;color:#3040d6}</style></head>
  * routes, AdminJS's assets public so the login page renders, everything else behind the session.
  */
 export async function buildAdmin(host: Host, options: { bundle?: boolean } = {}): Promise<{ admin: AdminJS; router: Router }> {
-  const admin = new AdminJS(buildAdminOptions(host));
+  const admin = new AdminJS(buildAdminOptions(host, await loadAdminContributions(host)));
   // In production AdminJS bundles the custom components here (or serves a pre-built bundle when
   // ADMIN_JS_SKIP_BUNDLE=true); in development it would wait for the first page: bundle now instead.
   await admin.initialize();

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { PrismaClient } from '@prisma/client';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { sqliteFilePath, type Config } from './config.js';
 import { auditExtension } from './audit.js';
 
@@ -29,7 +28,8 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databa
     await base.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   } else {
     // Generated from prisma/postgresql/schema.prisma: same models, PostgreSQL query compiler.
-    const { PrismaClient: PostgresClient } = require('../node_modules/.prisma/postgresql-client/index.js') as {
+    const { PrismaPg } = await import('@prisma/adapter-pg');
+    const { PrismaClient: PostgresClient } = require('.prisma/postgresql-client/index.js') as {
       PrismaClient: typeof PrismaClient;
     };
     base = new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) });

@@ -1,9 +1,13 @@
 import pino, { type Logger } from 'pino';
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: undefined,
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', '*.password', '*.passwordHash'],
-  });
+/** A JSON logger on stdout, or on the given file descriptor (the CLI logs to stderr: 2). */
+export function createLogger(level: string, fd = 1): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', '*.password', '*.passwordHash'],
+    },
+    pino.destination({ fd, sync: fd !== 1 }),
+  );
 }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import pg from 'pg';
 import { sqliteFilePath, type Config } from './config.js';
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '..', 'prisma', 'migrations');
@@ -76,6 +75,7 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
 }
 
 async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
+  const { default: pg } = await import('pg'); // loaded only for PostgreSQL
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

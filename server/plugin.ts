@@ -35,10 +35,16 @@ export interface PluginContext<Settings = unknown> {
   dependencies: Record<string, unknown>;
 }
 
+/**
+ * The admin contribution, or a function that loads it: the admin assembly calls it when it builds
+ * the admin, so a process without the admin (the CLI) never loads AdminJS.
+ */
+export type AdminSource = AdminContribution | (() => AdminContribution | Promise<AdminContribution>);
+
 export interface PluginSetup {
   services?: object;
   routes?: ApiRoute[];
-  admin?: AdminContribution;
+  admin?: AdminSource;
   commands?: CliCommand[];
   jobs?: JobDefinition[];
   on?: EventHandlers;

@@ -21,9 +21,6 @@ import { SavedViewService } from './saved-view.service.js';
 import { SplitSearch } from './split-search.js';
 import { TaskService } from './task.service.js';
 import { workspaceRoutes } from './workspace.routes.js';
-import { contactCommands } from './contact.commands.js';
-import { contactAdmin } from './contact.resource.js';
-import { seedDemoData } from './demo-data.js';
 
 export type { ContactListExtension } from './contact-list.js';
 export type { ContactPagePanel } from './contact-page.js';
@@ -108,8 +105,7 @@ export const contactsPlugin = definePlugin({
         ...workspaceRoutes(ctx.prisma, services.contacts, services.views, services.customFields),
         ...importRoutes(services.imports),
       ],
-      admin: contactAdmin(ctx.prisma, services),
-      commands: contactCommands(ctx.prisma, services),
+      admin: async () => (await import('./contact.resource.js')).contactAdmin(ctx.prisma, services),
       jobs: [
         {
           name: 'contacts.resume-imports',
@@ -122,6 +118,7 @@ export const contactsPlugin = definePlugin({
         await services.imports.resumeInterrupted();
         await services.contacts.prepareSearch();
         if (ctx.settings.demoData && (await ctx.prisma.contact.count()) === 0) {
+          const { seedDemoData } = await import('./demo-data.js');
           const counts = await seedDemoData(ctx.prisma, services);
           ctx.logger.info(counts, 'seeded demo data');
         }
