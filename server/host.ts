@@ -149,7 +149,7 @@ async function listen(host: Host, app: Express): Promise<Server> {
   for (const plugin of host.plugins) {
     await plugin.setup.onStart?.().catch((err) => host.logger.error({ err, plugin: plugin.name }, 'plugin start-up task failed'));
   }
-  if (host.config.JOBS_ENABLED) host.jobs.start();
+  if (host.config.JOBS_ENABLED) await host.jobs.start();
   return server;
 }
 

@@ -2,12 +2,10 @@ import pino, { type Logger } from 'pino';
 
 /** A JSON logger on stdout, or on the given file descriptor (the CLI logs to stderr: 2). */
 export function createLogger(level: string, fd = 1): Logger {
-  return pino(
-    {
-      level,
-      base: undefined,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', '*.password', '*.passwordHash'],
-    },
-    pino.destination({ fd, sync: fd !== 1 }),
-  );
+  const options = {
+    level,
+    base: undefined,
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', '*.password', '*.passwordHash'],
+  };
+  return fd === 1 ? pino(options) : pino(options, pino.destination({ fd, sync: true }));
 }
