@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { presenceKey } from '../../server/jobs/presence.js';
 import { bootTestHost, newTestDir, type TestHost } from '../helpers/host.js';
+import { createTestDatabase, postgresAvailable } from '../helpers/postgres.js';
+
+const postgres = await postgresAvailable();
 
 const open: TestHost[] = [];
 afterEach(async () => {
@@ -16,9 +19,17 @@ function deadPid(): number {
 }
 
 describe('reconciling job runs and leases left by stopped instances', () => {
-  it('fails the runs and frees the leases of gone instances only, keeping those of live ones', async () => {
-    const t = await bootTestHost({ plugins: [], dir: newTestDir() });
-    open.push(t);
+  it.each([
+    ['SQLite', false],
+    ['PostgreSQL', true],
+  ])('fails the runs and frees the leases of gone instances only, keeping those of live ones (%s)', async (_name, onPostgres) => {
+    if (onPostgres && !postgres) return;
+    const database = onPostgres ? await createTestDatabase() : undefined;
+    const t = await bootTestHost({ plugins: [], dir: newTestDir(), env: database ? { DATABASE_URL: database.url } : {} });
+    onTestFinished(async () => {
+      await t.close();
+      await database?.drop();
+    });
     const { prisma, jobs } = t.host;
     const run = (job: string, instance: string) => prisma.jobRun.create({ data: { job, trigger: 'SCHEDULE', tickAt: new Date(), instance } });
 
