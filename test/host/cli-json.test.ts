@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +83,9 @@ describe('crm errors and listings', () => {
       expect(json.code).toBe(2);
       expect(JSON.parse(json.stdout).error.code).toBe('BAD_ARGUMENTS');
     }
+    // Neither help nor a bad command line opened (or created) the database.
+    expect((await crm(['help'], env)).stdout).toContain('dedup:candidates');
+    expect(existsSync(path.join(dir, 'crm.db'))).toBe(false);
     const failing = await crm(['apikey:create', '--user', 'ghost@example.test', '--json'], env);
     expect(failing.code).toBe(1);
     expect(JSON.parse(failing.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: 'User ghost@example.test not found' } });
