@@ -1,7 +1,10 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/schema-composer.js';
 import { crm } from '../helpers/cli.js';
 
 /**
@@ -90,6 +93,11 @@ describe('crm errors and listings', () => {
     expect(failing.code).toBe(1);
     expect(JSON.parse(failing.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: 'User ghost@example.test not found' } });
   }, 300_000);
+
+  it('through npm itself: `npm run crm -- jobs:list --json` prints nothing but the JSON on stdout', async () => {
+    const { stdout } = await promisify(execFile)('npm', ['run', 'crm', '--', 'jobs:list', '--json'], { cwd: ROOT, env: { ...process.env, ...env } });
+    expect(JSON.parse(stdout).map((j: { name: string }) => j.name)).toContain('host.prune-sessions');
+  }, 120_000);
 
   it('pages a listing, says which page it printed, and streams every row with --all', async () => {
     const csv = path.join(dir, 'people.csv');
