@@ -10,14 +10,20 @@ import { ConfigError } from './server/config.js';
 import { PluginGraphError, PluginSettingsError } from './server/plugin-loader.js';
 import { buildAdmin, ADMIN_ROOT } from './admin/admin.js';
 import { shippedPlugins } from './plugins/index.js';
+import type { PluginDefinition } from './server/plugin.js';
 
 export async function bootPlatform(options: Partial<HostOptions> = {}): Promise<Host> {
   return createHost({ plugins: shippedPlugins, ...options });
 }
 
-async function serve(): Promise<void> {
+/**
+ * Serves the platform until SIGTERM or SIGINT, then stops taking requests, lets running jobs finish
+ * (up to SHUTDOWN_TIMEOUT_MS) and exits. `npm start` runs this module compiled, on node itself, so
+ * the signal reaches this process and not a runner in front of it.
+ */
+export async function serve(options: { plugins?: PluginDefinition[] } = {}): Promise<Host> {
   const started = Date.now();
-  const host = await bootPlatform();
+  const host = await bootPlatform(options.plugins ? { plugins: options.plugins } : {});
   const initialAdmin = await host.users.ensureInitialAdmin(host.config.ADMIN_EMAIL, host.config.ADMIN_PASSWORD);
   const { router } = await buildAdmin(host, { bundle: true });
   const app = createHttpApp(host, { mounts: [{ path: ADMIN_ROOT, router }] });
@@ -45,6 +51,7 @@ async function serve(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  return host;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -6,7 +6,7 @@ import { buildAssets, buildRoutes } from '@adminjs/express';
 import express, { type Request, type Response, type Router } from 'express';
 import { Router as AdminRouter } from 'adminjs';
 import type { Host } from '../server/host.js';
-import type { DashboardWidget } from '../server/plugin.js';
+import type { AdminContribution, DashboardWidget } from '../server/plugin.js';
 import { resolveActor } from '../server/http/app.js';
 import { endSession, startSession } from '../server/auth/session-auth.js';
 import { hasRole } from '../server/auth/roles.js';
@@ -45,10 +45,19 @@ function hostWidgets(host: Host): DashboardWidget[] {
   ];
 }
 
+/** Loads the plugins' admin contributions, one after another in plugin order. */
+export async function loadAdminContributions(host: Host): Promise<(AdminContribution & { plugin: string })[]> {
+  const loaded: (AdminContribution & { plugin: string })[] = [];
+  for (const { plugin, source } of host.admin) {
+    loaded.push({ ...(typeof source === 'function' ? await source() : source), plugin });
+  }
+  return loaded;
+}
+
 /** The admin's one access table: the host's rows and each plugin's, checked against the API routes at boot. */
-export function accessTable(host: Host): AccessTable {
+export function accessTable(contributions: AdminContribution[]): AccessTable {
   const table: AccessTable = { ...HOST_ACCESS };
-  for (const contribution of host.admin) {
+  for (const contribution of contributions) {
     for (const [resource, rules] of Object.entries(contribution.access ?? {})) {
       if (table[resource]) throw new Error(`Admin resource ${resource} has two rows in the access table`);
       table[resource] = rules as AccessTable[string];
@@ -57,15 +66,15 @@ export function accessTable(host: Host): AccessTable {
   return table;
 }
 
-export function buildAdminOptions(host: Host): AdminJSOptions {
-  const table = accessTable(host);
+export function buildAdminOptions(host: Host, contributions: AdminContribution[]): AdminJSOptions {
+  const table = accessTable(contributions);
   const guarded = (entry: ResourceWithOptions): ResourceWithOptions => {
     const id = (entry.resource as { model?: { name?: string } }).model?.name ?? String(entry.options?.id);
     return { ...entry, options: applyAccess(id, entry.options, table, host.routes) };
   };
-  const pluginResources = host.admin.flatMap((contribution) => (contribution.resources ?? []).map((entry) => entry as ResourceWithOptions));
-  const widgets = [...hostWidgets(host), ...host.admin.flatMap((c) => c.dashboard ?? [])];
-  const pluginPages = Object.assign({}, ...host.admin.map((c) => c.pages ?? {})) as AdminJSOptions['pages'];
+  const pluginResources = contributions.flatMap((contribution) => (contribution.resources ?? []).map((entry) => entry as ResourceWithOptions));
+  const widgets = [...hostWidgets(host), ...contributions.flatMap((c) => c.dashboard ?? [])];
+  const pluginPages = Object.assign({}, ...contributions.map((c) => c.pages ?? {})) as AdminJSOptions['pages'];
 
   return {
     rootPath: ADMIN_ROOT,
@@ -175,7 +184,7 @@ a{display:block;margin-top:1rem;color:#3040d6}</style></head>
  * routes, AdminJS's assets public so the login page renders, everything else behind the session.
  */
 export async function buildAdmin(host: Host, options: { bundle?: boolean } = {}): Promise<{ admin: AdminJS; router: Router }> {
-  const admin = new AdminJS(buildAdminOptions(host));
+  const admin = new AdminJS(buildAdminOptions(host, await loadAdminContributions(host)));
   // In production AdminJS bundles the custom components here (or serves a pre-built bundle when
   // ADMIN_JS_SKIP_BUNDLE=true); in development it would wait for the first page: bundle now instead.
   await admin.initialize();

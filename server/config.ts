@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { readEnvironment } from './env-file.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -50,12 +50,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads `.env` from `cwd` when present; variables already set in the environment win. */
-export function readEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): NodeJS.ProcessEnv {
-  const file = path.join(cwd, '.env');
-  if (!existsSync(file)) return env;
-  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
-}
+export { readEnvironment };
 
 export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
   const relevant = Object.fromEntries(

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { PrismaClient } from '@prisma/client';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { sqliteFilePath, type Config } from './config.js';
 import { auditExtension } from './audit.js';
 import { securePrivateFile } from './sqlite.js';
@@ -42,7 +41,7 @@ const require = createRequire(import.meta.url);
 const productionClients: PrismaClients = {
   sqlite: () => PrismaClient,
   // Generated from prisma/postgresql/schema.prisma: same models, PostgreSQL query compiler.
-  postgres: () => (require('../node_modules/.prisma/postgresql-client/index.js') as { PrismaClient: typeof PrismaClient }).PrismaClient,
+  postgres: () => (require('.prisma/postgresql-client/index.js') as { PrismaClient: typeof PrismaClient }).PrismaClient,
 };
 
 export async function openDatabase(
@@ -60,6 +59,7 @@ export async function openDatabase(
     await base.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     await base.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   } else {
+    const { PrismaPg } = await import('@prisma/adapter-pg');
     const PostgresClient = clients.postgres();
     base = new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) });
     await base.$connect();

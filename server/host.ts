@@ -6,7 +6,7 @@ import { openDatabase, type Database, type DatabaseHandle, type PrismaClients } 
 import { EventBus, type EventName } from './events.js';
 import { createLogger } from './logger.js';
 import { migrate } from './migrations.js';
-import type { AdminContribution, PluginDefinition, PluginSetup } from './plugin.js';
+import type { AdminSource, PluginDefinition, PluginSetup } from './plugin.js';
 import { PluginGraphError, resolvePluginOrder, settingsFromEnv, validatePluginSettings } from './plugin-loader.js';
 import type { ApiRoute } from './http/route.js';
 import type { CliCommand } from './cli/command.js';
@@ -14,7 +14,6 @@ import { JobScheduler } from './jobs/scheduler.js';
 import { UserService } from './auth/users.service.js';
 import { ApiKeyService } from './auth/api-keys.service.js';
 import { DatabaseSessionStore } from './auth/session-store.js';
-import { hostCommands } from './cli/host-commands.js';
 
 export interface LoadedPlugin {
   name: string;
@@ -47,8 +46,10 @@ export interface Host {
   sessions: DatabaseSessionStore;
   plugins: LoadedPlugin[];
   routes: (ApiRoute & { plugin: string })[];
+  /** Commands plugins return from setup (most declare theirs in a commands module: plugins/commands.ts). */
   commands: (CliCommand & { plugin: string })[];
-  admin: (AdminContribution & { plugin: string })[];
+  /** Each plugin's admin contribution (loaded by the admin assembly), in plugin order. */
+  admin: { plugin: string; source: AdminSource }[];
   /** Services each plugin returned, by plugin name. */
   services: Record<string, unknown>;
   ready: boolean;
@@ -130,7 +131,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       for (const [event, handler] of Object.entries(setup.on ?? {})) {
         events.on(event as EventName, handler as never, definition.name);
       }
-      if (setup.admin) host.admin.push({ ...setup.admin, plugin: definition.name });
+      if (setup.admin) host.admin.push({ plugin: definition.name, source: setup.admin });
     }
     jobs.register(
       {
@@ -141,7 +142,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
       },
       'host',
     );
-    for (const command of hostCommands(host)) host.commands.push({ ...command, plugin: 'host' });
   } catch (err) {
     await db.close();
     throw err;
@@ -158,7 +158,7 @@ async function listen(host: Host, app: Express): Promise<Server> {
   for (const plugin of host.plugins) {
     await plugin.setup.onStart?.().catch((err) => host.logger.error({ err, plugin: plugin.name }, 'plugin start-up task failed'));
   }
-  if (host.config.JOBS_ENABLED) host.jobs.start();
+  if (host.config.JOBS_ENABLED) await host.jobs.start();
   return server;
 }
 

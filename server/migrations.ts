@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import pg from 'pg';
 import { sqliteFilePath, type Config } from './config.js';
 import { securePrivateFile } from './sqlite.js';
 
@@ -77,6 +76,7 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
 }
 
 async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
+  const { default: pg } = await import('pg'); // loaded only for PostgreSQL
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -63,6 +63,12 @@ export interface PluginContext<Settings = unknown, Deps = Record<string, unknown
   deps: Deps;
 }
 
+/**
+ * The admin contribution, or a function that loads it: the admin assembly calls it when it builds
+ * the admin, so a process without the admin (the CLI) never loads AdminJS.
+ */
+export type AdminSource = AdminContribution | (() => AdminContribution | Promise<AdminContribution>);
+
 export interface PluginSetup<Services = object, Extend = Record<string, unknown>, Accepts = unknown> {
   services?: Services;
   /** What this plugin adds to the plugins it depends on (their extension objects). */
@@ -70,7 +76,7 @@ export interface PluginSetup<Services = object, Extend = Record<string, unknown>
   /** Receives the extension objects other plugins declared for this one, after each one's setup. */
   accept?: (plugin: string, extension: Accepts) => void;
   routes?: ApiRoute[];
-  admin?: AdminContribution;
+  admin?: AdminSource;
   commands?: CliCommand[];
   jobs?: JobDefinition[];
   on?: EventHandlers;

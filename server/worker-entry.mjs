@@ -1,6 +1,11 @@
 // Worker threads do not inherit the TypeScript loader the main thread runs under (tsx, or the
-// test runner's), so a worker starts here: register the loader, then run the worker's module.
+// test runner's), so a worker starts here: a compiled module (.js) is imported as it is; a
+// TypeScript one through tsx's loader, registered for this thread only.
 import { workerData } from 'node:worker_threads';
-import { tsImport } from 'tsx/esm/api';
 
-await tsImport(workerData.module, import.meta.url);
+if (workerData.module.endsWith('.js')) {
+  await import(workerData.module);
+} else {
+  const { tsImport } = await import('tsx/esm/api');
+  await tsImport(workerData.module, import.meta.url);
+}

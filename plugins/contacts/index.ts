@@ -30,9 +30,6 @@ import { SavedViewService } from './list/saved-view.service.js';
 import { SplitSearch } from './list/split-search.js';
 import { TaskService } from './timeline/task.service.js';
 import { workspaceRoutes } from './people/workspace.routes.js';
-import { contactCommands } from './cli/contact.commands.js';
-import { contactAdmin } from './admin/contact.resource.js';
-import { seedDemoData } from './demo/demo-data.js';
 
 export type ContactsServices = ReturnType<typeof buildServices>;
 
@@ -121,8 +118,7 @@ export const contactsPlugin = definePlugin({
         ...workspaceRoutes(ctx.prisma, services.list, services.views, services.customFields),
         ...importRoutes(services.imports),
       ],
-      admin: contactAdmin(ctx.prisma, services),
-      commands: contactCommands(ctx.prisma, services),
+      admin: async () => (await import('./admin/contact.resource.js')).contactAdmin(ctx.prisma, services),
       jobs: [
         {
           name: 'contacts.resume-imports',
@@ -135,6 +131,7 @@ export const contactsPlugin = definePlugin({
         await services.imports.resumeInterrupted();
         await services.list.prepareSearch();
         if (ctx.settings.demoData && (await ctx.prisma.contact.count()) === 0) {
+          const { seedDemoData } = await import('./demo/demo-data.js');
           const counts = await seedDemoData(ctx.prisma, services);
           ctx.logger.info(counts, 'seeded demo data');
         }

@@ -7,7 +7,6 @@ import { DedupService } from './dedup.service.js';
 import { dedupRoutes } from './dedup.routes.js';
 import { MergeService } from './merge.service.js';
 import { MergeRuleService } from './merge-rule.service.js';
-import { dedupAdmin, MergeActionPanel } from './dedup.resource.js';
 import { DedupRecords } from './dedup-records.js';
 
 /** Edits are checked at once; a bulk change of more contacts waits for the scan job. Imports are always checked. */
@@ -60,11 +59,11 @@ export const dedupPlugin = definePlugin({
         }
       },
       routes: dedupRoutes(dedup, merges, mergeRules),
-      admin: dedupAdmin(prisma),
+      admin: async () => (await import('./dedup.resource.js')).dedupAdmin(prisma),
       extend: {
         contacts: {
           onCreateAnswer: async (contact) => ({ possibleDuplicates: await dedup.possibleDuplicates(contact.id) }),
-          page: { panels: [{ component: MergeActionPanel, placement: 'actions' }] },
+          page: { panels: [{ component: 'MergeAction', placement: 'actions' }] },
           timeline: { types: { MERGED: { label: 'Merged', icon: 'GitMerge' } } },
           import: {
             updateRule: () => mergeRules.importRule(),
@@ -75,31 +74,6 @@ export const dedupPlugin = definePlugin({
           gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },
         },
       },
-      commands: [
-        {
-          name: 'dedup:scan',
-          description: 'Scan all contacts for duplicates; prints counts and time',
-          run: () => dedup.scan(),
-          format: (r: { contacts: number; pairsCompared: number; candidates: number; created: number; ms: number }) =>
-            `${r.contacts} contacts, ${r.pairsCompared} pairs compared, ${r.created} new, ${r.candidates} open candidates, ${r.ms} ms`,
-        },
-        {
-          name: 'dedup:candidates',
-          description: 'Open duplicate pairs with both contacts, score and reasons',
-          usage: 'dedup:candidates [--min-score 0.9]',
-          options: { 'min-score': { type: 'string' } },
-          run: async ({ options }) => {
-            const minScore = options['min-score'] === undefined ? undefined : z.coerce.number().min(0).max(1).parse(options['min-score']);
-            return (await dedup.list({ minScore, page: 1, pageSize: 500 })).data.map((c) => ({
-              id: c.id,
-              score: c.score,
-              reasons: c.reasons,
-              a: { id: c.contactAId, email: c.contactA?.email, name: [c.contactA?.firstName, c.contactA?.lastName].filter(Boolean).join(' ') },
-              b: { id: c.contactBId, email: c.contactB?.email, name: [c.contactB?.firstName, c.contactB?.lastName].filter(Boolean).join(' ') },
-            }));
-          },
-        },
-      ],
       jobs: [
         {
           name: 'dedup.scan',

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ValidationError } from '../../server/errors.js';
 import { BackgroundBatches } from '../../server/background-batches.js';
 import { definePlugin } from '../../server/plugin.js';
 import '../contacts/public.js';
@@ -7,7 +6,6 @@ import './public.js';
 import { ScoreStore, PrismaRunner, SqliteRunner } from './score-store.js';
 import { ScoringService } from './scoring.service.js';
 import { scoringRoutes } from './scoring.routes.js';
-import { scoringAdmin, ScoreCard } from './scoring.resource.js';
 import { ScoreRecords } from './score-records.js';
 
 /** Past this many changed contacts, one set-based rescore of everyone is cheaper than scoring them in groups. */
@@ -55,31 +53,14 @@ export const scoringPlugin = definePlugin({
         if ((await prisma.contactScore.count()) < (await prisma.contact.count())) rescoreEveryone();
       },
       routes: scoringRoutes(scoring, rescoreEveryone),
-      admin: scoringAdmin(scoring),
+      admin: async () => (await import('./scoring.resource.js')).scoringAdmin(scoring),
       extend: {
         contacts: {
           list: scoring.listExtension(),
-          page: { panels: [{ component: ScoreCard, placement: 'hero' }] },
+          page: { panels: [{ component: 'ScoreCard', placement: 'hero' }] },
           gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },
         },
       },
-      commands: [
-        {
-          name: 'score:recompute',
-          description: 'Rescore every contact, or one with --contact <id>',
-          usage: 'score:recompute [--contact 42]',
-          options: { contact: { type: 'string' } },
-          run: async ({ options }) => {
-            if (options.contact === undefined) return scoring.rescoreAll();
-            const id = Number(options.contact);
-            if (!Number.isInteger(id) || id < 1) throw ValidationError.field('contact', `must be a contact id, got "${options.contact}"`);
-            await scoring.rescore([id]);
-            return scoring.score(id);
-          },
-          format: (r: { contacts?: number; changed?: number; ms?: number; score?: number; grade?: string }) =>
-            r.contacts !== undefined ? `${r.contacts} contacts scored, ${r.changed} changed, ${r.ms} ms` : `score ${r.score}, grade ${r.grade}`,
-        },
-      ],
       jobs: [
         {
           name: 'scoring.rescore',

@@ -6,8 +6,11 @@ import type { Database } from '../db.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { runWithContext, type Actor } from '../request-context.js';
 import type { JobCounts, JobDefinition } from './job.js';
+import { InstancePresence, reconcileOrphans, type Reconciled } from './presence.js';
 
 const DEFAULT_LEASE_MS = 10 * 60_000;
+/** How long an instance that stopped renewing its presence counts as alive (on another machine). */
+const PRESENCE_TTL_MS = 90_000;
 
 export interface JobInfo {
   name: string;
@@ -25,19 +28,27 @@ function isUniqueViolation(err: unknown): boolean {
 /**
  * Runs plugin jobs on their cron schedules. Within a process a job never overlaps itself; across
  * processes on one database each tick is claimed by inserting its JobRun (unique per job and tick),
- * and a lease row keeps a long run from overlapping the next tick on another instance.
+ * and a lease row keeps a long run from overlapping the next tick on another instance. Runs and
+ * leases left by an instance that died are cleared at start and while jobs run (see presence.ts).
  */
 export class JobScheduler {
   readonly instanceId = randomUUID();
   private readonly jobs = new Map<string, { job: JobDefinition; plugin: string }>();
   private readonly tasks: ScheduledTask[] = [];
   private readonly running = new Map<string, Promise<unknown>>();
+  /** Every tick and manual run from its first step to its last write: what stop() waits for. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly abort = new AbortController();
+  private readonly presence: InstancePresence;
+  private stopped = false;
 
   constructor(
     private readonly prisma: Database,
     private readonly logger: Logger,
-  ) {}
+    presenceTtlMs = PRESENCE_TTL_MS,
+  ) {
+    this.presence = new InstancePresence(prisma, this.instanceId, presenceTtlMs, async () => void (await this.reconcile()));
+  }
 
   register(job: JobDefinition, plugin: string): void {
     if (this.jobs.has(job.name)) {
@@ -49,12 +60,23 @@ export class JobScheduler {
     this.jobs.set(job.name, { job, plugin });
   }
 
-  start(): void {
+  /** Clears what a stopped instance left behind, then schedules every job. */
+  async start(): Promise<void> {
+    await this.presence.ensure();
+    await this.reconcile().catch((err) => this.logger.error({ err }, 'could not reconcile interrupted job runs'));
+    if (this.stopped) return;
     for (const { job } of this.jobs.values()) {
-      const task = cron.createTask(job.schedule, (ctx) => this.runTick(job, ctx.date), { name: job.name, noOverlap: true });
+      const task = cron.createTask(job.schedule, (ctx) => this.track(this.runTick(job, ctx.date)), { name: job.name, noOverlap: true });
       task.start();
       this.tasks.push(task);
     }
+  }
+
+  /** Marks RUNNING runs of instances that are gone as FAILED and frees their leases. */
+  async reconcile(): Promise<Reconciled> {
+    const reconciled = await reconcileOrphans(this.prisma, this.instanceId);
+    if (reconciled.runs || reconciled.leases) this.logger.warn(reconciled, 'cleared job runs and leases of a stopped instance');
+    return reconciled;
   }
 
   async list(): Promise<JobInfo[]> {
@@ -75,17 +97,31 @@ export class JobScheduler {
     const entry = this.jobs.get(name);
     if (!entry) throw new NotFoundError('Job', name);
     if (this.running.has(name)) throw new ConflictError(`Job ${name} is already running`);
-    const run = await this.prisma.jobRun.create({
-      data: { job: name, trigger: 'MANUAL', instance: this.instanceId, actorId: actor?.userId ?? null },
-    });
-    return this.execute(entry.job, run);
+    await this.presence.ensure();
+    await this.reconcile();
+    return this.track(
+      (async () => {
+        const run = await this.prisma.jobRun.create({
+          data: { job: name, trigger: 'MANUAL', instance: this.instanceId, actorId: actor?.userId ?? null },
+        });
+        return this.execute(entry.job, run);
+      })(),
+    );
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => {});
+    return work;
   }
 
   private async runTick(job: JobDefinition, scheduledAt: Date): Promise<void> {
-    if (this.running.has(job.name) || this.abort.signal.aborted) return;
+    if (this.running.has(job.name) || this.stopped) return;
     const tickAt = new Date(Math.floor(scheduledAt.getTime() / 1000) * 1000);
     let run: JobRun;
     try {
+      await this.presence.ensure();
+      if (this.stopped) return;
       run = await this.prisma.jobRun.create({
         data: { job: job.name, trigger: 'SCHEDULE', tickAt, instance: this.instanceId },
       });
@@ -154,16 +190,19 @@ export class JobScheduler {
 
   /** Stops scheduling, lets running jobs finish within `timeoutMs`, then signals them to abort. */
   async stop(timeoutMs: number): Promise<void> {
+    this.stopped = true;
     await Promise.all(this.tasks.map((task) => task.destroy()));
     this.tasks.length = 0;
-    const pending = Promise.allSettled([...this.running.values()]).then(() => true);
-    if (await settlesWithin(pending, timeoutMs)) return;
+    const pending = Promise.allSettled([...this.inFlight]).then(() => true);
+    if (await settlesWithin(pending, timeoutMs)) return this.presence.stop();
     this.logger.warn({ jobs: [...this.running.keys()] }, 'jobs still running at shutdown: aborting');
     this.abort.abort();
     // A job that ignores its signal is left behind rather than holding the shutdown forever.
     if (!(await settlesWithin(pending, timeoutMs))) {
       this.logger.error({ jobs: [...this.running.keys()] }, 'jobs ignored the abort signal');
+      return; // still running: this instance stays present until the process ends
     }
+    await this.presence.stop();
   }
 }
 

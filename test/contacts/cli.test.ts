@@ -1,25 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../scripts/schema-composer.js';
+import { crm as runCrm } from '../helpers/cli.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'crm-contacts-cli-'));
 
 async function crm(...args: string[]) {
-  try {
-    const { stdout } = await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/crm.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '', PLUGINS: 'contacts' },
-    });
-    return { code: 0, stdout };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout + e.stderr };
-  }
+  const { code, stdout, stderr } = await runCrm(args, { DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '', PLUGINS: 'contacts' });
+  return { code, stdout: code ? stdout + stderr : stdout };
 }
 
 describe('contacts CLI', () => {

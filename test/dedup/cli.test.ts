@@ -1,19 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../scripts/schema-composer.js';
+import { crm as runCrm } from '../helpers/cli.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'crm-dedup-cli-'));
 
 async function crm(...args: string[]) {
-  const { stdout } = await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/crm.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '', PLUGINS: 'contacts,dedup' },
-  });
+  const { code, stdout, stderr } = await runCrm(args, { DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '', PLUGINS: 'contacts,dedup' });
+  if (code !== 0) throw new Error(`crm ${args.join(' ')} exited ${code}: ${stderr}`);
   return JSON.parse(stdout);
 }
 
@@ -26,15 +21,15 @@ describe('dedup CLI', () => {
     // The import's own check already found the pair; the scan finds it again.
     expect(scan).toMatchObject({ contacts: 3, candidates: 1 });
     expect(scan.ms).toBeGreaterThanOrEqual(0);
-    const pairs = await crm('dedup:candidates', '--min-score', '0.8', '--json');
-    expect(pairs).toHaveLength(1);
-    const [pair] = pairs;
+    const listed = await crm('dedup:candidates', '--min-score', '0.8', '--json');
+    expect(listed).toMatchObject({ page: 1, pageSize: 100, total: 1 });
+    const [pair] = listed.items;
     expect([pair.a, pair.b].sort((x, y) => x.email.localeCompare(y.email))).toEqual([
       { id: expect.any(Number), email: 'john.maier@gmail.com', name: 'John Maier' },
       { id: expect.any(Number), email: 'jon.meyer@acme.com', name: 'Jon Meyer' },
     ]);
     expect(pair.a.id).toBeLessThan(pair.b.id);
     expect(pair.reasons).toEqual(expect.arrayContaining(['same phone']));
-    expect(await crm('dedup:candidates', '--min-score', '0.99', '--json')).toEqual([]);
+    expect(await crm('dedup:candidates', '--min-score', '0.99', '--json')).toMatchObject({ total: 0, items: [] });
   }, 90_000);
 });

@@ -1,27 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../scripts/schema-composer.js';
+import { crm as runCrm } from '../helpers/cli.js';
 import { bootTestHost, type TestHost } from '../helpers/host.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'crm-cli-'));
 
-async function crm(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/crm.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '', PLUGINS: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const crm = (...args: string[]) => runCrm(args, { DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '', PLUGINS: '' });
 
 describe('crm CLI', () => {
   let api: TestHost;
@@ -57,6 +43,7 @@ describe('crm CLI', () => {
     expect(JSON.parse(noUser.stdout).error.message).toBe('User ghost@example.test not found');
     const badRole = await crm('user:create', '--email', 'x@example.test', '--role', 'king');
     expect(badRole.code).toBe(1);
+    expect(badRole.stdout).toBe('');
     expect(badRole.stderr).toContain('role: must be one of VIEWER, REP, MANAGER, ADMIN');
     const unknown = await crm('frobnicate');
     expect(unknown.code).toBe(2);

@@ -1,19 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../scripts/schema-composer.js';
+import { crm as runCrm } from '../helpers/cli.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'crm-scoring-cli-'));
 
 async function crm(...args: string[]) {
-  return run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/crm.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '', PLUGINS: 'contacts,scoring' },
-  });
+  const result = await runCrm(args, { DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '', PLUGINS: 'contacts,scoring' });
+  if (result.code !== 0) throw result;
+  return result;
 }
 
 describe('scoring CLI', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { bootTestHost, type TestHost } from '../helpers/host.js';
-import { accessTable } from '../../admin/admin.js';
+import { accessTable, loadAdminContributions } from '../../admin/admin.js';
 import { applyAccess, AccessTableError, resolveRule } from '../../admin/access.js';
 import { hasRole } from '../../server/auth/roles.js';
 import { platformOptions, ROLE_NAMES, signInAdmin, type RoleName } from './helpers.js';
@@ -39,8 +39,8 @@ async function apiStatus(agent: supertest.Agent, rule: string): Promise<number> 
 }
 
 describe('the admin access table', () => {
-  it('has a row for every admin resource and a rule for every action, and no other', () => {
-    const table = accessTable(t.host);
+  it('has a row for every admin resource and a rule for every action, and no other', async () => {
+    const table = accessTable(await loadAdminContributions(t.host));
     const resources = t.admin!.resources.map((r) => r._decorated!.id()).sort();
     expect(Object.keys(table).sort()).toEqual(resources);
     for (const id of resources) {
@@ -56,7 +56,7 @@ describe('the admin access table', () => {
   });
 
   it('gives every admin action the answer its API route gives, for every role', async () => {
-    const table = accessTable(t.host);
+    const table = accessTable(await loadAdminContributions(t.host));
     const mismatches: string[] = [];
     let compared = 0;
     // One sequence of calls per role, the four roles side by side.

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../../../server/errors.js';
-import type { CliCommand } from '../../../server/cli/command.js';
-import type { Database } from '../../../server/db.js';
+import { defineCommands } from '../../../server/cli/command.js';
 import type { ContactsServices } from '../index.js';
-import { seedDemoData } from '../demo/demo-data.js';
 
 /** `key=value` words, e.g. `status=ACTIVE tags=vip,partner`. */
 function pairs(words: string[], what: string): Record<string, string> {
@@ -17,8 +15,8 @@ function pairs(words: string[], what: string): Record<string, string> {
   );
 }
 
-export function contactCommands(prisma: Database, s: ContactsServices): CliCommand[] {
-  return [
+/** The contacts plugin's commands (run with the services its setup returns). */
+export default defineCommands<ContactsServices>('contacts', [
     {
       name: 'import',
       description: 'Import contacts from a CSV file and wait for the result',
@@ -29,7 +27,7 @@ export function contactCommands(prisma: Database, s: ContactsServices): CliComma
         'on-duplicate': { type: 'string' },
         'dry-run': { type: 'boolean' },
       },
-      run: async ({ args, options }) => {
+      run: async ({ services: s, args, options }) => {
         if (!args[0]) throw new ValidationError('file: give the CSV file to import', [{ path: 'file', message: 'is required' }]);
         const uploaded = await s.imports.upload({ buffer: readFileSync(args[0]), originalName: path.basename(args[0]) });
         await s.imports.configure(uploaded.id, {
@@ -48,7 +46,8 @@ export function contactCommands(prisma: Database, s: ContactsServices): CliComma
       name: 'export',
       description: 'Write contacts as CSV to standard output, filtered like the list (key=value ...)',
       usage: 'export [status=ACTIVE] [tags=vip] [q=acme] ... > contacts.csv',
-      run: async ({ args }) => {
+      ownOutput: true,
+      run: async ({ services: s, args }) => {
         const where = await s.list.where(s.list.parseListQuery(pairs(args, 'filter')));
         await s.exporter.write(where, process.stdout);
         return undefined;
@@ -57,7 +56,6 @@ export function contactCommands(prisma: Database, s: ContactsServices): CliComma
     {
       name: 'demo:seed',
       description: 'Add demo companies, contacts, activities and deals',
-      run: () => seedDemoData(prisma, s),
+      run: async ({ services: s, host }) => (await import('../demo/demo-data.js')).seedDemoData(host.prisma, s),
     },
-  ];
-}
+]);
