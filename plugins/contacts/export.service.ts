@@ -5,6 +5,7 @@ import type { Database } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
 import { CONTACT_DATE_FIELDS, TAG_NAMES_SQL, type ContactService, type ContactView } from './contact.service.js';
 import type { CustomFieldService } from './custom-field.service.js';
+import { findInChunks } from '../../server/id-lists.js';
 import { csvCell } from './import.service.js';
 
 const CHUNK = 5_000;
@@ -79,11 +80,14 @@ export class PrismaExportReader implements ExportReader {
   constructor(private readonly prisma: Database) {}
 
   async rows(ids: number[]): Promise<ExportRow[]> {
-    const rows = await this.prisma.contact.findMany({
-      where: { id: { in: ids } },
-      include: { company: { select: { name: true } }, owner: { select: { email: true } }, tags: { select: { tag: { select: { name: true } } } } },
-      orderBy: { id: 'asc' },
-    });
+    // Ids come in ascending order, so the chunks' rows do too.
+    const rows = await findInChunks(ids, (chunk) =>
+      this.prisma.contact.findMany({
+        where: { id: { in: chunk } },
+        include: { company: { select: { name: true } }, owner: { select: { email: true } }, tags: { select: { tag: { select: { name: true } } } } },
+        orderBy: { id: 'asc' },
+      }),
+    );
     return rows.map((r) => {
       const values: Record<string, unknown> = {
         ...r,
