@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { PrismaClient } from '@prisma/client';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { sqliteFilePath, type Config } from './config.js';
 import { auditExtension } from './audit.js';
+import { SQLITE_BUSY_BUDGET_MS, waitingSqliteAdapter } from './sqlite-busy.js';
 
 /** The Prisma client every layer uses (audited). Both providers share the generated types. */
 export type Database = PrismaClient;
@@ -15,7 +15,6 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 const require = createRequire(import.meta.url);
 
 export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databaseKind'>): Promise<DatabaseHandle> {
@@ -23,9 +22,13 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databa
   let base: PrismaClient;
   if (config.databaseKind === 'sqlite') {
     const file = sqliteFilePath(url);
-    base = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+    // Another process (a second instance, the CLI, an import worker) may be writing: wait, not fail.
+    // One writer at a time: a transaction waits for its turn (maxWait) as long as a write may wait.
+    base = new PrismaClient({
+      adapter: waitingSqliteAdapter(file),
+      transactionOptions: { maxWait: SQLITE_BUSY_BUDGET_MS, timeout: 30_000 },
+    });
     await base.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await base.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     await base.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   } else {
     // Generated from prisma/postgresql/schema.prisma: same models, PostgreSQL query compiler.
