@@ -3,7 +3,7 @@ import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { sqliteFilePath, type Config } from './config.js';
 import { auditExtension } from './audit.js';
-import { SQLITE_BUSY_BUDGET_MS, waitingSqliteAdapter } from './sqlite-busy.js';
+import { SQLITE_TRANSACTION_MAX_WAIT_MS, waitingSqliteAdapter } from './sqlite-busy.js';
 
 /** The Prisma client every layer uses (audited). Both providers share the generated types. */
 export type Database = PrismaClient;
@@ -23,10 +23,10 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databa
   if (config.databaseKind === 'sqlite') {
     const file = sqliteFilePath(url);
     // Another process (a second instance, the CLI, an import worker) may be writing: wait, not fail.
-    // One writer at a time: a transaction waits for its turn (maxWait) as long as a write may wait.
+    // One writer at a time: a transaction waits for its turn (maxWait) rather than fail a burst.
     base = new PrismaClient({
       adapter: waitingSqliteAdapter(file),
-      transactionOptions: { maxWait: SQLITE_BUSY_BUDGET_MS, timeout: 30_000 },
+      transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS, timeout: 30_000 },
     });
     await base.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await base.$executeRawUnsafe('PRAGMA synchronous = NORMAL');

@@ -13,6 +13,11 @@ type Query = Parameters<Adapter['queryRaw']>[0];
 export const SQLITE_SYNC_BUSY_MS = 25;
 /** How long a write keeps trying, without blocking the thread, before it fails. */
 export const SQLITE_BUSY_BUDGET_MS = 60_000;
+/**
+ * How long a transaction may wait for its turn: the writes queued before it in this process, each
+ * of which may itself wait for other processes. SQLite has one writer, so a burst queues here.
+ */
+export const SQLITE_TRANSACTION_MAX_WAIT_MS = 300_000;
 
 /** Whether an error (SQLite's, or the Prisma adapter's wrapping of it) says the database is locked. */
 export function isBusyError(err: unknown): boolean {
