@@ -1,11 +1,12 @@
 /**
- * Long id lists in queries. A statement binds a bounded number of variables: Prisma refuses more
- * than 999 on SQLite (P2029, "too many SQL variables") and PostgreSQL's protocol carries at most
- * 32,767. Every query that takes a caller's id list goes through one of these, so no list size can
- * make it fail.
+ * Long id lists in queries. A statement binds a bounded number of variables: 32,766 on SQLite (Prisma
+ * assumes 999 unless the adapter says more: server/sqlite-busy.ts does) and 32,767 on PostgreSQL;
+ * past that Prisma answers P2029 ("query parameter limit") and SQLite "too many SQL variables".
+ * Every query that takes a caller's id list goes through one of these, so no list size can make it
+ * fail. (A list filter inside a paged query cannot be split: it works up to that limit.)
  */
 
-/** Ids per statement: small enough that a query holding two such lists stays under 999. */
+/** Ids per statement: small, so a query holding two such lists stays under even SQLite's old 999. */
 export const ID_CHUNK = 400;
 
 export function chunksOf<T>(items: Iterable<T>, size = ID_CHUNK): T[][] {

@@ -19,6 +19,9 @@ export const SQLITE_BUSY_BUDGET_MS = 60_000;
  */
 export const SQLITE_TRANSACTION_MAX_WAIT_MS = 300_000;
 
+/** SQLITE_MAX_VARIABLE_NUMBER of the SQLite that better-sqlite3 12 is built with. */
+export const SQLITE_MAX_VARIABLES = 32_766;
+
 /** Whether an error (SQLite's, or the Prisma adapter's wrapping of it) says the database is locked. */
 export function isBusyError(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
@@ -106,6 +109,15 @@ class WaitingSqliteAdapter {
       commit: async () => release(),
       rollback: async () => release(),
     };
+  }
+
+  /**
+   * The SQLite under better-sqlite3 binds up to 32,766 variables a statement; Prisma assumes 999
+   * unless told. Told, it splits long `in` lists no lower than it must, and a filter on a long id
+   * list (one that cannot be split) works up to the same size as on PostgreSQL.
+   */
+  getConnectionInfo() {
+    return { supportsRelationJoins: false, maxBindValues: SQLITE_MAX_VARIABLES };
   }
 
   dispose() {

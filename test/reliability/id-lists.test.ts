@@ -95,6 +95,14 @@ for (const run of runs) {
       expect(await t.host.prisma.contactTag.count()).toBe(COUNT);
     });
 
+    it('lists them by a custom field value that all of them share', async () => {
+      expect((await manager.post('/api/v1/custom-fields').send({ key: 'tier', label: 'Tier', type: 'TEXT' })).status).toBe(201);
+      await t.host.prisma.contact.updateMany({ data: { customFields: { tier: 'gold' } } });
+      const res = await manager.get('/api/v1/contacts?cf.tier=gold');
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.total).toBe(COUNT);
+    });
+
     it('closes the pairs of all of them once they no longer look alike', async () => {
       await t.host.prisma.contact.updateMany({ where: { email: { startsWith: 'b' } }, data: { firstName: 'Oskar', phone: null } });
       await t.host.prisma.contact.updateMany({ where: { email: { startsWith: 'b' } }, data: { lastName: 'Quintero' } });
