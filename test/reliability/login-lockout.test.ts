@@ -37,7 +37,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         drop = db.drop;
         env = { DATABASE_URL: db.url };
       }
-      t = await bootTestHost({ admin: true, env });
+      t = await bootTestHost({ admin: true, env, plugins: [] });
       server = t.app.listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
