@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { PrismaClient } from '@prisma/client';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { sqliteFilePath, type Config } from './config.js';
 import { auditExtension } from './audit.js';
 import { securePrivateFile } from './sqlite.js';
+import { SQLITE_TRANSACTION_MAX_WAIT_MS, waitingSqliteAdapter } from './sqlite-busy.js';
 
 /** The Prisma client every layer uses (audited). Both providers share the generated types. */
 export type Database = PrismaClient;
@@ -35,7 +35,6 @@ export interface PrismaClients {
   postgres(): typeof PrismaClient;
 }
 
-const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 const require = createRequire(import.meta.url);
 
 const productionClients: PrismaClients = {
@@ -54,9 +53,13 @@ export async function openDatabase(
     const file = sqliteFilePath(url);
     securePrivateFile(file);
     const SqliteClient = clients.sqlite();
-    base = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+    // Another process (a second instance, the CLI, an import worker) may be writing: wait, not fail.
+    // One writer at a time: a transaction waits for its turn (maxWait) rather than fail a burst.
+    base = new SqliteClient({
+      adapter: waitingSqliteAdapter(file),
+      transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS, timeout: 30_000 },
+    });
     await base.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await base.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     await base.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   } else {
     const { PrismaPg } = await import('@prisma/adapter-pg');

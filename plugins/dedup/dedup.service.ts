@@ -2,8 +2,9 @@ import { Prisma, type DuplicateCandidate } from '@prisma/client';
 import type { Database, SqlDialect } from '../../server/db.js';
 import { NotFoundError } from '../../server/errors.js';
 import { OneAtATime } from '../../server/one-at-a-time.js';
+import { countInChunks, findInChunks } from '../../server/id-lists.js';
 import { blockingKeys, candidatePairs, compareAtLeast, MAX_BLOCK, prepare, type PreparedPerson } from './matching.js';
-import { chunks, DedupStore, type MatchingRow } from './dedup.store.js';
+import { DedupStore, type MatchingRow } from './dedup.store.js';
 
 /** Checks of more contacts than this read everyone at once (and rebuild the key table). */
 const FULL_SCAN_ABOVE = 5_000;
@@ -110,7 +111,9 @@ export class DedupService {
     const fingerprint = (a: number, b: number) => `${updatedAt.get(a)}:${updatedAt.get(b)}`;
     const counts = await this.prisma.$transaction(
       async (tx) => {
-        const existing = only ? await pairsInvolving(tx, [...only]) : await tx.duplicateCandidate.findMany();
+        const existing = only
+          ? uniqueById(await findInChunks(only, (chunk) => tx.duplicateCandidate.findMany({ where: { OR: [{ contactAId: { in: chunk } }, { contactBId: { in: chunk } }] } })))
+          : await tx.duplicateCandidate.findMany();
         const byKey = new Map(existing.map((c) => [`${c.contactAId}:${c.contactBId}`, c]));
         let created = 0;
         let reopened = 0;
@@ -129,10 +132,11 @@ export class DedupService {
             await tx.duplicateCandidate.update({ where: { id: known.id }, data: { status: 'OPEN', score: pair.score, reasons: pair.reasons, fingerprint: print } });
           }
         }
-        for (let i = 0; i < fresh.length; i += 1_000) created += (await tx.duplicateCandidate.createMany({ data: fresh.slice(i, i + 1_000) })).count;
+        // Five values a row: 100 rows a statement.
+        created = await countInChunks(fresh, (rows) => tx.duplicateCandidate.createMany({ data: rows }), 100);
         // Open pairs that no longer reach the threshold (someone fixed a record) are dropped.
         const gone = existing.filter((c) => c.status === 'OPEN' && !found.has(`${c.contactAId}:${c.contactBId}`)).map((c) => c.id);
-        for (let i = 0; i < gone.length; i += 1_000) closed += (await tx.duplicateCandidate.deleteMany({ where: { id: { in: gone.slice(i, i + 1_000) } } })).count;
+        closed = await countInChunks(gone, (chunk) => tx.duplicateCandidate.deleteMany({ where: { id: { in: chunk } } }));
         return { created, reopened, closed };
       },
       { timeout: 120_000 },
@@ -175,7 +179,11 @@ export class DedupService {
     ]);
     const ids = [...new Set(rows.flatMap((r) => [r.contactAId, r.contactBId]))];
     const contacts = new Map(
-      (await this.prisma.contact.findMany({ where: { id: { in: ids } }, select: { id: true, email: true, firstName: true, lastName: true, phone: true, company: { select: { name: true } } } })).map((c) => [c.id, c]),
+      (
+        await findInChunks(ids, (chunk) =>
+          this.prisma.contact.findMany({ where: { id: { in: chunk } }, select: { id: true, email: true, firstName: true, lastName: true, phone: true, company: { select: { name: true } } } }),
+        )
+      ).map((c) => [c.id, c]),
     );
     return {
       data: rows.map((r) => ({ ...r, contactA: contacts.get(r.contactAId) ?? null, contactB: contacts.get(r.contactBId) ?? null })),
@@ -193,17 +201,12 @@ export class DedupService {
 
   /** A deleted contact takes its pairs with it. */
   async forget(contactIds: number[]): Promise<void> {
-    for (const part of chunks(contactIds)) {
-      await this.prisma.duplicateCandidate.deleteMany({ where: { OR: [{ contactAId: { in: part } }, { contactBId: { in: part } }] } });
-    }
+    if (!contactIds.length) return;
+    await countInChunks(contactIds, (chunk) => this.prisma.duplicateCandidate.deleteMany({ where: { OR: [{ contactAId: { in: chunk } }, { contactBId: { in: chunk } }] } }));
   }
 }
 
-/** The stored pairs that involve any of these contacts, read a chunk of ids at a time. */
-async function pairsInvolving(tx: Prisma.TransactionClient, contactIds: number[]): Promise<DuplicateCandidate[]> {
-  const byId = new Map<number, DuplicateCandidate>();
-  for (const part of chunks(contactIds)) {
-    for (const pair of await tx.duplicateCandidate.findMany({ where: { OR: [{ contactAId: { in: part } }, { contactBId: { in: part } }] } })) byId.set(pair.id, pair);
-  }
-  return [...byId.values()];
+/** A pair found through both of its contacts' chunks is kept once. */
+function uniqueById<T extends { id: number }>(rows: T[]): T[] {
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
 }

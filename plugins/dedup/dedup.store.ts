@@ -1,14 +1,13 @@
 import type Sqlite from 'better-sqlite3';
 import type { Database, SqlDialect } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
+import { chunksOf } from '../../server/id-lists.js';
 import type { Person } from './matching.js';
 
 export interface MatchingRow extends Person {
   updatedAt: Date;
 }
 
-/** Ids or keys per statement: far below every database's bound-parameter limit. */
-const CHUNK = 500;
 /** Key rows per insert statement (two parameters each). */
 const INSERT_ROWS = 400;
 
@@ -18,11 +17,6 @@ const MATCHING_SQL = `SELECT c."id", c."email", c."firstName", c."lastName", c."
 type RawRow = Omit<MatchingRow, 'id' | 'updatedAt'> & { id: number | bigint; updatedAt: Date | string };
 const toRow = (r: RawRow): MatchingRow => ({ ...r, id: Number(r.id), updatedAt: new Date(r.updatedAt) });
 
-export function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /**
  * Dedup's reads of contacts and its blocking-key table. The SQL is the same on SQLite and PostgreSQL
@@ -57,7 +51,7 @@ export class DedupStore {
   /** The same for some contacts (those gone are left out). */
   async load(ids: number[]): Promise<MatchingRow[]> {
     const rows: MatchingRow[] = [];
-    for (const part of chunks(ids)) {
+    for (const part of chunksOf(ids)) {
       rows.push(...(await this.prisma.$queryRawUnsafe<RawRow[]>(`${MATCHING_SQL} WHERE c."id" IN (${this.params(1, part.length)})`, ...part)).map(toRow));
     }
     return rows;
@@ -72,8 +66,8 @@ export class DedupStore {
     await this.prisma.$transaction(
       async (tx) => {
         if (everyone) await tx.dedupKey.deleteMany({});
-        else for (const part of chunks([...keysById.keys()])) await tx.dedupKey.deleteMany({ where: { contactId: { in: part } } });
-        for (const part of chunks(rows, INSERT_ROWS)) {
+        else for (const part of chunksOf([...keysById.keys()])) await tx.dedupKey.deleteMany({ where: { contactId: { in: part } } });
+        for (const part of chunksOf(rows, INSERT_ROWS)) {
           const values = part.map((_, i) => `(${this.params(2 * i + 1, 2)})`).join(', ');
           await tx.$executeRawUnsafe(`INSERT INTO "DedupKey" ("key", "contactId") VALUES ${values}`, ...part.flat());
         }
@@ -94,7 +88,7 @@ export class DedupStore {
   /** How many contacts carry each of these keys. */
   async keySizes(keys: string[]): Promise<Map<string, number>> {
     const sizes = new Map<string, number>();
-    for (const part of chunks(keys)) {
+    for (const part of chunksOf(keys)) {
       for (const row of await this.prisma.dedupKey.groupBy({ by: ['key'], where: { key: { in: part } }, _count: { _all: true } })) sizes.set(row.key, row._count._all);
     }
     return sizes;
@@ -103,7 +97,7 @@ export class DedupStore {
   /** The contacts that carry any of these keys. */
   async contactsWith(keys: string[]): Promise<number[]> {
     const ids = new Set<number>();
-    for (const part of chunks(keys)) {
+    for (const part of chunksOf(keys)) {
       for (const row of await this.prisma.dedupKey.findMany({ where: { key: { in: part } }, select: { contactId: true } })) ids.add(row.contactId);
     }
     return [...ids];

@@ -1,6 +1,8 @@
 import Sqlite from 'better-sqlite3';
 import type { Database } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
+import { retryWhileBusy } from '../../server/sqlite-busy.js';
+import { idListParam, idListSql } from '../../server/id-lists.js';
 import { ACTIVITY_SIGNALS, isActivitySignal, type CompiledRule, type ContactFacts, type ScoreResult } from './score-engine.js';
 
 /** A statement with its parameters, written for one database's placeholder and cast syntax. */
@@ -24,7 +26,7 @@ export class SqliteRunner implements SqlRunner {
   private readonly prepared = new Map<string, Sqlite.Statement>();
 
   constructor(file: string) {
-    this.db = openSqliteConnection(file, 'write');
+    this.db = openSqliteConnection(file, 'write', 'short');
   }
 
   private statement(sql: string): Sqlite.Statement {
@@ -34,13 +36,15 @@ export class SqliteRunner implements SqlRunner {
   }
 
   async query<T>({ sql, params }: Statement): Promise<T[]> {
-    return this.statement(sql).all(...params) as T[];
+    return retryWhileBusy(() => this.statement(sql).all(...params) as T[]);
   }
 
+  /** Begun IMMEDIATE and retried while another connection writes, without blocking the thread. */
   async transaction(statements: Statement[]): Promise<void> {
-    this.db.transaction(() => {
+    const write = this.db.transaction(() => {
       for (const { sql, params } of statements) this.statement(sql).run(...params);
-    })();
+    });
+    await retryWhileBusy(() => write.immediate());
   }
 
   close(): void {
@@ -75,6 +79,11 @@ class SqlBuilder {
     this.params.push(value);
     if (this.dialect === 'sqlite') return '?';
     return pgType ? `$${this.params.length}::${pgType}` : `$${this.params.length}`;
+  }
+
+  /** A list of ids as one bound value, whatever its length. */
+  ids(ids: number[]): string {
+    return idListSql(this.dialect, this.param(idListParam(ids)));
   }
 
   timestamp(date: Date): string {
@@ -168,7 +177,7 @@ export class ScoreStore {
     const q = new SqlBuilder(this.runner.dialect);
     const columns = ['id', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'companyId', 'city', 'country', 'linkedinUrl', 'buyingRole', 'status', 'createdAt'];
     const select = columns.map((c) => (this.runner.dialect === 'postgres' && ['buyingRole', 'status'].includes(c) ? `"${c}"::text AS "${c}"` : `"${c}"`));
-    const where = ids ? ` WHERE "id" IN (${ids.map((id) => q.param(id)).join(', ')})` : '';
+    const where = ids ? ` WHERE "id" IN ${q.ids(ids)}` : '';
     return q.done(`SELECT ${select.join(', ')} FROM "Contact"${where} ORDER BY "id"`);
   }
 
@@ -187,7 +196,7 @@ export class ScoreStore {
       return `SUM(CASE WHEN ${typeText} IN (${types}) THEN ${weight} ELSE 0 END) AS "r${rule.id}"`;
     });
     const filters = [`"occurredAt" <= ${q.timestamp(now)}`];
-    if (ids) filters.push(`"contactId" IN (${ids.map((id) => q.param(id)).join(', ')})`);
+    if (ids) filters.push(`"contactId" IN ${q.ids(ids)}`);
     return q.done(
       `SELECT "contactId", MAX("occurredAt") AS "lastAt", SUM(CASE WHEN ${typeText} = 'EMAIL_BOUNCED' THEN 1 ELSE 0 END) AS "bounces"${sums.map((s) => `, ${s}`).join('')}
        FROM "Activity" WHERE ${filters.join(' AND ')} GROUP BY "contactId"`,
@@ -203,7 +212,7 @@ export class ScoreStore {
     for (const ids of everyone ? [undefined] : chunks(results.map((r) => r.contactId), CHUNK)) {
       const q = new SqlBuilder(this.runner.dialect);
       const grade = this.runner.dialect === 'postgres' ? '"grade"::text AS "grade"' : '"grade"';
-      const where = ids ? ` WHERE "contactId" IN (${ids.map((id) => q.param(id)).join(', ')})` : '';
+      const where = ids ? ` WHERE "contactId" IN ${q.ids(ids)}` : '';
       const rows = await this.runner.query<{ contactId: number | bigint; score: number | bigint; grade: string }>(
         q.done(`SELECT "contactId", "score", ${grade} FROM "ContactScore"${where}`),
       );

@@ -4,6 +4,7 @@ import type { Database } from '../../server/db.js';
 import { NotFoundError, ValidationError } from '../../server/errors.js';
 import { OneAtATime } from '../../server/one-at-a-time.js';
 import { BUYING_ROLES, type ListExtension } from '../contacts/public.js';
+import { findInChunks } from '../../server/id-lists.js';
 import {
   ACTIVITY_SIGNALS,
   DEFAULT_RULES,
@@ -226,7 +227,9 @@ export class ScoringService {
   /** Score, grade and fit/engagement for the contact list: a filter by range and grade, a sort, columns. */
   listExtension(): ListExtension {
     const column = (field: 'score' | 'grade') => async (contactIds: number[]) => {
-      const scores = await this.prisma.contactScore.findMany({ where: { contactId: { in: contactIds } }, select: { contactId: true, score: true, grade: true } });
+      const scores = await findInChunks(contactIds, (chunk) =>
+        this.prisma.contactScore.findMany({ where: { contactId: { in: chunk } }, select: { contactId: true, score: true, grade: true } }),
+      );
       return new Map<number, unknown>(scores.map((s) => [s.contactId, s[field]]));
     };
     return {

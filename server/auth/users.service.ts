@@ -83,6 +83,9 @@ export class UserService {
   /**
    * Checks a password and keeps the failure count in the database: after `maxFailures`
    * failures in a row the account is locked for `lockMinutes`, even for the right password.
+   * Each check first claims one of the `maxFailures` attempts with a single conditional UPDATE,
+   * so parallel requests cannot all read the same count: at most `maxFailures` passwords are
+   * ever checked per lock window, however many arrive at once (and on however many instances).
    */
   async login(email: string, password: string): Promise<LoginResult> {
     const normalized = email.trim().toLowerCase();
@@ -93,20 +96,21 @@ export class UserService {
       return { ok: false, reason: 'invalid' };
     }
     const now = this.now();
-    if (user.lockedUntil && user.lockedUntil > now) {
+    const unlocked = { OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] };
+    const claimed = await this.prisma.user.updateMany({
+      where: { id: user.id, active: true, failedLoginCount: { lt: this.lockout.maxFailures }, ...unlocked },
+      data: { failedLoginCount: { increment: 1 } },
+    });
+    if (claimed.count === 0) {
+      // Locked, or every attempt of this window is taken (some may still be being checked).
+      const lockedUntil = (await this.lockIfExhausted(user.id, now)) ?? (await this.currentLock(user.id)) ?? now;
       await this.audit('LOGIN_FAILED', user.email, user.id, { locked: true });
-      return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
+      return { ok: false, reason: 'locked', lockedUntil };
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
-      const failures = user.failedLoginCount + 1;
-      const lock = failures >= this.lockout.maxFailures;
-      const lockedUntil = new Date(now.getTime() + this.lockout.lockMinutes * 60_000);
-      await this.prisma.user.update({
-        where: { id: user.id },
-        data: lock ? { failedLoginCount: 0, lockedUntil } : { failedLoginCount: failures },
-      });
-      await this.audit(lock ? 'LOCKED' : 'LOGIN_FAILED', user.email, user.id, { failures });
-      return lock ? { ok: false, reason: 'locked', lockedUntil } : { ok: false, reason: 'invalid' };
+      const lockedUntil = await this.lockIfExhausted(user.id, now);
+      await this.audit(lockedUntil ? 'LOCKED' : 'LOGIN_FAILED', user.email, user.id, { checked: true });
+      return lockedUntil ? { ok: false, reason: 'locked', lockedUntil } : { ok: false, reason: 'invalid' };
     }
     const updated = await this.prisma.user.update({
       where: { id: user.id },
@@ -131,6 +135,20 @@ export class UserService {
   /** Lifts a lockout before it runs out. */
   async unlock(id: number): Promise<void> {
     await this.prisma.user.update({ where: { id }, data: { failedLoginCount: 0, lockedUntil: null } });
+  }
+
+  /** Starts the lock once every attempt of the window is used; the new lock's end, or null. */
+  private async lockIfExhausted(userId: number, now: Date): Promise<Date | null> {
+    const lockedUntil = new Date(now.getTime() + this.lockout.lockMinutes * 60_000);
+    const locked = await this.prisma.user.updateMany({
+      where: { id: userId, failedLoginCount: { gte: this.lockout.maxFailures }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+      data: { failedLoginCount: 0, lockedUntil },
+    });
+    return locked.count ? lockedUntil : null;
+  }
+
+  private async currentLock(userId: number): Promise<Date | null> {
+    return (await this.prisma.user.findUnique({ where: { id: userId }, select: { lockedUntil: true } }))?.lockedUntil ?? null;
   }
 
   async recordLogout(userId: number): Promise<void> {

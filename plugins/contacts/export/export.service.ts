@@ -7,6 +7,7 @@ import { CONTACT_DATE_FIELDS, TAG_NAMES_SQL, type ContactView } from '../people/
 import type { ContactListService } from '../list/list.service.js';
 import type { CustomFieldService } from '../people/custom-field.service.js';
 import { csvCell } from '../import/import.service.js';
+import { findInChunks } from '../../../server/id-lists.js';
 
 const CHUNK = 5_000;
 
@@ -80,11 +81,14 @@ export class PrismaExportReader implements ExportReader {
   constructor(private readonly prisma: Database) {}
 
   async rows(ids: number[]): Promise<ExportRow[]> {
-    const rows = await this.prisma.contact.findMany({
-      where: { id: { in: ids } },
-      include: { company: { select: { name: true } }, owner: { select: { email: true } }, tags: { select: { tag: { select: { name: true } } } } },
-      orderBy: { id: 'asc' },
-    });
+    // Ids come in ascending order, so the chunks' rows do too.
+    const rows = await findInChunks(ids, (chunk) =>
+      this.prisma.contact.findMany({
+        where: { id: { in: chunk } },
+        include: { company: { select: { name: true } }, owner: { select: { email: true } }, tags: { select: { tag: { select: { name: true } } } } },
+        orderBy: { id: 'asc' },
+      }),
+    );
     return rows.map((r) => {
       const values: Record<string, unknown> = {
         ...r,

@@ -2,6 +2,7 @@ import type Sqlite from 'better-sqlite3';
 import type { Contact } from '@prisma/client';
 import type { Database, SqlDialect } from '../../../server/db.js';
 import { openSqliteConnection } from '../../../server/sqlite.js';
+import { findInChunks } from '../../../server/id-lists.js';
 import { contactColumnsFromSqlite, contactFields, fullName, listInclude, TAG_NAMES_SQL, toView, type ContactView } from '../people/contact-view.js';
 
 /** Loads a list page's contacts (any order) with their company, owner, tags and deal count. */
@@ -53,7 +54,7 @@ export class PrismaContactPageReader implements ContactPageReader {
   constructor(private readonly prisma: Database) {}
 
   async rows(ids: number[]): Promise<ContactView[]> {
-    return (await this.prisma.contact.findMany({ where: { id: { in: ids } }, include: listInclude })).map(toView);
+    return (await findInChunks(ids, (chunk) => this.prisma.contact.findMany({ where: { id: { in: chunk } }, include: listInclude }))).map(toView);
   }
 }
 

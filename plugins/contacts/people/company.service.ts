@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Prisma, type Company } from '@prisma/client';
 import type { Database } from '../../../server/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../server/errors.js';
+import { findInChunks } from '../../../server/id-lists.js';
 import { normalizeCountry, normalizePhone, searchTextOf } from './normalize.js';
 
 const text = (max: number) => z.string().trim().max(max).nullish();
@@ -120,10 +121,10 @@ export class CompanyService {
   }
 
   private async refreshContactSearch(tx: Prisma.TransactionClient, companyId: number | null, ids?: number[]) {
-    const contacts = await tx.contact.findMany({
-      where: ids ? { id: { in: ids } } : { companyId },
-      select: { id: true, firstName: true, lastName: true, email: true, company: { select: { name: true } } },
-    });
+    const select = { id: true, firstName: true, lastName: true, email: true, company: { select: { name: true } } } as const;
+    const contacts = ids
+      ? await findInChunks(ids, (chunk) => tx.contact.findMany({ where: { id: { in: chunk } }, select }))
+      : await tx.contact.findMany({ where: { companyId }, select });
     for (const c of contacts) {
       await tx.contact.update({ where: { id: c.id }, data: { searchText: searchTextOf([c.firstName, c.lastName, c.email, c.company?.name]) } });
     }

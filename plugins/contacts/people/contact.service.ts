@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Prisma, type Contact } from '@prisma/client';
 import type { Database } from '../../../server/db.js';
 import type { EventBus } from '../../../server/events.js';
+import { chunksOf, countInChunks, findInChunks } from '../../../server/id-lists.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../../server/errors.js';
 import '../events.js';
 import type { ContactsExtensions } from '../extensions.js';
@@ -135,26 +136,31 @@ export class ContactService {
     if (action === 'assignOwner' && parsed.data.ownerId && !(await this.prisma.user.findUnique({ where: { id: parsed.data.ownerId } }))) {
       throw ValidationError.field('ownerId', 'no such user');
     }
-    const affected = await this.prisma.$transaction(async (tx) => {
-      switch (action) {
-        case 'setStatus':
-          return (await tx.contact.updateMany({ where: { id: { in: ids } }, data: { status: parsed.data.status } })).count;
-        case 'assignOwner':
-          return (await tx.contact.updateMany({ where: { id: { in: ids } }, data: { ownerId: parsed.data.ownerId ?? null } })).count;
-        case 'addTags': {
-          const existing = await tx.contact.findMany({ where: { id: { in: ids } }, select: { id: true } });
-          await this.addTags(tx, existing.map((c) => c.id), parsed.data.tags!);
-          await tx.contact.updateMany({ where: { id: { in: ids } }, data: { updatedAt: this.now() } });
-          return existing.length;
+    // Chunked: a statement binds a bounded number of ids (server/id-lists.ts).
+    const affected = await this.prisma.$transaction(
+      async (tx) => {
+        const eachChunk = (write: (chunk: number[]) => Promise<{ count: number }>) => countInChunks(ids, write);
+        switch (action) {
+          case 'setStatus':
+            return eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { status: parsed.data.status } }));
+          case 'assignOwner':
+            return eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { ownerId: parsed.data.ownerId ?? null } }));
+          case 'addTags': {
+            const existing = await findInChunks(ids, (chunk) => tx.contact.findMany({ where: { id: { in: chunk } }, select: { id: true } }));
+            await this.addTags(tx, existing.map((c) => c.id), parsed.data.tags!);
+            await eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { updatedAt: this.now() } }));
+            return existing.length;
+          }
+          case 'removeTags': {
+            await eachChunk((chunk) => tx.contactTag.deleteMany({ where: { contactId: { in: chunk }, tag: { name: { in: parsed.data.tags! } } } }));
+            return eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { updatedAt: this.now() } }));
+          }
+          case 'delete':
+            return eachChunk((chunk) => tx.contact.deleteMany({ where: { id: { in: chunk } } }));
         }
-        case 'removeTags': {
-          await tx.contactTag.deleteMany({ where: { contactId: { in: ids }, tag: { name: { in: parsed.data.tags! } } } });
-          return (await tx.contact.updateMany({ where: { id: { in: ids } }, data: { updatedAt: this.now() } })).count;
-        }
-        case 'delete':
-          return (await tx.contact.deleteMany({ where: { id: { in: ids } } })).count;
-      }
-    });
+      },
+      { timeout: 120_000 },
+    );
     if (action === 'delete') await this.events.emit('contact.deleted', { contactIds: ids });
     else await this.events.emit('contact.updated', { contactIds: ids, fields: [action === 'setStatus' ? 'status' : action === 'assignOwner' ? 'ownerId' : 'tags'] });
     return { action, affected };
@@ -166,8 +172,8 @@ export class ContactService {
     for (const name of unique) await tx.tag.upsert({ where: { name }, create: { name }, update: {} });
     const tags = await tx.tag.findMany({ where: { name: { in: unique } }, select: { id: true } });
     const pairs = contactIds.flatMap((contactId) => tags.map((t) => ({ contactId, tagId: t.id })));
-    for (let i = 0; i < pairs.length; i += 500) {
-      const chunk = pairs.slice(i, i + 500);
+    // Two bound values a pair: chunks of ID_CHUNK pairs stay within the bound-variable limit.
+    for (const chunk of chunksOf(pairs)) {
       const existing = await tx.contactTag.findMany({
         where: { OR: chunk.map((p) => ({ contactId: p.contactId, tagId: p.tagId })) },
         select: { contactId: true, tagId: true },
