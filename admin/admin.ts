@@ -39,7 +39,14 @@ function hostWidgets(host: Host): DashboardWidget[] {
           host.prisma.jobRun.count({ where: { startedAt: { gte: since }, status: 'SUCCEEDED' } }),
           host.prisma.jobRun.count({ where: { startedAt: { gte: since }, status: 'FAILED' } }),
         ]);
-        return { value: ok + failed, caption: `${failed} failed`, items: [{ label: 'succeeded', value: ok }, { label: 'failed', value: failed }] };
+        return {
+          value: ok + failed,
+          caption: `${failed} failed`,
+          items: [
+            { label: 'succeeded', value: ok },
+            { label: 'failed', value: failed },
+          ],
+        };
       },
     },
   ];
@@ -207,9 +214,7 @@ export async function buildAdmin(host: Host, options: { bundle?: boolean } = {})
     const result = await host.users.login(String(fields.email ?? ''), String(fields.password ?? ''));
     if (!result.ok) {
       const message =
-        result.reason === 'locked'
-          ? `Too many failed sign-ins: this account is locked until ${result.lockedUntil.toISOString()}`
-          : 'Wrong email or password';
+        result.reason === 'locked' ? `Too many failed sign-ins: this account is locked until ${result.lockedUntil.toISOString()}` : 'Wrong email or password';
       return renderLogin(res, result.reason === 'locked' ? 423 : 401, message);
     }
     await startSession(req, result.user);
@@ -244,7 +249,11 @@ export async function buildAdmin(host: Host, options: { bundle?: boolean } = {})
   });
   // Bodies are read only now, for signed-in users, within limits and without temporary files.
   router.use(adminBody());
-  const resourcePaths = ['/api/resources/:resourceId/actions/:action', '/api/resources/:resourceId/records/:recordId/:action', '/api/resources/:resourceId/bulk/:action'];
+  const resourcePaths = [
+    '/api/resources/:resourceId/actions/:action',
+    '/api/resources/:resourceId/records/:recordId/:action',
+    '/api/resources/:resourceId/bulk/:action',
+  ];
   const has = (id: string) => admin.resources.some((r) => r._decorated?.id() === id);
   router.use([...resourcePaths, '/api/resources/:resourceId/search/:query', '/resources/:resourceId', '/resources/:resourceId/*rest'], knownResource(has));
   router.use(resourcePaths, denyInaccessibleActions(admin));

@@ -67,7 +67,9 @@ type ActionHook = (request: { payload?: Record<string, unknown> }, context: unkn
  * System fields are shown but never edited in the admin, and a form that sends them anyway
  * (AdminJS posts every param it shows) has them removed before any `new` or `edit` handler runs.
  */
-export function withReadOnlySystemFields<T extends { resource: unknown; options?: { properties?: Record<string, Record<string, unknown>>; actions?: Record<string, Record<string, unknown>> } }>(entry: T): T {
+export function withReadOnlySystemFields<
+  T extends { resource: unknown; options?: { properties?: Record<string, Record<string, unknown>>; actions?: Record<string, Record<string, unknown>> } },
+>(entry: T): T {
   const model = (entry.resource as { model?: DmmfModel }).model;
   if (!model) return entry;
   const system = systemFieldsOf(model as never);
@@ -78,12 +80,14 @@ export function withReadOnlySystemFields<T extends { resource: unknown; options?
     const base = typeof visible === 'object' && visible ? visible : { list: true, filter: true, show: true };
     properties[name] = { ...properties[name], isVisible: { ...base, edit: false } };
   }
-  const strip = (before: unknown): ActionHook => async (request, context) => {
-    const payload = { ...(request.payload ?? {}) };
-    for (const key of Object.keys(payload)) if (system.includes(key.split('.')[0]!)) delete payload[key];
-    const next = { ...request, payload };
-    return typeof before === 'function' ? (before as ActionHook)(next, context) : next;
-  };
+  const strip =
+    (before: unknown): ActionHook =>
+    async (request, context) => {
+      const payload = { ...(request.payload ?? {}) };
+      for (const key of Object.keys(payload)) if (system.includes(key.split('.')[0]!)) delete payload[key];
+      const next = { ...request, payload };
+      return typeof before === 'function' ? (before as ActionHook)(next, context) : next;
+    };
   const actions = { ...(entry.options?.actions ?? {}) };
   for (const name of ['new', 'edit']) actions[name] = { ...actions[name], before: strip(actions[name]?.before) };
   return { ...entry, options: { ...entry.options, properties, actions } };

@@ -24,8 +24,13 @@ export function adminBody(): RequestHandler[] {
     const parser = req.is('multipart/form-data') ? multipart : req.is('application/x-www-form-urlencoded') ? form : json;
     parser(req, res, (err?: unknown) => {
       if (err instanceof multer.MulterError) {
-        const tooLarge = err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT' || err.code === 'LIMIT_FILE_SIZE';
-        return next(tooLarge ? new PayloadTooLargeError(`Admin form too large (${err.code})`) : new ValidationError('The admin takes no file uploads here', [{ path: err.field ?? 'file', message: 'is not accepted' }]));
+        const tooLarge =
+          err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT' || err.code === 'LIMIT_FILE_SIZE';
+        return next(
+          tooLarge
+            ? new PayloadTooLargeError(`Admin form too large (${err.code})`)
+            : new ValidationError('The admin takes no file uploads here', [{ path: err.field ?? 'file', message: 'is not accepted' }]),
+        );
       }
       if (err) return next(err);
       (req as Request & { fields?: unknown }).fields = req.body ?? {};
@@ -98,7 +103,8 @@ export function hardenAdminPage(html: string, nonce: string): string {
       }
       return `${head}${escapeJsonForHtml(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}${tail}`;
     });
-  if (states !== (html.match(/\n[ \t]*window\.(REDUX_STATE|THEME) = /g) ?? []).length) throw new Error('Admin page state not found where expected: page refused');
+  if (states !== (html.match(/\n[ \t]*window\.(REDUX_STATE|THEME) = /g) ?? []).length)
+    throw new Error('Admin page state not found where expected: page refused');
   return escaped.replace(/<script(?=[\s>])/g, `<script nonce="${nonce}"`);
 }
 

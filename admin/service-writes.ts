@@ -55,7 +55,9 @@ export function toAdminError(err: unknown, spec: ServiceWrites['fields'] = {}): 
   const formName = (path: string) => Object.entries(spec).find(([, f]) => typeof f !== 'string' && f.to === path)?.[0] ?? path;
   if (err instanceof ValidationError) {
     const issues = err.issues?.length ? err.issues : [{ path: '', message: err.message }];
-    throw new AdminValidationError(Object.fromEntries(issues.map((i) => [formName(i.path.split('.')[0] ?? ''), { message: i.message }])), { message: err.message });
+    throw new AdminValidationError(Object.fromEntries(issues.map((i) => [formName(i.path.split('.')[0] ?? ''), { message: i.message }])), {
+      message: err.message,
+    });
   }
   if (err instanceof ConflictError || err instanceof AppError) throw new AdminValidationError({}, { message: err.message });
   throw err;
@@ -67,31 +69,39 @@ function actorOf(context: ActionContext): Actor {
 }
 
 /** `new` and `edit` actions that write through the service (and its zod schema), as the API does. */
-export function serviceActions(writes: ServiceWrites): Record<string, { handler: (request: ActionRequest, response: unknown, context: ActionContext) => Promise<ActionResponse> }> {
-  const save = (mode: 'new' | 'edit') => async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    const { resource, currentAdmin, h } = context;
-    if (request.method !== 'post') return { record: (context.record ?? resource.build({})).toJSON(currentAdmin) };
-    const input = formInput(writes.fields, request.payload, mode);
-    let id: string;
-    try {
-      if (mode === 'new') {
-        const missing = (writes.requiredOnCreate ?? []).filter((name) => input[name] === undefined);
-        if (missing.length) throw new ValidationError(`${missing.join(', ')}: required`, missing.map((path) => ({ path, message: 'is required' })));
-        id = String((await writes.create!(input, actorOf(context))).id);
-      } else {
-        id = String(context.record!.id());
-        await writes.update!(id, input, actorOf(context));
+export function serviceActions(
+  writes: ServiceWrites,
+): Record<string, { handler: (request: ActionRequest, response: unknown, context: ActionContext) => Promise<ActionResponse> }> {
+  const save =
+    (mode: 'new' | 'edit') =>
+    async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      const { resource, currentAdmin, h } = context;
+      if (request.method !== 'post') return { record: (context.record ?? resource.build({})).toJSON(currentAdmin) };
+      const input = formInput(writes.fields, request.payload, mode);
+      let id: string;
+      try {
+        if (mode === 'new') {
+          const missing = (writes.requiredOnCreate ?? []).filter((name) => input[name] === undefined);
+          if (missing.length)
+            throw new ValidationError(
+              `${missing.join(', ')}: required`,
+              missing.map((path) => ({ path, message: 'is required' })),
+            );
+          id = String((await writes.create!(input, actorOf(context))).id);
+        } else {
+          id = String(context.record!.id());
+          await writes.update!(id, input, actorOf(context));
+        }
+      } catch (err) {
+        toAdminError(err, writes.fields);
       }
-    } catch (err) {
-      toAdminError(err, writes.fields);
-    }
-    const record = await resource.findOne(id);
-    return {
-      record: record!.toJSON(currentAdmin),
-      redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: id, actionName: 'show' }),
-      notice: { message: `${writes.noun} ${mode === 'new' ? 'created' : 'saved'}`, type: 'success' },
+      const record = await resource.findOne(id);
+      return {
+        record: record!.toJSON(currentAdmin),
+        redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: id, actionName: 'show' }),
+        notice: { message: `${writes.noun} ${mode === 'new' ? 'created' : 'saved'}`, type: 'success' },
+      };
     };
-  };
   return {
     ...(writes.create ? { new: { handler: save('new') } } : {}),
     ...(writes.update ? { edit: { handler: save('edit') } } : {}),

@@ -33,7 +33,8 @@ const prepared = sample.people.map(prepare);
 const started = performance.now();
 const brute = new Set<string>();
 for (let i = 0; i < prepared.length; i++) {
-  for (let j = i + 1; j < prepared.length; j++) if (compare(prepared[i]!, prepared[j]!).score >= THRESHOLD) brute.add(pairKey(prepared[i]!.person.id, prepared[j]!.person.id));
+  for (let j = i + 1; j < prepared.length; j++)
+    if (compare(prepared[i]!, prepared[j]!).score >= THRESHOLD) brute.add(pairKey(prepared[i]!.person.id, prepared[j]!.person.id));
 }
 const bruteMs = performance.now() - started;
 const blocked = new Set<string>();
@@ -92,10 +93,22 @@ const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd([46, 2
 console.log(`\nDuplicate detection, threshold ${THRESHOLD}\n`);
 row(['figure', 'measured', 'beside']);
 row(['-'.repeat(46), '-'.repeat(22), '-'.repeat(34)]);
-row([`${SAMPLE} people: precision / recall / F1`, `${sampleScore.precision.toFixed(3)} / ${sampleScore.recall.toFixed(3)} / ${sampleScore.f1.toFixed(3)}`, `brute force F1 ${bruteScore.f1.toFixed(3)}`]);
+row([
+  `${SAMPLE} people: precision / recall / F1`,
+  `${sampleScore.precision.toFixed(3)} / ${sampleScore.recall.toFixed(3)} / ${sampleScore.f1.toFixed(3)}`,
+  `brute force F1 ${bruteScore.f1.toFixed(3)}`,
+]);
 row([`${SAMPLE} people: recall blocking keeps`, keptByBlocking.toFixed(3), `of brute force's ${brute.size} pairs`]);
 row([`${SAMPLE} people: time`, `${blockMs.toFixed(0)} ms blocked`, `${bruteMs.toFixed(0)} ms every pair`]);
 row([`${ROWS} people: full scan (prepare, block, score)`, `${(scanMs / 1000).toFixed(2)} s`, `${pairsCompared} pairs compared`]);
-row([`${scanned.contacts} contacts: full scan on SQLite (service)`, `${(scanned.ms / 1000).toFixed(2)} s`, `${scanned.candidates} candidates stored; target <= 10 s`]);
+row([
+  `${scanned.contacts} contacts: full scan on SQLite (service)`,
+  `${(scanned.ms / 1000).toFixed(2)} s`,
+  `${scanned.candidates} candidates stored; target <= 10 s`,
+]);
 row([`${scanned.contacts} contacts: check of one changed contact`, `median ${singles[12]} ms, max ${singles.at(-1)} ms`, `25 contacts; target < 50 ms`]);
-row([`${ROWS} people: precision / recall / F1`, `${fullScore.precision.toFixed(3)} / ${fullScore.recall.toFixed(3)} / ${fullScore.f1.toFixed(3)}`, `target F1 >= 0.95`]);
+row([
+  `${ROWS} people: precision / recall / F1`,
+  `${fullScore.precision.toFixed(3)} / ${fullScore.recall.toFixed(3)} / ${fullScore.f1.toFixed(3)}`,
+  `target F1 >= 0.95`,
+]);

@@ -5,7 +5,14 @@ import type { PluginDefinition } from '../server/plugin.js';
 /** A host on an SQLite file for a benchmark: no jobs, no demo data, only errors logged. */
 export function benchHost(dir: string, file: string, plugins: PluginDefinition[]): Promise<Host> {
   return createHost({
-    config: loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${file}`, LOG_LEVEL: 'error', JOBS_ENABLED: 'false', NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret' }),
+    config: loadConfig({
+      DATA_DIR: dir,
+      DATABASE_URL: `file:${file}`,
+      LOG_LEVEL: 'error',
+      JOBS_ENABLED: 'false',
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
+    }),
     plugins,
     pluginSettings: { contacts: { demoData: false } },
     env: {},

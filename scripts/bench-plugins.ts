@@ -24,7 +24,12 @@ function cliImport(plugins: string | undefined): { seconds: number; rssMb: numbe
   const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', PLUGIN_CONTACTS_DEMO_DATA: 'false', PLUGINS: plugins ?? '' };
   // The database is created and migrated first, so the figure is the import's.
   execFileSync('npm', ['run', '--silent', 'crm', '--', 'migrate', '--json'], { cwd: ROOT, env, stdio: 'ignore' });
-  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', 'npm', 'run', '--silent', 'crm', '--', 'import', file, '--json'], { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', 'npm', 'run', '--silent', 'crm', '--', 'import', file, '--json'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (run.status !== 0) throw new Error(`import failed (${plugins ?? 'all plugins'}): ${run.stderr.slice(-2000)}`);
   const [seconds, kb] = run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   const result = JSON.parse(run.stdout) as { created: number };
@@ -37,7 +42,9 @@ async function rawInsert(): Promise<number> {
   await migrate({ DATABASE_URL: `file:${dbFile}`, databaseKind: 'sqlite' });
   const db = openSqliteConnection(dbFile, 'write');
   const now = new Date().toISOString();
-  const insert = db.prepare('INSERT INTO "Contact" (email, firstName, lastName, jobTitle, phone, city, country, searchText, sortName, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO "Contact" (email, firstName, lastName, jobTitle, phone, city, country, searchText, sortName, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const started = performance.now();
   db.transaction(() => {
     for (let i = 0; i < ROWS; i++) {

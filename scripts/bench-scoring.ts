@@ -19,13 +19,29 @@ const ACTIVITIES = Number(process.env.SCORING_ACTIVITIES ?? 1_000_000);
 const NAIVE_SAMPLE = 1_000;
 const DAY_MS = 86_400_000;
 
-const TYPES = ['EMAIL_SENT', 'EMAIL_OPENED', 'EMAIL_OPENED', 'EMAIL_CLICKED', 'EMAIL_RECEIVED', 'CALL', 'MEETING', 'NOTE', 'FORM_SUBMITTED', 'PAGE_VISITED', 'PAGE_VISITED', 'FILE_DOWNLOADED', 'DEAL_CREATED', 'DEAL_WON', 'EMAIL_BOUNCED'];
+const TYPES = [
+  'EMAIL_SENT',
+  'EMAIL_OPENED',
+  'EMAIL_OPENED',
+  'EMAIL_CLICKED',
+  'EMAIL_RECEIVED',
+  'CALL',
+  'MEETING',
+  'NOTE',
+  'FORM_SUBMITTED',
+  'PAGE_VISITED',
+  'PAGE_VISITED',
+  'FILE_DOWNLOADED',
+  'DEAL_CREATED',
+  'DEAL_WON',
+  'EMAIL_BOUNCED',
+];
 const TITLES = ['VP Sales', 'Engineer', 'Chief Executive Officer', 'Analyst', 'Head of Marketing', null, 'Director of IT', 'Consultant'];
 const ROLES = ['DECISION_MAKER', 'CHAMPION', 'INFLUENCER', 'END_USER', null, null];
 const STATUSES = ['ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'UNSUBSCRIBED', 'BOUNCED'];
 
 let seed = 7;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const sqliteTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
 
@@ -44,7 +60,20 @@ db.transaction(() => {
   );
   for (let id = 1; id <= CONTACTS; id++) {
     const created = sqliteTime(now - Math.floor(random() * 720) * DAY_MS);
-    contact.run(id, `person${id}@example.com`, 'Pat', random() < 0.7 ? `Doe${id}` : null, random() < 0.5 ? '+1 202 555 0100' : null, pick(TITLES), random() < 0.6 ? 1 + (id % 500) : null, pick(ROLES), pick(STATUSES), random() < 0.5 ? 'US' : null, created, created);
+    contact.run(
+      id,
+      `person${id}@example.com`,
+      'Pat',
+      random() < 0.7 ? `Doe${id}` : null,
+      random() < 0.5 ? '+1 202 555 0100' : null,
+      pick(TITLES),
+      random() < 0.6 ? 1 + (id % 500) : null,
+      pick(ROLES),
+      pick(STATUSES),
+      random() < 0.5 ? 'US' : null,
+      created,
+      created,
+    );
   }
   const activity = db.prepare('INSERT INTO "Activity" (contactId, type, occurredAt, createdAt) VALUES (?, ?, ?, ?)');
   for (let i = 0; i < ACTIVITIES; i++) {
@@ -73,7 +102,10 @@ for (let id = 1; id <= NAIVE_SAMPLE; id++) {
     if (!isActivitySignal(rule.signal)) continue;
     const types: readonly string[] = ACTIVITY_SIGNALS[rule.signal];
     const weight = (a: { occurredAt: Date }) => (rule.halfLifeDays ? 0.5 ** ((now - a.occurredAt.getTime()) / DAY_MS / rule.halfLifeDays) : 1);
-    weightedCounts.set(rule.id, activities.filter((a) => types.includes(a.type)).reduce((sum, a) => sum + weight(a), 0));
+    weightedCounts.set(
+      rule.id,
+      activities.filter((a) => types.includes(a.type)).reduce((sum, a) => sum + weight(a), 0),
+    );
   }
   const facts: ContactFacts = {
     ...contact,
@@ -84,7 +116,14 @@ for (let id = 1; id <= NAIVE_SAMPLE; id++) {
     weightedCounts,
   };
   const result = computeScore(facts, rules, settings, new Date(now));
-  const data = { score: result.score, fit: result.fit, engagement: result.engagement, grade: result.grade, breakdown: result.breakdown as never, computedAt: new Date(now) };
+  const data = {
+    score: result.score,
+    fit: result.fit,
+    engagement: result.engagement,
+    grade: result.grade,
+    breakdown: result.breakdown as never,
+    computedAt: new Date(now),
+  };
   await prisma.contactScore.upsert({ where: { contactId: id }, create: { contactId: id, ...data }, update: data });
 }
 const naivePerContactMs = (performance.now() - naiveStart) / NAIVE_SAMPLE;
@@ -93,10 +132,16 @@ await host.stop();
 rmSync(dir, { recursive: true, force: true });
 
 const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd([52, 14, 44][i] ?? 12)).join(' | '));
-console.log(`\nLead scoring: ${CONTACTS.toLocaleString('en')} contacts, ${ACTIVITIES.toLocaleString('en')} activities, SQLite (filled in ${(fillMs / 1000).toFixed(1)} s)\n`);
+console.log(
+  `\nLead scoring: ${CONTACTS.toLocaleString('en')} contacts, ${ACTIVITIES.toLocaleString('en')} activities, SQLite (filled in ${(fillMs / 1000).toFixed(1)} s)\n`,
+);
 row(['figure', 'measured', 'beside']);
 row(['-'.repeat(52), '-'.repeat(14), '-'.repeat(44)]);
 row(['full rescore, first run (every score new)', `${(first.ms / 1000).toFixed(2)} s`, `target <= 15 s; ${first.changed} scores written`]);
 row(['full rescore, again (scores mostly unchanged)', `${(second.ms / 1000).toFixed(2)} s`, `${second.changed} changed`]);
-row([`naive per-contact loop, ${NAIVE_SAMPLE} contacts sampled`, `${naivePerContactMs.toFixed(2)} ms each`, `${(naiveFullMs / 1000).toFixed(1)} s for everyone (extrapolated)`]);
+row([
+  `naive per-contact loop, ${NAIVE_SAMPLE} contacts sampled`,
+  `${naivePerContactMs.toFixed(2)} ms each`,
+  `${(naiveFullMs / 1000).toFixed(1)} s for everyone (extrapolated)`,
+]);
 row(['speed-up of the set-based rescore', `${(naiveFullMs / first.ms).toFixed(1)}x`, 'naive extrapolated time / full rescore time']);

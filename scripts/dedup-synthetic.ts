@@ -3,19 +3,35 @@ import type { Person } from '../plugins/dedup/matching.js';
 
 /** Spellings that sound alike, as people really write them. */
 const PHONETIC: [string, string][] = [
-  ['Jon', 'John'], ['Meyer', 'Maier'], ['Catherine', 'Katherine'], ['Steven', 'Stephen'], ['Schmidt', 'Schmitt'],
-  ['Sara', 'Sarah'], ['Philip', 'Phillip'], ['Mueller', 'Müller'], ['Geoffrey', 'Jeffrey'], ['Lewis', 'Louis'],
-  ['Neil', 'Neal'], ['Brian', 'Bryan'], ['Claire', 'Clare'], ['Thomson', 'Thompson'], ['Reid', 'Reed'],
+  ['Jon', 'John'],
+  ['Meyer', 'Maier'],
+  ['Catherine', 'Katherine'],
+  ['Steven', 'Stephen'],
+  ['Schmidt', 'Schmitt'],
+  ['Sara', 'Sarah'],
+  ['Philip', 'Phillip'],
+  ['Mueller', 'Müller'],
+  ['Geoffrey', 'Jeffrey'],
+  ['Lewis', 'Louis'],
+  ['Neil', 'Neal'],
+  ['Brian', 'Bryan'],
+  ['Claire', 'Clare'],
+  ['Thomson', 'Thompson'],
+  ['Reid', 'Reed'],
 ];
 
 function typo(word: string, rnd: () => number): string {
   if (word.length < 3) return word;
   const i = 1 + Math.floor(rnd() * (word.length - 2));
   switch (Math.floor(rnd() * 4)) {
-    case 0: return word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2); // swapped keys
-    case 1: return word.slice(0, i) + word.slice(i + 1); // dropped key
-    case 2: return word.slice(0, i) + word[i] + word.slice(i); // doubled key
-    default: return word.slice(0, i) + 'aeiou'[Math.floor(rnd() * 5)] + word.slice(i + 1); // wrong key
+    case 0:
+      return word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2); // swapped keys
+    case 1:
+      return word.slice(0, i) + word.slice(i + 1); // dropped key
+    case 2:
+      return word.slice(0, i) + word[i] + word.slice(i); // doubled key
+    default:
+      return word.slice(0, i) + 'aeiou'[Math.floor(rnd() * 5)] + word.slice(i + 1); // wrong key
   }
 }
 
@@ -48,7 +64,13 @@ export function syntheticPeople(count: number, seed = 7): SyntheticSet {
     const firstName = phonetic && rnd() < 0.5 ? phonetic[0] : faker.person.firstName();
     const lastName = phonetic && firstName !== phonetic[0] ? phonetic[0] : faker.person.lastName();
     const company = faker.helpers.arrayElement(companies);
-    const domain = `${faker.helpers.slugify(company).toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 20) || 'corp'}.com`;
+    const domain = `${
+      faker.helpers
+        .slugify(company)
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '')
+        .slice(0, 20) || 'corp'
+    }.com`;
     return {
       id: ++id,
       email: `${normalizeLocal(firstName)}.${normalizeLocal(lastName)}${faker.number.int(99)}@${rnd() < 0.7 ? domain : 'gmail.com'}`,
@@ -79,11 +101,18 @@ export function syntheticPeople(count: number, seed = 7): SyntheticSet {
       people.push({ ...base(), id: ++id, firstName: person.firstName, lastName: person.lastName });
     }
   }
-  return { people: people.slice(0, count), truePairs: new Set([...truePairs].filter((k) => k.split(':').every((x) => Number(x) <= people[Math.min(count, people.length) - 1]!.id))) };
+  return {
+    people: people.slice(0, count),
+    truePairs: new Set([...truePairs].filter((k) => k.split(':').every((x) => Number(x) <= people[Math.min(count, people.length) - 1]!.id))),
+  };
 }
 
 function normalizeLocal(s: string): string {
-  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 }
 
 function duplicateOf(p: Person, id: number, rnd: () => number): Person {
@@ -91,8 +120,12 @@ function duplicateOf(p: Person, id: number, rnd: () => number): Person {
   const changes = 1 + Math.floor(rnd() * 2);
   for (let c = 0; c < changes; c++) {
     switch (Math.floor(rnd() * 7)) {
-      case 0: dup.lastName = typo(dup.lastName ?? '', rnd); break;
-      case 1: dup.firstName = typo(dup.firstName ?? '', rnd); break;
+      case 0:
+        dup.lastName = typo(dup.lastName ?? '', rnd);
+        break;
+      case 1:
+        dup.firstName = typo(dup.firstName ?? '', rnd);
+        break;
       case 2: {
         const pair = PHONETIC.find(([a, b]) => a === dup.lastName || b === dup.lastName || a === dup.firstName || b === dup.firstName);
         if (pair) {
@@ -101,10 +134,20 @@ function duplicateOf(p: Person, id: number, rnd: () => number): Person {
         } else dup.lastName = ocr(dup.lastName ?? '');
         break;
       }
-      case 3: dup.lastName = ocr(dup.lastName ?? ''); break;
-      case 4: [dup.firstName, dup.lastName] = [dup.lastName, dup.firstName]; break;
-      case 5: dup.firstName = (dup.firstName ?? '').slice(0, 1); dup.phone = null; break;
-      default: dup.company = null; dup.city = null; dup.email = `${normalizeLocal(p.firstName ?? '')}${normalizeLocal(p.lastName ?? '')}@gmail.com`;
+      case 3:
+        dup.lastName = ocr(dup.lastName ?? '');
+        break;
+      case 4:
+        [dup.firstName, dup.lastName] = [dup.lastName, dup.firstName];
+        break;
+      case 5:
+        dup.firstName = (dup.firstName ?? '').slice(0, 1);
+        dup.phone = null;
+        break;
+      default:
+        dup.company = null;
+        dup.city = null;
+        dup.email = `${normalizeLocal(p.firstName ?? '')}${normalizeLocal(p.lastName ?? '')}@gmail.com`;
     }
   }
   return dup;

@@ -7,12 +7,7 @@ import path from 'node:path';
 
 const prisma = 'node_modules/.bin/prisma';
 if (!existsSync(prisma)) process.exit(0);
-const schemas = [
-  'prisma/schema.prisma',
-  'prisma/postgresql/schema.prisma',
-  'test/fixtures/schema.prisma',
-  'test/fixtures/schema.postgresql.prisma',
-];
+const schemas = ['prisma/schema.prisma', 'prisma/postgresql/schema.prisma', 'test/fixtures/schema.prisma', 'test/fixtures/schema.postgresql.prisma'];
 
 /**
  * A client generated to its own `output` gets a private copy of Prisma's runtime, whose error classes
@@ -24,7 +19,10 @@ function shareRuntime(schema) {
   if (!output) return;
   const runtime = path.join(path.dirname(schema), output, 'runtime', 'client.js');
   if (!existsSync(runtime)) throw new Error(`no generated runtime at ${runtime}`);
-  writeFileSync(runtime, "// Written by scripts/generate.mjs: this client uses @prisma/client's runtime.\nmodule.exports = require('@prisma/client/runtime/client.js');\n");
+  writeFileSync(
+    runtime,
+    "// Written by scripts/generate.mjs: this client uses @prisma/client's runtime.\nmodule.exports = require('@prisma/client/runtime/client.js');\n",
+  );
 }
 
 for (const schema of schemas) {

@@ -20,7 +20,10 @@ if (composeSchemas().sqlite !== current) {
 }
 const dir = path.join(ROOT, 'prisma', 'migrations');
 mkdirSync(dir, { recursive: true });
-const previous = readdirSync(dir).filter((d) => existsSync(path.join(dir, d, 'schema.prisma'))).sort().at(-1);
+const previous = readdirSync(dir)
+  .filter((d) => existsSync(path.join(dir, d, 'schema.prisma')))
+  .sort()
+  .at(-1);
 
 const before = previous ? readFileSync(path.join(dir, previous, 'schema.prisma'), 'utf8') : null;
 const sqlite = diffSchemas(before, current);

@@ -44,9 +44,7 @@ export function fragmentPaths(root = ROOT, pluginRoot = PLUGIN_ROOT): string[] {
 }
 
 function compose(root: string, parts: string[]): string {
-  const joined = parts
-    .map((file) => `// ---- ${file} ----\n${readFileSync(path.join(root, file), 'utf8').trim()}\n`)
-    .join('\n');
+  const joined = parts.map((file) => `// ---- ${file} ----\n${readFileSync(path.join(root, file), 'utf8').trim()}\n`).join('\n');
   return HEADER(parts.join(', ')) + prismaFormat(joined);
 }
 

@@ -47,28 +47,15 @@ export const auditExtension = Prisma.defineExtension((client) =>
             ['create', 'update', 'delete', 'upsert', 'createMany', 'updateMany', 'deleteMany'].includes(operation);
           if (!audited) return query(args);
 
-          const delegate = (client as unknown as Record<string, { findUnique(a: unknown): Promise<unknown> }>)[
-            model.charAt(0).toLowerCase() + model.slice(1)
-          ]!;
+          const delegate = (client as unknown as Record<string, { findUnique(a: unknown): Promise<unknown> }>)[model.charAt(0).toLowerCase() + model.slice(1)]!;
           const where = (args as { where?: unknown }).where;
-          const before =
-            (operation === 'update' || operation === 'upsert') && where
-              ? redact(await delegate.findUnique({ where }))
-              : undefined;
+          const before = (operation === 'update' || operation === 'upsert') && where ? redact(await delegate.findUnique({ where })) : undefined;
           const result = await query(args);
           const row = redact(result);
           const action =
-            operation.startsWith('create') || (operation === 'upsert' && !before)
-              ? 'CREATE'
-              : operation.startsWith('delete')
-                ? 'DELETE'
-                : 'UPDATE';
+            operation.startsWith('create') || (operation === 'upsert' && !before) ? 'CREATE' : operation.startsWith('delete') ? 'DELETE' : 'UPDATE';
           const bulk = operation.endsWith('Many');
-          const changes = bulk
-            ? { where: where ?? null, count: (result as { count?: number }).count ?? null }
-            : action === 'UPDATE'
-              ? diff(before, row)
-              : row;
+          const changes = bulk ? { where: where ?? null, count: (result as { count?: number }).count ?? null } : action === 'UPDATE' ? diff(before, row) : row;
           if (action === 'UPDATE' && !bulk && Object.keys(changes ?? {}).length === 0) return result;
           await client.auditLog.create({
             data: {
@@ -97,6 +84,9 @@ export interface AuditEntry {
   changes: unknown;
 }
 
-export async function recordAudit(prisma: { auditLog: { create(args: { data: Prisma.AuditLogUncheckedCreateInput }): Promise<unknown> } }, entry: AuditEntry): Promise<void> {
+export async function recordAudit(
+  prisma: { auditLog: { create(args: { data: Prisma.AuditLogUncheckedCreateInput }): Promise<unknown> } },
+  entry: AuditEntry,
+): Promise<void> {
   await prisma.auditLog.create({ data: { ...entry, changes: json(entry.changes) } });
 }

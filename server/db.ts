@@ -43,10 +43,7 @@ const productionClients: PrismaClients = {
   postgres: () => (require('.prisma/postgresql-client/index.js') as { PrismaClient: typeof PrismaClient }).PrismaClient,
 };
 
-export async function openDatabase(
-  config: Pick<Config, 'DATABASE_URL' | 'databaseKind'>,
-  clients: PrismaClients = productionClients,
-): Promise<DatabaseHandle> {
+export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databaseKind'>, clients: PrismaClients = productionClients): Promise<DatabaseHandle> {
   const url = config.DATABASE_URL;
   let base: PrismaClient;
   if (config.databaseKind === 'sqlite') {

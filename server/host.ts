@@ -69,10 +69,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const ordered = resolvePluginOrder(options.plugins, config.PLUGINS);
   const settings = new Map(
-    ordered.map((plugin) => [
-      plugin.name,
-      validatePluginSettings(plugin, { ...settingsFromEnv(plugin.name, env), ...options.pluginSettings?.[plugin.name] }),
-    ]),
+    ordered.map((plugin) => [plugin.name, validatePluginSettings(plugin, { ...settingsFromEnv(plugin.name, env), ...options.pluginSettings?.[plugin.name] })]),
   );
 
   const applied = await migrate(config);
@@ -120,7 +117,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       });
       for (const [target, extension] of Object.entries(setup.extend ?? {})) {
         const receiver = host.plugins.find((p) => p.name === target)?.setup.accept;
-        if (!receiver) throw new PluginGraphError(`Plugin "${definition.name}" extends "${target}", which it does not depend on or which accepts no extensions`);
+        if (!receiver)
+          throw new PluginGraphError(`Plugin "${definition.name}" extends "${target}", which it does not depend on or which accepts no extensions`);
         if (extension) receiver(definition.name, extension);
       }
       host.plugins.push({ name: definition.name, definition, settings: settings.get(definition.name), setup });

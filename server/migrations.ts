@@ -44,9 +44,7 @@ function pendingAfter(applied: Map<string, string>, migrations: Migration[]): Mi
  */
 export async function migrate(config: Pick<Config, 'DATABASE_URL' | 'databaseKind'>): Promise<string[]> {
   const migrations = readMigrations(config.databaseKind);
-  return config.databaseKind === 'sqlite'
-    ? migrateSqlite(sqliteFilePath(config.DATABASE_URL), migrations)
-    : migratePostgres(config.DATABASE_URL, migrations);
+  return config.databaseKind === 'sqlite' ? migrateSqlite(sqliteFilePath(config.DATABASE_URL), migrations) : migratePostgres(config.DATABASE_URL, migrations);
 }
 
 function migrateSqlite(file: string, migrations: Migration[]): string[] {
@@ -82,17 +80,12 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<st
   try {
     await client.query('BEGIN');
     await client.query("SELECT pg_advisory_xact_lock(hashtext('crm_migrations'))");
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS "_crm_migrations" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
-    );
+    await client.query('CREATE TABLE IF NOT EXISTS "_crm_migrations" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)');
     const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM "_crm_migrations"');
     const pending = pendingAfter(new Map(rows.map((r) => [r.name, r.checksum])), migrations);
     for (const migration of pending) {
       await client.query(migration.sql);
-      await client.query('INSERT INTO "_crm_migrations" (name, checksum, applied_at) VALUES ($1, $2, now())', [
-        migration.name,
-        migration.checksum,
-      ]);
+      await client.query('INSERT INTO "_crm_migrations" (name, checksum, applied_at) VALUES ($1, $2, now())', [migration.name, migration.checksum]);
     }
     await client.query('COMMIT');
     return pending.map((m) => m.name);

@@ -20,9 +20,7 @@ export function resolvePluginOrder(available: PluginDefinition[], selected?: str
   }
   const unknown = (selected ?? []).filter((name) => !byName.has(name));
   if (unknown.length) {
-    throw new PluginGraphError(
-      `PLUGINS names unknown plugin(s): ${unknown.join(', ')} (available: ${[...byName.keys()].join(', ') || 'none'})`,
-    );
+    throw new PluginGraphError(`PLUGINS names unknown plugin(s): ${unknown.join(', ')} (available: ${[...byName.keys()].join(', ') || 'none'})`);
   }
   const enabled = new Set(selected ?? byName.keys());
 
@@ -52,9 +50,7 @@ export function resolvePluginOrder(available: PluginDefinition[], selected?: str
 
 export class PluginSettingsError extends Error {
   constructor(plugin: string, issues: { path: string; message: string }[]) {
-    super(
-      `Invalid settings for plugin "${plugin}":\n${issues.map((i) => `  ${plugin}.${i.path || '(root)'}: ${i.message}`).join('\n')}`,
-    );
+    super(`Invalid settings for plugin "${plugin}":\n${issues.map((i) => `  ${plugin}.${i.path || '(root)'}: ${i.message}`).join('\n')}`);
     this.name = 'PluginSettingsError';
   }
 }

@@ -111,7 +111,9 @@ export function definePlugin<const N extends string, const D extends readonly st
   schema?: string;
   setup: (
     ctx: PluginContext<z.output<S>, DependencyServices<D>>,
-  ) => PluginSetup<Own<PluginServices, N>, DependencyExtensions<D>, Own<PluginExtensions, N>> | Promise<PluginSetup<Own<PluginServices, N>, DependencyExtensions<D>, Own<PluginExtensions, N>>>;
+  ) =>
+    | PluginSetup<Own<PluginServices, N>, DependencyExtensions<D>, Own<PluginExtensions, N>>
+    | Promise<PluginSetup<Own<PluginServices, N>, DependencyExtensions<D>, Own<PluginExtensions, N>>>;
 }): PluginDefinition {
   return plugin as unknown as PluginDefinition;
 }

@@ -20,7 +20,11 @@ export class RequestThread<Request, Result> {
   ready = false;
   stopped: Error | undefined;
 
-  constructor(module: URL, data: unknown, private readonly errorFor: (error: ThreadError) => Error = (e) => new Error(e.message)) {
+  constructor(
+    module: URL,
+    data: unknown,
+    private readonly errorFor: (error: ThreadError) => Error = (e) => new Error(e.message),
+  ) {
     this.worker = startWorker(module, data);
     this.worker.unref();
     this.started = new Promise((resolve) => (this.settleStart = resolve));

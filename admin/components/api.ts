@@ -19,7 +19,6 @@ export async function api<T = any>(path: string, init: { method?: string; body?:
   return data as T;
 }
 
-
 export function when(value: string | null | undefined): string {
   return value ? new Date(value).toLocaleString() : '—';
 }

@@ -58,9 +58,7 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
   const tasks = new TaskService(prisma);
   const leads = new LeadService(prisma, contacts, companies, activities);
   const views = new SavedViewService(prisma, list);
-  const exporter = new ExportService(prisma, list, customFields, () =>
-    sqliteFile ? new SqliteExportReader(sqliteFile) : new PrismaExportReader(prisma),
-  );
+  const exporter = new ExportService(prisma, list, customFields, () => (sqliteFile ? new SqliteExportReader(sqliteFile) : new PrismaExportReader(prisma)));
   const writer = sqliteFile ? new ImportWriter(sqliteFile) : undefined;
   const stores: ImportStores = {
     open: ({ onWorkerThread }) => {
@@ -70,14 +68,7 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
     expectLargeImport: () => writer?.warm(),
     stop: async () => writer?.stop(),
   };
-  const imports = new ImportService(
-    prisma,
-    events,
-    customFields,
-    stores,
-    logger,
-    { batchSize: settings.importBatchSize, maxBytes: settings.importMaxBytes },
-  );
+  const imports = new ImportService(prisma, events, customFields, stores, logger, { batchSize: settings.importBatchSize, maxBytes: settings.importMaxBytes });
   return { contacts, list, merges, privacy, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports, extensions };
 }
 
@@ -86,9 +77,7 @@ export const contactsPlugin = definePlugin({
   name: 'contacts',
   settings: z.object({
     /** Seed demo companies, contacts, activities and deals when `npm start` finds no contacts. */
-    demoData: z
-      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
-      .default(true),
+    demoData: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(true),
     /** `prisma` reads list pages and exports and writes imports through the Prisma client even on SQLite (slower; PostgreSQL always does). */
     bulkDriver: z.enum(['auto', 'prisma']).default('auto'),
     /**
@@ -97,7 +86,11 @@ export const contactsPlugin = definePlugin({
      * writers wait for one batch at most (about a third of a second at 10,000 rows).
      */
     importBatchSize: z.coerce.number().int().min(1).max(50_000).default(10_000),
-    importMaxBytes: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+    importMaxBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(50 * 1024 * 1024),
   }),
   schema: './schema.prisma',
   setup(ctx) {

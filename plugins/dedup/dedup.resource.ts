@@ -19,7 +19,10 @@ export function dedupAdmin(prisma: Database): AdminContribution {
       MergeLog: { list: 'GET /contacts/:id', show: 'GET /contacts/:id', search: 'GET /contacts/:id', ...readOnly },
     },
     resources: [
-      { resource: prismaResource(prisma, 'DuplicateCandidate'), options: { navigation: { name: 'CRM', icon: 'Users' }, sort: { sortBy: 'score', direction: 'desc' } } },
+      {
+        resource: prismaResource(prisma, 'DuplicateCandidate'),
+        options: { navigation: { name: 'CRM', icon: 'Users' }, sort: { sortBy: 'score', direction: 'desc' } },
+      },
       { resource: prismaResource(prisma, 'MergeLog'), options: { navigation: { name: 'CRM', icon: 'Users' } } },
     ],
     dashboard: [

@@ -87,10 +87,11 @@ export class DedupService {
    * first; the scan then runs once more and finds the pair stored.
    */
   scan(onlyIds?: number[]): Promise<ScanResult> {
-    const run = () => this.scanOnce(onlyIds).catch((err) => {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return this.scanOnce(onlyIds);
-      throw err;
-    });
+    const run = () =>
+      this.scanOnce(onlyIds).catch((err) => {
+        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return this.scanOnce(onlyIds);
+        throw err;
+      });
     return this.scans.run(run);
   }
 
@@ -112,7 +113,11 @@ export class DedupService {
     const counts = await this.prisma.$transaction(
       async (tx) => {
         const existing = only
-          ? uniqueById(await findInChunks(only, (chunk) => tx.duplicateCandidate.findMany({ where: { OR: [{ contactAId: { in: chunk } }, { contactBId: { in: chunk } }] } })))
+          ? uniqueById(
+              await findInChunks(only, (chunk) =>
+                tx.duplicateCandidate.findMany({ where: { OR: [{ contactAId: { in: chunk } }, { contactBId: { in: chunk } }] } }),
+              ),
+            )
           : await tx.duplicateCandidate.findMany();
         const byKey = new Map(existing.map((c) => [`${c.contactAId}:${c.contactBId}`, c]));
         let created = 0;
@@ -129,7 +134,10 @@ export class DedupService {
           if (known.status === 'MERGED' || (known.status === 'DISMISSED' && known.fingerprint === print)) continue;
           if (known.status === 'DISMISSED') reopened++;
           if (known.status !== 'OPEN' || known.score !== pair.score || known.fingerprint !== print) {
-            await tx.duplicateCandidate.update({ where: { id: known.id }, data: { status: 'OPEN', score: pair.score, reasons: pair.reasons, fingerprint: print } });
+            await tx.duplicateCandidate.update({
+              where: { id: known.id },
+              data: { status: 'OPEN', score: pair.score, reasons: pair.reasons, fingerprint: print },
+            });
           }
         }
         // Five values a row: 100 rows a statement.
@@ -174,14 +182,22 @@ export class DedupService {
       ...(filter.contactId ? { OR: [{ contactAId: filter.contactId }, { contactBId: filter.contactId }] } : {}),
     };
     const [rows, total] = await Promise.all([
-      this.prisma.duplicateCandidate.findMany({ where, orderBy: [{ score: 'desc' }, { id: 'asc' }], skip: (filter.page - 1) * filter.pageSize, take: filter.pageSize }),
+      this.prisma.duplicateCandidate.findMany({
+        where,
+        orderBy: [{ score: 'desc' }, { id: 'asc' }],
+        skip: (filter.page - 1) * filter.pageSize,
+        take: filter.pageSize,
+      }),
       this.prisma.duplicateCandidate.count({ where }),
     ]);
     const ids = [...new Set(rows.flatMap((r) => [r.contactAId, r.contactBId]))];
     const contacts = new Map(
       (
         await findInChunks(ids, (chunk) =>
-          this.prisma.contact.findMany({ where: { id: { in: chunk } }, select: { id: true, email: true, firstName: true, lastName: true, phone: true, company: { select: { name: true } } } }),
+          this.prisma.contact.findMany({
+            where: { id: { in: chunk } },
+            select: { id: true, email: true, firstName: true, lastName: true, phone: true, company: { select: { name: true } } },
+          }),
         )
       ).map((c) => [c.id, c]),
     );
@@ -202,7 +218,9 @@ export class DedupService {
   /** A deleted contact takes its pairs with it. */
   async forget(contactIds: number[]): Promise<void> {
     if (!contactIds.length) return;
-    await countInChunks(contactIds, (chunk) => this.prisma.duplicateCandidate.deleteMany({ where: { OR: [{ contactAId: { in: chunk } }, { contactBId: { in: chunk } }] } }));
+    await countInChunks(contactIds, (chunk) =>
+      this.prisma.duplicateCandidate.deleteMany({ where: { OR: [{ contactAId: { in: chunk } }, { contactBId: { in: chunk } }] } }),
+    );
   }
 }
 

@@ -17,7 +17,6 @@ const MATCHING_SQL = `SELECT c."id", c."email", c."firstName", c."lastName", c."
 type RawRow = Omit<MatchingRow, 'id' | 'updatedAt'> & { id: number | bigint; updatedAt: Date | string };
 const toRow = (r: RawRow): MatchingRow => ({ ...r, id: Number(r.id), updatedAt: new Date(r.updatedAt) });
 
-
 /**
  * Dedup's reads of contacts and its blocking-key table. The SQL is the same on SQLite and PostgreSQL
  * (numbered parameters are written per dialect); on SQLite the key table is written through a
@@ -89,7 +88,8 @@ export class DedupStore {
   async keySizes(keys: string[]): Promise<Map<string, number>> {
     const sizes = new Map<string, number>();
     for (const part of chunksOf(keys)) {
-      for (const row of await this.prisma.dedupKey.groupBy({ by: ['key'], where: { key: { in: part } }, _count: { _all: true } })) sizes.set(row.key, row._count._all);
+      for (const row of await this.prisma.dedupKey.groupBy({ by: ['key'], where: { key: { in: part } }, _count: { _all: true } }))
+        sizes.set(row.key, row._count._all);
     }
     return sizes;
   }

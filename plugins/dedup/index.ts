@@ -78,7 +78,8 @@ export const dedupPlugin = definePlugin({
         {
           name: 'dedup.scan',
           schedule: settings.scanSchedule,
-          description: 'Checks the contacts changed since its last run for duplicates (all of them the first time), and merges the surest pairs when auto-merge is on',
+          description:
+            'Checks the contacts changed since its last run for duplicates (all of them the first time), and merges the surest pairs when auto-merge is on',
           run: async ({ lastSucceededAt }) => {
             const changed = lastSucceededAt ? await dedup.changedSince(lastSucceededAt) : undefined;
             const scanned = changed?.length === 0 ? null : await dedup.scan(changed);

@@ -33,7 +33,23 @@ export interface Match {
 }
 
 /** Mail providers whose domain says nothing about the employer. */
-const FREE_MAIL = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'live.com', 'gmx.de', 'gmx.net', 'web.de', 'icloud.com', 'aol.com', 'proton.me', 'protonmail.com', 't-online.de', 'mail.com']);
+const FREE_MAIL = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'hotmail.com',
+  'outlook.com',
+  'live.com',
+  'gmx.de',
+  'gmx.net',
+  'web.de',
+  'icloud.com',
+  'aol.com',
+  'proton.me',
+  'protonmail.com',
+  't-online.de',
+  'mail.com',
+]);
 /** Mailbox names shared by many people. */
 const ROLE_LOCALS = new Set(['info', 'sales', 'contact', 'office', 'admin', 'hello', 'support', 'team', 'mail', 'service']);
 
@@ -142,7 +158,9 @@ function nameSimilarity(a: PreparedPerson, b: PreparedPerson): { value: number; 
   };
   const d = combine(direct);
   const s = combine(swapped) * 0.98;
-  return s > d ? { value: s, swapped: true, firstDiffers: swapped[0]! >= 0 && swapped[0]! < 0.8 } : { value: d, swapped: false, firstDiffers: direct[0]! >= 0 && direct[0]! < 0.8 };
+  return s > d
+    ? { value: s, swapped: true, firstDiffers: swapped[0]! >= 0 && swapped[0]! < 0.8 }
+    : { value: d, swapped: false, firstDiffers: direct[0]! >= 0 && direct[0]! < 0.8 };
 }
 
 /**
@@ -228,7 +246,7 @@ export function* candidatePairs(
         const x = block[i]!;
         const y = block[j]!;
         // A pair sharing several keys is met in the first usable one only: no set of pairs to keep.
-        if (keysOf[x]!.find((k) => k !== key ? keysOf[y]!.includes(k) && usable(k) : true) !== key) continue;
+        if (keysOf[x]!.find((k) => (k !== key ? keysOf[y]!.includes(k) && usable(k) : true)) !== key) continue;
         const [a, b] = people[x]!.person.id < people[y]!.person.id ? [people[x]!, people[y]!] : [people[y]!, people[x]!];
         if (options.involving && !options.involving.has(a.person.id) && !options.involving.has(b.person.id)) continue;
         yield [a, b];

@@ -27,7 +27,10 @@ function valueOf(contact: Contact, field: MergeField): unknown {
 }
 
 function trustRank(sources: string | null, leadSource: string | null): number {
-  const order = (sources ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const order = (sources ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const rank = leadSource ? order.indexOf(leadSource.trim().toLowerCase()) : -1;
   return rank === -1 ? order.length : rank;
 }
@@ -97,7 +100,8 @@ export class MergeRuleService {
     const { strategy, trustedSources = null } = parsed.data;
     const allowed = allowedStrategies(field as MergeField);
     if (!allowed.includes(strategy)) throw ValidationError.field('strategy', `${field} can use ${allowed.join(', ')}, not ${strategy}`);
-    if (strategy === 'MOST_TRUSTED_SOURCE' && !trustedSources) throw ValidationError.field('trustedSources', 'MOST_TRUSTED_SOURCE needs the lead sources from most to least trusted');
+    if (strategy === 'MOST_TRUSTED_SOURCE' && !trustedSources)
+      throw ValidationError.field('trustedSources', 'MOST_TRUSTED_SOURCE needs the lead sources from most to least trusted');
     const data = { strategy, trustedSources: strategy === 'MOST_TRUSTED_SOURCE' ? trustedSources : null };
     await this.prisma.mergeRule.upsert({ where: { field }, create: { field, ...data }, update: data });
     return (await this.list()).find((r) => r.field === field)!;

@@ -11,14 +11,17 @@ export const mergeInput = z.strictObject({
   /** Per field: KEEP the primary's value, USE the duplicate's, or COMBINE (tags, custom fields, notes). */
   // A key that is no merge field (`__proto__` included) is refused, not dropped.
   choices: z
-    .preprocess((value, ctx) => {
-      if (value && typeof value === 'object') {
-        for (const key of Object.keys(value)) {
-          if (!(MERGE_FIELDS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', message: 'is not a merge field', path: [key] });
+    .preprocess(
+      (value, ctx) => {
+        if (value && typeof value === 'object') {
+          for (const key of Object.keys(value)) {
+            if (!(MERGE_FIELDS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', message: 'is not a merge field', path: [key] });
+          }
         }
-      }
-      return value;
-    }, z.partialRecord(z.enum(MERGE_FIELDS), z.enum(['KEEP', 'USE', 'COMBINE'])))
+        return value;
+      },
+      z.partialRecord(z.enum(MERGE_FIELDS), z.enum(['KEEP', 'USE', 'COMBINE'])),
+    )
     .default({}),
 });
 
@@ -46,7 +49,10 @@ export class MergeService {
 
   /** What a merge of these two would do for each field, by the merge rules, before anyone overrides. */
   async proposedChoices(primaryId: number, duplicateId: number): Promise<Record<MergeField, MergeChoice>> {
-    const [primary, duplicate] = await Promise.all([this.prisma.contact.findUnique({ where: { id: primaryId } }), this.prisma.contact.findUnique({ where: { id: duplicateId } })]);
+    const [primary, duplicate] = await Promise.all([
+      this.prisma.contact.findUnique({ where: { id: primaryId } }),
+      this.prisma.contact.findUnique({ where: { id: duplicateId } }),
+    ]);
     if (!primary) throw new NotFoundError('Contact', primaryId);
     if (!duplicate) throw new NotFoundError('Contact', duplicateId);
     const chosen = choicesByRules(primary, duplicate, await this.rules.ruleBook());
@@ -57,10 +63,13 @@ export class MergeService {
     const parsed = mergeInput.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod(parsed.error);
     const { duplicateId } = parsed.data;
-    if (duplicateId === primaryId) throw new ValidationError('duplicateId: a contact cannot be merged into itself', [{ path: 'duplicateId', message: 'is the primary itself' }]);
+    if (duplicateId === primaryId)
+      throw new ValidationError('duplicateId: a contact cannot be merged into itself', [{ path: 'duplicateId', message: 'is the primary itself' }]);
     for (const [field, choice] of Object.entries(parsed.data.choices)) {
       if (choice === 'COMBINE' && !COMBINABLE.has(field as MergeField)) {
-        throw new ValidationError(`choices.${field}: only tags, custom fields and notes can be combined`, [{ path: `choices.${field}`, message: 'cannot be combined' }]);
+        throw new ValidationError(`choices.${field}: only tags, custom fields and notes can be combined`, [
+          { path: `choices.${field}`, message: 'cannot be combined' },
+        ]);
       }
     }
     const rules = await this.rules.ruleBook();
@@ -73,7 +82,15 @@ export class MergeService {
       record: async (tx, receipt, choices) => {
         await tx.duplicateCandidate.updateMany({ where: pair, data: { status: 'MERGED' } });
         return tx.mergeLog.create({
-          data: { primaryId, duplicateId, snapshot: receipt.snapshot as Prisma.InputJsonValue, primaryBefore: receipt.primaryBefore as Prisma.InputJsonValue, moved: { ...receipt.moved, plugins: receipt.plugins } as Prisma.InputJsonValue, choices, mergedById: userId },
+          data: {
+            primaryId,
+            duplicateId,
+            snapshot: receipt.snapshot as Prisma.InputJsonValue,
+            primaryBefore: receipt.primaryBefore as Prisma.InputJsonValue,
+            moved: { ...receipt.moved, plugins: receipt.plugins } as Prisma.InputJsonValue,
+            choices,
+            mergedById: userId,
+          },
         });
       },
     });
@@ -104,9 +121,15 @@ export class MergeService {
     const log = await this.prisma.mergeLog.findUnique({ where: { id: mergeLogId } });
     if (!log) throw new NotFoundError('Merge', mergeLogId);
     if (log.undoneAt) throw new ConflictError(`Merge ${mergeLogId} was already undone`);
-    if (this.now().getTime() - log.mergedAt.getTime() > UNDO_DAYS * 86_400_000) throw new ConflictError(`Merge ${mergeLogId} is older than ${UNDO_DAYS} days and can no longer be undone`);
+    if (this.now().getTime() - log.mergedAt.getTime() > UNDO_DAYS * 86_400_000)
+      throw new ConflictError(`Merge ${mergeLogId} is older than ${UNDO_DAYS} days and can no longer be undone`);
     const { plugins, ...moved } = log.moved as Record<string, number[]> & { plugins?: Record<string, unknown> };
-    const receipt: MergeReceipt = { snapshot: log.snapshot as Record<string, unknown>, primaryBefore: log.primaryBefore as Record<string, unknown>, moved, plugins: plugins ?? {} };
+    const receipt: MergeReceipt = {
+      snapshot: log.snapshot as Record<string, unknown>,
+      primaryBefore: log.primaryBefore as Record<string, unknown>,
+      moved,
+      plugins: plugins ?? {},
+    };
     await this.contacts.merges.restore({
       primaryId: log.primaryId,
       duplicateId: log.duplicateId,

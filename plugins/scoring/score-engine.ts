@@ -94,7 +94,10 @@ export function compileRules(rules: ScoringRule[]): CompiledRule[] {
   return rules
     .filter((r) => r.enabled)
     .map((rule) => {
-      const keywordList = (rule.keywords ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+      const keywordList = (rule.keywords ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean);
       const escaped = keywordList.map((k) => k.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
       return { ...rule, keywordList, pattern: escaped.length ? new RegExp(`\\b(?:${escaped.join('|')})\\b`, 'i') : null };
     });
@@ -107,9 +110,8 @@ function capped(raw: number, cap: number | null): number {
 }
 
 function profileFilled(f: ContactFacts): number {
-  return [f.firstName, f.lastName, f.phone ?? f.mobile, f.jobTitle, f.companyId, f.city ?? f.country, f.linkedinUrl].filter(
-    (v) => v !== null && v !== '',
-  ).length;
+  return [f.firstName, f.lastName, f.phone ?? f.mobile, f.jobTitle, f.companyId, f.city ?? f.country, f.linkedinUrl].filter((v) => v !== null && v !== '')
+    .length;
 }
 
 /** Raw points of one rule for one contact, and the words that explain them. */
@@ -195,7 +197,16 @@ export const DEFAULT_RULES: Omit<ScoringRule, 'id' | 'createdAt' | 'updatedAt'>[
   { name: 'Deal created', signal: 'DEAL_CREATED', points: 10, cap: 10, halfLifeDays: 90, keywords: null, days: null, enabled: true },
   { name: 'Deal won', signal: 'DEAL_WON', points: 20, cap: 20, halfLifeDays: 180, keywords: null, days: null, enabled: true },
   { name: 'Profile completeness', signal: 'PROFILE_COMPLETENESS', points: 14, cap: null, halfLifeDays: null, keywords: null, days: null, enabled: true },
-  { name: 'Decision maker or champion', signal: 'BUYING_ROLE', points: 10, cap: null, halfLifeDays: null, keywords: 'DECISION_MAKER, CHAMPION', days: null, enabled: true },
+  {
+    name: 'Decision maker or champion',
+    signal: 'BUYING_ROLE',
+    points: 10,
+    cap: null,
+    halfLifeDays: null,
+    keywords: 'DECISION_MAKER, CHAMPION',
+    days: null,
+    enabled: true,
+  },
   {
     name: 'Senior job title',
     signal: 'SENIORITY',

@@ -143,7 +143,10 @@ export class ScoreStore {
     const out: ContactFacts[] = [];
     const activityRules = rules.filter((r) => isActivitySignal(r.signal));
     for (const ids of groups) {
-      const [contacts, activities] = await Promise.all([this.runner.query<ContactRow>(this.contactsSql(ids)), this.runner.query<ActivityRow>(this.activitySql(rules, now, ids))]);
+      const [contacts, activities] = await Promise.all([
+        this.runner.query<ContactRow>(this.contactsSql(ids)),
+        this.runner.query<ActivityRow>(this.activitySql(rules, now, ids)),
+      ]);
       const byContact = new Map(activities.map((a) => [Number(a.contactId), a]));
       for (const c of contacts) {
         const id = Number(c.id);
@@ -175,7 +178,21 @@ export class ScoreStore {
 
   private contactsSql(ids?: number[]): Statement {
     const q = new SqlBuilder(this.runner.dialect);
-    const columns = ['id', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'companyId', 'city', 'country', 'linkedinUrl', 'buyingRole', 'status', 'createdAt'];
+    const columns = [
+      'id',
+      'firstName',
+      'lastName',
+      'phone',
+      'mobile',
+      'jobTitle',
+      'companyId',
+      'city',
+      'country',
+      'linkedinUrl',
+      'buyingRole',
+      'status',
+      'createdAt',
+    ];
     const select = columns.map((c) => (this.runner.dialect === 'postgres' && ['buyingRole', 'status'].includes(c) ? `"${c}"::text AS "${c}"` : `"${c}"`));
     const where = ids ? ` WHERE "id" IN ${q.ids(ids)}` : '';
     return q.done(`SELECT ${select.join(', ')} FROM "Contact"${where} ORDER BY "id"`);
@@ -190,11 +207,13 @@ export class ScoreStore {
         ? `(${now.getTime() / DAY_MS + UNIX_EPOCH_JULIAN_DAY} - julianday("occurredAt"))`
         : `(${now.getTime() / 1000} - EXTRACT(EPOCH FROM "occurredAt")) / 86400.0`;
     const typeText = this.runner.dialect === 'postgres' ? '"type"::text' : '"type"';
-    const sums = rules.filter((r) => isActivitySignal(r.signal)).map((rule) => {
-      const types = ACTIVITY_SIGNALS[rule.signal as keyof typeof ACTIVITY_SIGNALS].map((t) => `'${t}'`).join(', ');
-      const weight = rule.halfLifeDays ? `exp(-(${ageDays}) * ${LN2 / rule.halfLifeDays})` : '1';
-      return `SUM(CASE WHEN ${typeText} IN (${types}) THEN ${weight} ELSE 0 END) AS "r${rule.id}"`;
-    });
+    const sums = rules
+      .filter((r) => isActivitySignal(r.signal))
+      .map((rule) => {
+        const types = ACTIVITY_SIGNALS[rule.signal as keyof typeof ACTIVITY_SIGNALS].map((t) => `'${t}'`).join(', ');
+        const weight = rule.halfLifeDays ? `exp(-(${ageDays}) * ${LN2 / rule.halfLifeDays})` : '1';
+        return `SUM(CASE WHEN ${typeText} IN (${types}) THEN ${weight} ELSE 0 END) AS "r${rule.id}"`;
+      });
     const filters = [`"occurredAt" <= ${q.timestamp(now)}`];
     if (ids) filters.push(`"contactId" IN ${q.ids(ids)}`);
     return q.done(
@@ -209,7 +228,12 @@ export class ScoreStore {
    */
   async save(results: ScoreResult[], now: Date, everyone: boolean): Promise<number> {
     const previous = new Map<number, { score: number; grade: string }>();
-    for (const ids of everyone ? [undefined] : chunks(results.map((r) => r.contactId), CHUNK)) {
+    for (const ids of everyone
+      ? [undefined]
+      : chunks(
+          results.map((r) => r.contactId),
+          CHUNK,
+        )) {
       const q = new SqlBuilder(this.runner.dialect);
       const grade = this.runner.dialect === 'postgres' ? '"grade"::text AS "grade"' : '"grade"';
       const where = ids ? ` WHERE "contactId" IN ${q.ids(ids)}` : '';

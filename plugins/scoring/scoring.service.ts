@@ -63,7 +63,10 @@ function assertRuleFits(rule: Required<RuleData>): void {
   if (!activity && rule.halfLifeDays !== null) throw ValidationError.field('halfLifeDays', `only activity signals decay; ${rule.signal} does not`);
   if (rule.signal === 'SENIORITY' && !rule.keywords) throw ValidationError.field('keywords', 'SENIORITY needs the words to look for in the job title');
   if (rule.signal === 'BUYING_ROLE' && rule.keywords) {
-    const unknown = rule.keywords.split(',').map((k) => k.trim()).filter((k) => k && !(BUYING_ROLES as readonly string[]).includes(k));
+    const unknown = rule.keywords
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k && !(BUYING_ROLES as readonly string[]).includes(k));
     if (unknown.length) throw ValidationError.field('keywords', `unknown buying roles: ${unknown.join(', ')} (known: ${BUYING_ROLES.join(', ')})`);
   }
   if (rule.signal === 'NO_ACTIVITY' && rule.days === null) throw ValidationError.field('days', 'NO_ACTIVITY needs the number of days without activity');
@@ -239,7 +242,12 @@ export class ScoringService {
         grade: {
           schema: z
             .string()
-            .transform((s) => s.split(',').map((g) => g.trim().toUpperCase()).filter(Boolean))
+            .transform((s) =>
+              s
+                .split(',')
+                .map((g) => g.trim().toUpperCase())
+                .filter(Boolean),
+            )
             .pipe(z.array(z.enum(GRADES)).min(1)),
           where: (grades: ScoreGrade[]) => ({ contactScore: { grade: { in: grades } } }),
         },

@@ -14,9 +14,10 @@ function pluginOf(file) {
 export default {
   meta: {
     type: 'problem',
-    docs: { description: "Plugins import other plugins only through their public.ts" },
+    docs: { description: 'Plugins import other plugins only through their public.ts' },
     messages: {
-      private: "Plugin \"{{from}}\" imports \"{{inside}}\" of plugin \"{{to}}\": import '{{to}}/public.js' instead (only a plugin's public surface may be used by others).",
+      private:
+        'Plugin "{{from}}" imports "{{inside}}" of plugin "{{to}}": import \'{{to}}/public.js\' instead (only a plugin\'s public surface may be used by others).',
     },
     schema: [],
   },

@@ -29,10 +29,7 @@ export function toPublicUser(user: User): PublicUser {
   return { id, email, name, role, active, lastLoginAt, createdAt };
 }
 
-export type LoginResult =
-  | { ok: true; user: User }
-  | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; lockedUntil: Date };
+export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; lockedUntil: Date };
 
 export interface LockoutPolicy {
   maxFailures: number;

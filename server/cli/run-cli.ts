@@ -116,7 +116,9 @@ async function execute(command: Command, parsed: ParsedArgs, host: Host, setup: 
     }
     for (const row of result.items) setup.out(`${line(row)}\n`);
     const first = (page - 1) * pageSize + 1;
-    const shown = result.items.length ? `rows ${first}-${first + result.items.length - 1} of ${result.total}` : `no rows on page ${page} (${result.total} in all)`;
+    const shown = result.items.length
+      ? `rows ${first}-${first + result.items.length - 1} of ${result.total}`
+      : `no rows on page ${page} (${result.total} in all)`;
     const more = first - 1 + result.items.length < result.total ? `; --page ${page + 1} for more, --all for every row` : '';
     setup.err(`(${shown}${more})\n`);
     return;

@@ -47,7 +47,8 @@ export function checkBody(body: unknown, part = 'body', kind: KeyKind = 'json'):
     throw new ValidationError(`The request ${part} is nested deeper than ${MAX_BODY_DEPTH} levels`, [{ path: part, message: 'is nested too deep' }]);
   }
   const key = prototypeKey(body, kind);
-  if (key !== undefined) throw new ValidationError(`The request ${part} has a field named ${JSON.stringify(key)}, which is not allowed`, [{ path: key, message: 'is not allowed' }]);
+  if (key !== undefined)
+    throw new ValidationError(`The request ${part} has a field named ${JSON.stringify(key)}, which is not allowed`, [{ path: key, message: 'is not allowed' }]);
 }
 
 /** Middleware form of checkBody for JSON APIs: the body and the query. */

@@ -61,9 +61,7 @@ export function buildOpenApiDocument(routes: (ApiRoute & { plugin: string })[], 
       tags: route.tags ?? [route.plugin],
       description: `Requires role ${requiredRole(route)} or higher.`,
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
-      ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
-        : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
       responses,
     };
   }

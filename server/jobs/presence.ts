@@ -100,7 +100,13 @@ export class InstancePresence {
   /** Writes the row now (before this instance records a run) and renews it every third of its life. */
   async ensure(): Promise<void> {
     if (!this.timer) {
-      this.timer = setInterval(() => void this.beat().then(this.onBeat).catch(() => {}), this.ttlMs / 3);
+      this.timer = setInterval(
+        () =>
+          void this.beat()
+            .then(this.onBeat)
+            .catch(() => {}),
+        this.ttlMs / 3,
+      );
       this.timer.unref();
       this.current = this.beat();
     }

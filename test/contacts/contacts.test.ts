@@ -22,7 +22,12 @@ const vipPlugin = definePlugin({
     extend: {
       contacts: {
         list: {
-          filters: { vip: { schema: z.enum(['yes', 'no']), where: (v: 'yes' | 'no') => (v === 'yes' ? { tags: { some: { tag: { name: 'vip' } } } } : { tags: { none: { tag: { name: 'vip' } } } }) } },
+          filters: {
+            vip: {
+              schema: z.enum(['yes', 'no']),
+              where: (v: 'yes' | 'no') => (v === 'yes' ? { tags: { some: { tag: { name: 'vip' } } } } : { tags: { none: { tag: { name: 'vip' } } } }),
+            },
+          },
           sorts: { emailLength: (direction) => ({ email: direction }) },
           columns: { isVip: async (ids) => new Map(ids.map((id) => [id, id % 2 === 0])) },
         },
@@ -44,7 +49,14 @@ const make = (body: Record<string, unknown>) => createContact(rep, body);
 
 describe('creating contacts', () => {
   it('normalizes email, phones and country, and keeps an unparseable phone as typed', async () => {
-    const c = await make({ email: '  Jos\u00e9.M\u200B@Example.COM ', firstName: 'José', phone: '030 901820', mobile: 'ask reception', country: 'Germany', twitterHandle: '@jose' });
+    const c = await make({
+      email: '  Jos\u00e9.M\u200B@Example.COM ',
+      firstName: 'José',
+      phone: '030 901820',
+      mobile: 'ask reception',
+      country: 'Germany',
+      twitterHandle: '@jose',
+    });
     expect(c.email).toBe('josé.m@example.com');
     expect(c.phone).toBe('+4930901820');
     expect(c.mobile).toBe('ask reception');
@@ -67,7 +79,9 @@ describe('creating contacts', () => {
   });
 
   it('names each bad field: email, timezone, enum, country, unknown field', async () => {
-    const res = await rep.post('/api/v1/contacts').send({ email: 'nope', timezone: 'Mars/Olympus', type: 'FRIEND', country: 'Atlantis', favouriteColour: 'red' });
+    const res = await rep
+      .post('/api/v1/contacts')
+      .send({ email: 'nope', timezone: 'Mars/Olympus', type: 'FRIEND', country: 'Atlantis', favouriteColour: 'red' });
     expect(res.status).toBe(400);
     const paths = res.body.error.issues.map((i: { path: string }) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['body.email', 'body.timezone', 'body.type', 'body.country', 'body.favouriteColour']));
@@ -109,7 +123,10 @@ describe('companies', () => {
     const outside = await make({ email: 'marge@example.com', firstName: 'Marge' });
     await rep.post(`/api/v1/companies/${company.id}/contacts/${outside.id}`);
     expect((await rep.get(`/api/v1/companies/${company.id}/contacts`)).body.total).toBe(2);
-    expect((await rep.get('/api/v1/contacts?q=globex')).body.data.map((c: { email: string }) => c.email).sort()).toEqual(['hank@globex.com', 'marge@example.com']);
+    expect((await rep.get('/api/v1/contacts?q=globex')).body.data.map((c: { email: string }) => c.email).sort()).toEqual([
+      'hank@globex.com',
+      'marge@example.com',
+    ]);
 
     const unlinked = await rep.put(`/api/v1/contacts/${outside.id}/company`).send({ companyId: null });
     expect(unlinked.body.company).toBeNull();
@@ -127,8 +144,30 @@ describe('the contact list', () => {
     const acme = (await rep.post('/api/v1/companies').send({ name: 'Acme Rockets' })).body;
     const owner = await t.host.prisma.user.findFirstOrThrow({ where: { role: 'MANAGER' } });
     ids = {
-      zoe: (await make({ email: 'zoe@list.test', firstName: 'Zoe', lastName: 'Adams', jobTitle: 'CTO', companyId: acme.id, type: 'CUSTOMER', lifecycleStage: 'CUSTOMER', tags: ['vip', 'event'], ownerId: owner.id })).id,
-      yan: (await make({ email: 'yan@list.test', firstName: 'Yan', lastName: 'Brown', jobTitle: 'Buyer', lifecycleStage: 'QUALIFIED', status: 'PENDING', tags: ['event'] })).id,
+      zoe: (
+        await make({
+          email: 'zoe@list.test',
+          firstName: 'Zoe',
+          lastName: 'Adams',
+          jobTitle: 'CTO',
+          companyId: acme.id,
+          type: 'CUSTOMER',
+          lifecycleStage: 'CUSTOMER',
+          tags: ['vip', 'event'],
+          ownerId: owner.id,
+        })
+      ).id,
+      yan: (
+        await make({
+          email: 'yan@list.test',
+          firstName: 'Yan',
+          lastName: 'Brown',
+          jobTitle: 'Buyer',
+          lifecycleStage: 'QUALIFIED',
+          status: 'PENDING',
+          tags: ['event'],
+        })
+      ).id,
       xia: (await make({ email: 'xia@list.test', firstName: 'Xia', lastName: 'Chen', lifecycleStage: 'INACTIVE', status: 'INACTIVE' })).id,
     };
     await rep.post('/api/v1/deals').send({ title: 'Rocket fuel', contactId: ids.zoe, value: 1200.5, currency: 'EUR' });
@@ -279,7 +318,9 @@ describe('the contact list', () => {
       for (const page of ['1', '2', '3']) {
         const query = s.list.parseListQuery({ ...raw, page, pageSize: '3' });
         const where = await s.list.where(query);
-        const ids = (await t.host.prisma.contact.findMany({ where, orderBy: s.list.orderBy(query.sort), skip: (query.page - 1) * 3, take: 3, select: { id: true } })).map((c) => c.id);
+        const ids = (
+          await t.host.prisma.contact.findMany({ where, orderBy: s.list.orderBy(query.sort), skip: (query.page - 1) * 3, take: 3, select: { id: true } })
+        ).map((c) => c.id);
         const byId = new Map((await reference.rows(ids)).map((c) => [c.id, c]));
         const expected = ids.map((id) => byId.get(id)!);
         await s.list.addColumns(expected);
@@ -341,7 +382,8 @@ describe('timeline, lifecycle and conversion', () => {
     await rep.post(`/api/v1/contacts/${c.id}/notes`).send({ body: 'Prefers email' });
     expect(events).toEqual(['EMAIL_OPENED', 'CALL', 'MEETING', 'NOTE']);
 
-    const tab = async (filter: string) => (await rep.get(`/api/v1/contacts/${c.id}/activities?filter=${filter}`)).body.data.map((a: { type: string }) => a.type);
+    const tab = async (filter: string) =>
+      (await rep.get(`/api/v1/contacts/${c.id}/activities?filter=${filter}`)).body.data.map((a: { type: string }) => a.type);
     expect(await tab('EVERYTHING')).toHaveLength(4);
     expect(await tab('calls')).toEqual(['CALL']);
     expect(await tab('MEETINGS')).toEqual(['MEETING']);
@@ -395,11 +437,21 @@ describe('timeline, lifecycle and conversion', () => {
 
 describe('leads, notes and tasks', () => {
   it('qualifies a lead into a new contact, or links it to the existing one', async () => {
-    const lead = (await rep.post('/api/v1/leads').send({ name: 'Ada King Lovelace', email: 'Ada@Engine.org', company: 'Analytical', source: 'Webinar', payload: { answer: 42 } })).body;
+    const lead = (
+      await rep
+        .post('/api/v1/leads')
+        .send({ name: 'Ada King Lovelace', email: 'Ada@Engine.org', company: 'Analytical', source: 'Webinar', payload: { answer: 42 } })
+    ).body;
     const q = await rep.post(`/api/v1/leads/${lead.id}/qualify`);
     expect(q.body.createdContact).toBe(true);
     const contact = (await rep.get(`/api/v1/contacts/${q.body.contactId}`)).body;
-    expect(contact).toMatchObject({ email: 'ada@engine.org', firstName: 'Ada King', lastName: 'Lovelace', leadSource: 'Webinar', company: { name: 'Analytical' } });
+    expect(contact).toMatchObject({
+      email: 'ada@engine.org',
+      firstName: 'Ada King',
+      lastName: 'Lovelace',
+      leadSource: 'Webinar',
+      company: { name: 'Analytical' },
+    });
     expect((await rep.get(`/api/v1/contacts/${contact.id}/activities`)).body.data[0].type).toBe('FORM_SUBMITTED');
 
     const again = (await rep.post('/api/v1/leads').send({ email: 'ada@engine.org' })).body;

@@ -61,7 +61,11 @@ describe('the contacts extension object, through the loyalty fixture plugin', ()
     const up = await manager.post('/api/v1/imports').attach('file', Buffer.from(csv), 'loyal.csv');
     await manager.post(`/api/v1/imports/${up.body.id}/run`).send({});
     expect(await contacts().imports.waitFor(up.body.id)).toMatchObject({ created: 2 });
-    const sources = await t.host.prisma.contact.findMany({ where: { email: { endsWith: '@loyal.test', startsWith: 'imported.' } }, orderBy: { email: 'asc' }, select: { leadSource: true } });
+    const sources = await t.host.prisma.contact.findMany({
+      where: { email: { endsWith: '@loyal.test', startsWith: 'imported.' } },
+      orderBy: { email: 'asc' },
+      select: { leadSource: true },
+    });
     expect(sources.map((c) => c.leadSource)).toEqual(['Loyalty programme', 'Trade show']);
   });
 

@@ -26,7 +26,10 @@ describe('parsing CSV text without quotes', () => {
   });
 
   it('leaves quoted text to the CSV parser', () => {
-    expect(parseCsv('Email,Notes\na@b.co,"one, two"\n')).toEqual([['Email', 'Notes'], ['a@b.co', 'one, two']]);
+    expect(parseCsv('Email,Notes\na@b.co,"one, two"\n')).toEqual([
+      ['Email', 'Notes'],
+      ['a@b.co', 'one, two'],
+    ]);
   });
 
   it('reads the same records one by one and in ranges, quoted or not', () => {
@@ -36,7 +39,10 @@ describe('parsing CSV text without quotes', () => {
       expect(records.length).toBe(3);
       expect(records.row(1)).toEqual(['c@d.co', 'Cid']);
       expect(records.row(3)).toBeUndefined();
-      expect(records.rows(1, 3)).toEqual([['c@d.co', 'Cid'], ['e@f.co', 'Eve']]);
+      expect(records.rows(1, 3)).toEqual([
+        ['c@d.co', 'Cid'],
+        ['e@f.co', 'Eve'],
+      ]);
       expect(readCsv(text, { toLine: 2 }).rows(0)).toEqual([['a@b.co', 'Ann']]);
     }
   });

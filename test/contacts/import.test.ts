@@ -53,7 +53,10 @@ describe('reading the file', () => {
   });
 
   it('maps common header spellings and leaves hostile, blank and repeated headers unmapped', async () => {
-    const file = await upload(rep, 'E-mail Address,Given name,Surname,Organisation,ZIP,__proto__,constructor,,E-mail Address\na@b.co,A,B,C,12345,x,y,z,other@b.co\n');
+    const file = await upload(
+      rep,
+      'E-mail Address,Given name,Surname,Organisation,ZIP,__proto__,constructor,,E-mail Address\na@b.co,A,B,C,12345,x,y,z,other@b.co\n',
+    );
     expect(file.columns.map((c) => c.field)).toEqual(['email', 'firstName', 'lastName', 'company', 'postalCode', null, null, null, null]);
     expect(file.headers[7]).toBe('Column 8');
     expect(({} as Record<string, unknown>).x).toBeUndefined();
@@ -133,7 +136,10 @@ describe('running imports', () => {
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['2', '5']);
     const created = (await rep.get(`/api/v1/imports/${file.id}/rows?outcome=CREATED&pageSize=2`)).body;
     expect(created.total).toBe(3);
-    expect(created.data.map((r: { rowNumber: number; contactId: number }) => [r.rowNumber, r.contactId])).toEqual([[1, ann.id], [3, cid.id]]);
+    expect(created.data.map((r: { rowNumber: number; contactId: number }) => [r.rowNumber, r.contactId])).toEqual([
+      [1, ann.id],
+      [3, cid.id],
+    ]);
     expect(created.data[0].cells).toMatchObject({ Email: 'ann@import.test', 'First Name': 'Ann' });
     // Row 4 repeats row 1, which an earlier batch created: it points at that contact.
     const repeated = (await rep.get(`/api/v1/imports/${file.id}/rows?outcome=FLAGGED`)).body.data;
@@ -145,7 +151,10 @@ describe('running imports', () => {
     const review = (await rep.get(`/api/v1/imports/${again.id}/rows?outcome=FLAGGED`)).body;
     expect(review.total).toBe(4);
     expect(review.data[0]).toMatchObject({ rowNumber: 1, contactId: ann.id, reason: null, cells: { Email: 'ann@import.test', 'First Name': 'Ann' } });
-    expect(review.data.find((r: { rowNumber: number }) => r.rowNumber === 4)).toMatchObject({ contactId: ann.id, reason: 'email appears earlier in this file (row 1)' });
+    expect(review.data.find((r: { rowNumber: number }) => r.rowNumber === 4)).toMatchObject({
+      contactId: ann.id,
+      reason: 'email appears earlier in this file (row 1)',
+    });
     expect(await t.host.prisma.contact.count({ where: { email: { endsWith: '@import.test' } } })).toBe(3);
   });
 
@@ -241,7 +250,13 @@ describe('writing batches', () => {
     (await t.host.prisma.contactImport.create({ data: { fileName: 'w.csv', encoding: 'utf-8', headers: [], mapping: [], status: 'RUNNING', runnerId } })).id;
   const plan = (importId: number, runnerId: string, emails: string[], others: BatchPlan['others'] = []): BatchPlan => ({
     importId,
-    creates: emails.map((email, i) => ({ rowNumber: i + 1, email, values: contactValues({ email, sortName: email, searchText: email }), companyName: null, tags: ['batch'] })),
+    creates: emails.map((email, i) => ({
+      rowNumber: i + 1,
+      email,
+      values: contactValues({ email, sortName: email, searchText: email }),
+      companyName: null,
+      tags: ['batch'],
+    })),
     updates: [],
     others,
     latecomer: 'FLAGGED',
@@ -253,7 +268,13 @@ describe('writing batches', () => {
     const existing = await t.host.prisma.contact.create({ data: { email: 'late@batch.test', searchText: 'late', sortName: 'late' } });
     const store = new SqliteImportStore(sqliteFilePath(t.host.config.DATABASE_URL));
     try {
-      const repeat = { rowNumber: 3, outcome: 'FLAGGED' as const, contactId: null, email: 'late@batch.test', error: 'email appears earlier in this file (row 1)' };
+      const repeat = {
+        rowNumber: 3,
+        outcome: 'FLAGGED' as const,
+        contactId: null,
+        email: 'late@batch.test',
+        error: 'email appears earlier in this file (row 1)',
+      };
       const result = await store.applyBatch(plan(importId, 'runner-late', ['late@batch.test', 'fresh@batch.test'], [repeat]), { rollback: false });
       expect(result.createdIds).toHaveLength(1);
     } finally {
@@ -278,7 +299,10 @@ describe('writing batches', () => {
     expect(a).toMatchObject({ status: 'COMPLETED', processed: 10, created: 9, flagged: 1 });
     expect(b).toMatchObject({ status: 'COMPLETED', processed: 7, created: 7, flagged: 0 });
     const companies = await t.host.prisma.company.findMany({ where: { name: { startsWith: 'Org ' } }, include: { _count: { select: { contacts: true } } } });
-    expect(companies.map((c) => [c.name, c._count.contacts]).sort()).toEqual([['Org one.parallel.test', 9], ['Org two.parallel.test', 7]]);
+    expect(companies.map((c) => [c.name, c._count.contacts]).sort()).toEqual([
+      ['Org one.parallel.test', 9],
+      ['Org two.parallel.test', 7],
+    ]);
   });
 
   it('refuses the batches handed over after one that failed, so the resume point never skips rows', async () => {
@@ -301,7 +325,9 @@ describe('writing batches', () => {
 
 describe('export', () => {
   it('streams the filtered list as CSV with formula cells neutralized', async () => {
-    const formula = await rep.post('/api/v1/contacts').send({ email: 'formula@export.test', firstName: '=SUM(A1:A9)', lastName: '+cmd', jobTitle: '-2+3', department: '@evil' });
+    const formula = await rep
+      .post('/api/v1/contacts')
+      .send({ email: 'formula@export.test', firstName: '=SUM(A1:A9)', lastName: '+cmd', jobTitle: '-2+3', department: '@evil' });
     // Input is trimmed, so leading tabs and returns can only come from elsewhere (another tool writing to the database).
     await t.host.prisma.contact.update({ where: { id: formula.body.id }, data: { notes: '\tTabbed, "quoted"', city: '\rReturn' } });
     await rep.post('/api/v1/contacts').send({ email: 'plain@export.test', firstName: 'Plain', status: 'BLOCKED' });
@@ -322,7 +348,9 @@ describe('export', () => {
   });
 
   it('writes the same CSV through the SQLite reader as through the Prisma client', async () => {
-    await rep.post('/api/v1/contacts').send({ email: 'tags@export.test', firstName: 'Tagged', tags: ['zeta', 'Alpha', 'éclair', 'beta'], customFields: { seats: 3 } });
+    await rep
+      .post('/api/v1/contacts')
+      .send({ email: 'tags@export.test', firstName: 'Tagged', tags: ['zeta', 'Alpha', 'éclair', 'beta'], customFields: { seats: 3 } });
     const csvOf = async (exporter: ExportService) => {
       let text = '';
       await exporter.write({}, new Writable({ write: (chunk, _enc, done) => void ((text += chunk), done()) }));

@@ -25,7 +25,9 @@ describe.runIf(available)('contacts on PostgreSQL', () => {
   it('creates, finds duplicates, filters by custom fields and tags, sorts with empty values last', async () => {
     await rep.post('/api/v1/custom-fields').send({ key: 'plan', label: 'Plan', type: 'MULTISELECT', options: ['free', 'pro', 'team'] });
     await rep.post('/api/v1/custom-fields').send({ key: 'seats', label: 'Seats', type: 'NUMBER' });
-    const a = await rep.post('/api/v1/contacts').send({ email: 'pg-a@example.com', lastName: 'Alpha', tags: ['vip'], customFields: { plan: ['pro', 'team'], seats: 5 } });
+    const a = await rep
+      .post('/api/v1/contacts')
+      .send({ email: 'pg-a@example.com', lastName: 'Alpha', tags: ['vip'], customFields: { plan: ['pro', 'team'], seats: 5 } });
     expect(a.status).toBe(201);
     await rep.post('/api/v1/contacts').send({ email: 'pg-b@example.com', lastName: 'Beta', customFields: { plan: ['free'] } });
     expect((await rep.post('/api/v1/contacts').send({ email: 'PG-A@example.com' })).status).toBe(409);
@@ -41,11 +43,15 @@ describe.runIf(available)('contacts on PostgreSQL', () => {
 
   it('imports through the Prisma writer, resumes nothing twice, and reverts', async () => {
     const s = t.host.services.contacts as ContactsServices;
-    const file = 'Email,First Name,Company,Tags\nimp1@pg.test,One,Acme,x;y\nimp2@pg.test,Two,Acme,\nbad,Three,,\npg-a@example.com,Again,,\nimp1@pg.test,Dup,,\n';
+    const file =
+      'Email,First Name,Company,Tags\nimp1@pg.test,One,Acme,x;y\nimp2@pg.test,Two,Acme,\nbad,Three,,\npg-a@example.com,Again,,\nimp1@pg.test,Dup,,\n';
     const up = await s.imports.upload({ buffer: Buffer.from(file), originalName: 'pg.csv' });
     await s.imports.start(up.id);
     expect(await s.imports.waitFor(up.id)).toMatchObject({ status: 'COMPLETED', created: 2, flagged: 2, failed: 1 });
-    const one = await t.host.prisma.contact.findUniqueOrThrow({ where: { email: 'imp1@pg.test' }, include: { company: true, tags: { include: { tag: true } } } });
+    const one = await t.host.prisma.contact.findUniqueOrThrow({
+      where: { email: 'imp1@pg.test' },
+      include: { company: true, tags: { include: { tag: true } } },
+    });
     expect([one.company?.name, one.tags.map((x) => x.tag.name).sort()]).toEqual(['Acme', ['x', 'y']]);
     expect(await s.imports.revert(up.id)).toEqual({ removed: 2, restored: 0, kept: 0 });
     expect(await t.host.prisma.contact.count({ where: { email: { endsWith: '@pg.test' } } })).toBe(0);
@@ -53,7 +59,10 @@ describe.runIf(available)('contacts on PostgreSQL', () => {
 
   it('exports the filtered list', async () => {
     const res = await rep.get('/api/v1/contacts/export?tags=vip');
-    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('pg-a@example.com');
   });

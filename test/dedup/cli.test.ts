@@ -15,7 +15,10 @@ async function crm(...args: string[]) {
 describe('dedup CLI', () => {
   it('scans with counts and time, then lists each open pair with both contacts, score and reasons', async () => {
     const file = path.join(dir, 'people.csv');
-    writeFileSync(file, 'Email,First Name,Last Name,Phone\njon.meyer@acme.com,Jon,Meyer,+49 30 1234567\njohn.maier@gmail.com,John,Maier,+49 30 1234567\nzoe@else.com,Zoe,Quinn,\n');
+    writeFileSync(
+      file,
+      'Email,First Name,Last Name,Phone\njon.meyer@acme.com,Jon,Meyer,+49 30 1234567\njohn.maier@gmail.com,John,Maier,+49 30 1234567\nzoe@else.com,Zoe,Quinn,\n',
+    );
     expect(await crm('import', file, '--json')).toMatchObject({ created: 3 });
     const scan = await crm('dedup:scan', '--json');
     // The import's own check already found the pair; the scan finds it again.

@@ -20,10 +20,14 @@ describe('duplicate candidates', () => {
   it('finds a new contact that looks like an existing one, with score and reasons', async () => {
     const acme = (await manager.post('/api/v1/companies').send({ name: 'Acme' })).body;
     const jon = await make({ email: 'jon.meyer@acme.com', firstName: 'Jon', lastName: 'Meyer', companyId: acme.id, phone: '+49 30 1234567' });
-    const johnRes = await manager.post('/api/v1/contacts').send({ email: 'john.maier@gmail.com', firstName: 'John', lastName: 'Maier', phone: '+49 30 1234567' });
+    const johnRes = await manager
+      .post('/api/v1/contacts')
+      .send({ email: 'john.maier@gmail.com', firstName: 'John', lastName: 'Maier', phone: '+49 30 1234567' });
     expect(johnRes.status).toBe(201);
     // The answer to the create already names the look-alike; the write was not held up by it.
-    expect(johnRes.body.possibleDuplicates).toEqual([expect.objectContaining({ id: jon.id, email: 'jon.meyer@acme.com', reasons: expect.arrayContaining(['same phone']) })]);
+    expect(johnRes.body.possibleDuplicates).toEqual([
+      expect.objectContaining({ id: jon.id, email: 'jon.meyer@acme.com', reasons: expect.arrayContaining(['same phone']) }),
+    ]);
     const john = johnRes.body as { id: number };
     await make({ email: 'someone.else@acme.com', firstName: 'Petra', lastName: 'Meyer', companyId: acme.id });
     await idle();
@@ -66,8 +70,14 @@ describe('the nightly scan and imports', () => {
       const agent = (await own.signIn('MANAGER')).agent;
       const ownIdle = () => (own.host.services.dedup as { idle: () => Promise<void> }).idle();
       const ids: number[] = [];
-      for (const [first, last, phone] of [['Ada', 'Berg', '+49 30 4444444'], ['Ben', 'Cole', null], ['Cleo', 'Dunn', null]]) {
-        ids.push((await agent.post('/api/v1/contacts').send({ email: `${first!.toLowerCase()}@example.com`, firstName: first, lastName: last, phone })).body.id);
+      for (const [first, last, phone] of [
+        ['Ada', 'Berg', '+49 30 4444444'],
+        ['Ben', 'Cole', null],
+        ['Cleo', 'Dunn', null],
+      ]) {
+        ids.push(
+          (await agent.post('/api/v1/contacts').send({ email: `${first!.toLowerCase()}@example.com`, firstName: first, lastName: last, phone })).body.id,
+        );
       }
       await ownIdle();
       expect((await own.host.jobs.runNow('dedup.scan')).counts).toMatchObject({ checked: 3, created: 0 });
@@ -82,7 +92,9 @@ describe('the nightly scan and imports', () => {
       await (own.host.services.contacts as { imports: { waitFor: (id: number) => Promise<unknown> } }).imports.waitFor(up.body.id);
       await ownIdle();
       const pairs = (await agent.get('/api/v1/dedup/candidates')).body.data;
-      expect(pairs.map((p: { contactA: { email: string }; contactB: { email: string } }) => [p.contactA.email, p.contactB.email])).toEqual([['ada@example.com', 'ada.berg@gmail.com']]);
+      expect(pairs.map((p: { contactA: { email: string }; contactB: { email: string } }) => [p.contactA.email, p.contactB.email])).toEqual([
+        ['ada@example.com', 'ada.berg@gmail.com'],
+      ]);
     } finally {
       await own.close();
     }

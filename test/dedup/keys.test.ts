@@ -26,7 +26,9 @@ async function keyTable(): Promise<{ stored: string[]; expected: string[] }> {
 }
 
 const openPairs = async () =>
-  (await t.host.prisma.duplicateCandidate.findMany({ where: { status: 'OPEN' }, orderBy: [{ contactAId: 'asc' }, { contactBId: 'asc' }] })).map((p) => `${p.contactAId}-${p.contactBId}`);
+  (await t.host.prisma.duplicateCandidate.findMany({ where: { status: 'OPEN' }, orderBy: [{ contactAId: 'asc' }, { contactBId: 'asc' }] })).map(
+    (p) => `${p.contactAId}-${p.contactBId}`,
+  );
 
 describe('the stored blocking keys', () => {
   it('stay in step after creates, updates, merges, undos and deletes', async () => {
@@ -64,7 +66,8 @@ describe('the stored blocking keys', () => {
     for (let i = 0; i < 150; i++) {
       rows.push(`person${i}@example.net,Firstname${String.fromCharCode(65 + (i % 26))}${i},Lastname${i},+1 212 555 ${String(1000 + i)},${10000 + i}`);
       // Every third person comes again with another mailbox and a typo in the surname.
-      if (i % 3 === 0) rows.push(`p${i}.other@example.com,Firstname${String.fromCharCode(65 + (i % 26))}${i},Lastnme${i},+1 212 555 ${String(1000 + i)},${10000 + i}`);
+      if (i % 3 === 0)
+        rows.push(`p${i}.other@example.com,Firstname${String.fromCharCode(65 + (i % 26))}${i},Lastnme${i},+1 212 555 ${String(1000 + i)},${10000 + i}`);
     }
     const imports = (t.host.services.contacts as ContactsServices).imports;
     const up = await manager.post('/api/v1/imports').attach('file', Buffer.from(rows.join('\n')), 'twins.csv');

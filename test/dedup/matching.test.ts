@@ -29,15 +29,21 @@ describe('matching people', () => {
     const typo = score({ firstName: 'Jonathan', lastName: 'Smith', company: 'Acme' }, { firstName: 'Jonathan', lastName: 'Smtih', company: 'Acme' });
     expect(typo.score).toBeGreaterThanOrEqual(THRESHOLD);
     expect(typo.reasons).toContain('same company');
-    expect(score({ firstName: 'Jon', lastName: 'Meyer', company: 'Acme' }, { firstName: 'John', lastName: 'Maier', company: 'Acme' }).score).toBeGreaterThanOrEqual(THRESHOLD);
-    expect(score({ firstName: 'Catherine', lastName: 'Weber', phone: '+4930123456' }, { firstName: 'Katherine', lastName: 'Weber', phone: '+4930123456' }).reasons).toContain('same phone');
+    expect(
+      score({ firstName: 'Jon', lastName: 'Meyer', company: 'Acme' }, { firstName: 'John', lastName: 'Maier', company: 'Acme' }).score,
+    ).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(
+      score({ firstName: 'Catherine', lastName: 'Weber', phone: '+4930123456' }, { firstName: 'Katherine', lastName: 'Weber', phone: '+4930123456' }).reasons,
+    ).toContain('same phone');
   });
 
   it('matches swapped first and last names, and initials', () => {
     const swapped = score({ firstName: 'Anna', lastName: 'Kowalski', company: 'Acme' }, { firstName: 'Kowalski', lastName: 'Anna', company: 'Acme' });
     expect(swapped.score).toBeGreaterThanOrEqual(THRESHOLD);
     expect(swapped.reasons[0]).toContain('swapped');
-    expect(score({ firstName: 'J', lastName: 'Kowalski', company: 'Acme' }, { firstName: 'Jan', lastName: 'Kowalski', company: 'Acme' }).score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(
+      score({ firstName: 'J', lastName: 'Kowalski', company: 'Acme' }, { firstName: 'Jan', lastName: 'Kowalski', company: 'Acme' }).score,
+    ).toBeGreaterThanOrEqual(THRESHOLD);
   });
 
   it('keeps family members apart even with the same surname, address and landline', () => {
@@ -46,12 +52,18 @@ describe('matching people', () => {
       { firstName: 'Maria', lastName: 'Novak', phone: '+4930999999', city: 'Berlin', postalCode: '10115' },
     );
     expect(family.score).toBeLessThan(0.65);
-    const namesakes = score({ firstName: 'John', lastName: 'Smith', company: 'Acme', email: 'js@acme.com' }, { firstName: 'John', lastName: 'Smith', company: 'Globex', email: 'john@globex.com' });
+    const namesakes = score(
+      { firstName: 'John', lastName: 'Smith', company: 'Acme', email: 'js@acme.com' },
+      { firstName: 'John', lastName: 'Smith', company: 'Globex', email: 'john@globex.com' },
+    );
     expect(namesakes.score).toBeLessThan(THRESHOLD);
   });
 
   it('explains the score', () => {
-    const m = score({ firstName: 'Ida', lastName: 'Berg', email: 'ida.berg@acme.com', postalCode: '12345' }, { firstName: 'Ida', lastName: 'Berg', email: 'idaberg@gmail.com', postalCode: '12345' });
+    const m = score(
+      { firstName: 'Ida', lastName: 'Berg', email: 'ida.berg@acme.com', postalCode: '12345' },
+      { firstName: 'Ida', lastName: 'Berg', email: 'idaberg@gmail.com', postalCode: '12345' },
+    );
     expect(m.reasons).toEqual(['name 1.00', 'same email name', 'same postal code']);
   });
 

@@ -25,8 +25,23 @@ describe('merge rules', () => {
     expect(byField).toMatchObject({ email: 'PRIMARY_WINS', jobTitle: 'PRIMARY_WINS', tags: 'UNION', notes: 'UNION', lifecycleStage: 'LIFECYCLE_FORWARD' });
     expect(rules.every((r: { isDefault: boolean }) => r.isDefault)).toBe(true);
     const primary = await make({ email: 'p1@acme.com', firstName: 'Pia', jobTitle: 'Buyer', lifecycleStage: 'QUALIFIED' });
-    const duplicate = await make({ email: 'p1@gmail.com', firstName: 'Pia', lastName: 'Park', jobTitle: 'Head of Buying', lifecycleStage: 'ENGAGED', city: 'Oslo' });
-    expect(await proposed(primary, duplicate)).toMatchObject({ email: 'KEEP', lastName: 'USE', jobTitle: 'KEEP', lifecycleStage: 'KEEP', address: 'USE', tags: 'COMBINE', notes: 'COMBINE' });
+    const duplicate = await make({
+      email: 'p1@gmail.com',
+      firstName: 'Pia',
+      lastName: 'Park',
+      jobTitle: 'Head of Buying',
+      lifecycleStage: 'ENGAGED',
+      city: 'Oslo',
+    });
+    expect(await proposed(primary, duplicate)).toMatchObject({
+      email: 'KEEP',
+      lastName: 'USE',
+      jobTitle: 'KEEP',
+      lifecycleStage: 'KEEP',
+      address: 'USE',
+      tags: 'COMBINE',
+      notes: 'COMBINE',
+    });
   });
 
   it('takes the most recent value where the rule says so, in proposals and in the merge itself', async () => {
@@ -76,7 +91,14 @@ describe('merge rules', () => {
     const imports = (t.host.services.contacts as { imports: { waitFor: (id: number) => Promise<unknown> } }).imports;
     expect(await imports.waitFor(up.body.id)).toMatchObject({ updated: 1 });
     const contact = (await manager.get(`/api/v1/contacts/${id}`)).body;
-    expect(contact).toMatchObject({ jobTitle: 'Buyer', lifecycleStage: 'CUSTOMER', city: 'Bergen', phone: '+4722334455', notes: 'Met in May\n\nAsked for a quote', tags: ['vip'] });
+    expect(contact).toMatchObject({
+      jobTitle: 'Buyer',
+      lifecycleStage: 'CUSTOMER',
+      city: 'Bergen',
+      phone: '+4722334455',
+      notes: 'Met in May\n\nAsked for a quote',
+      tags: ['vip'],
+    });
     for (const field of ['jobTitle', 'lifecycleStage', 'notes', 'tags']) await manager.delete(`/api/v1/dedup/merge-rules/${field}`);
   });
 

@@ -17,8 +17,24 @@ const make = async (body: Record<string, unknown>) => (await createContact(manag
 
 /** Two records of one person, each with some of everything. */
 async function pairWithHistory(tag: string) {
-  const primary = await make({ email: `ann.${tag}@acme.com`, firstName: 'Ann', lastName: 'Lee', tags: ['vip'], lifecycleStage: 'ENGAGED', notes: 'Met at the fair' });
-  const duplicate = await make({ email: `ann.lee.${tag}@gmail.com`, firstName: 'Anne', lastName: 'Lee', phone: '+49 30 555123', tags: ['newsletter'], lifecycleStage: 'CUSTOMER', notes: 'Prefers phone', city: 'Berlin' });
+  const primary = await make({
+    email: `ann.${tag}@acme.com`,
+    firstName: 'Ann',
+    lastName: 'Lee',
+    tags: ['vip'],
+    lifecycleStage: 'ENGAGED',
+    notes: 'Met at the fair',
+  });
+  const duplicate = await make({
+    email: `ann.lee.${tag}@gmail.com`,
+    firstName: 'Anne',
+    lastName: 'Lee',
+    phone: '+49 30 555123',
+    tags: ['newsletter'],
+    lifecycleStage: 'CUSTOMER',
+    notes: 'Prefers phone',
+    city: 'Berlin',
+  });
   await manager.post(`/api/v1/contacts/${duplicate}/activities`).send({ type: 'CALL', subject: 'Intro' });
   await manager.post(`/api/v1/contacts/${duplicate}/notes`).send({ body: 'Call back in May' });
   await manager.post(`/api/v1/contacts/${duplicate}/tasks`).send({ title: 'Send offer' });
@@ -38,11 +54,20 @@ const related = async (contactId: number) => ({
 
 describe('auto-merge', () => {
   it('merges the surest pairs in the nightly job when a threshold is set, and leaves it off otherwise', async () => {
-    const auto = await bootTestHost({ plugins: [contactsPlugin, dedupPlugin], pluginSettings: { contacts: { demoData: false }, dedup: { autoMergeThreshold: 0.95 } } });
+    const auto = await bootTestHost({
+      plugins: [contactsPlugin, dedupPlugin],
+      pluginSettings: { contacts: { demoData: false }, dedup: { autoMergeThreshold: 0.95 } },
+    });
     try {
       const agent = (await auto.signIn('MANAGER')).agent;
-      const sure = (await agent.post('/api/v1/contacts').send({ email: 'max.weber@acme.com', firstName: 'Max', lastName: 'Weber', phone: '+49 30 7777777', postalCode: '10115' })).body.id;
-      await agent.post('/api/v1/contacts').send({ email: 'max.weber@gmail.com', firstName: 'Max', lastName: 'Weber', phone: '+49 30 7777777', postalCode: '10115' });
+      const sure = (
+        await agent
+          .post('/api/v1/contacts')
+          .send({ email: 'max.weber@acme.com', firstName: 'Max', lastName: 'Weber', phone: '+49 30 7777777', postalCode: '10115' })
+      ).body.id;
+      await agent
+        .post('/api/v1/contacts')
+        .send({ email: 'max.weber@gmail.com', firstName: 'Max', lastName: 'Weber', phone: '+49 30 7777777', postalCode: '10115' });
       const unsure = (await agent.post('/api/v1/contacts').send({ email: 'jo.lund@acme.com', firstName: 'Jo', lastName: 'Lund' })).body.id;
       await agent.post('/api/v1/contacts').send({ email: 'johanna.lund@gmail.com', firstName: 'Johanna', lastName: 'Lundt', phone: '+49 30 1212121' });
       const run = await auto.host.jobs.runNow('dedup.scan');
@@ -69,7 +94,14 @@ describe('merging contacts', () => {
     expect(merged.status).toBe(201);
 
     const contact = (await manager.get(`/api/v1/contacts/${primary}`)).body;
-    expect(contact).toMatchObject({ email: 'ann.lee.a@gmail.com', firstName: 'Ann', phone: '+4930555123', city: 'Berlin', lifecycleStage: 'CUSTOMER', tags: ['newsletter', 'vip'] });
+    expect(contact).toMatchObject({
+      email: 'ann.lee.a@gmail.com',
+      firstName: 'Ann',
+      phone: '+4930555123',
+      city: 'Berlin',
+      lifecycleStage: 'CUSTOMER',
+      tags: ['newsletter', 'vip'],
+    });
     expect(contact.notes).toBe('Met at the fair\n\nPrefers phone');
     expect((await manager.get(`/api/v1/contacts/${duplicate}`)).status).toBe(404);
     const after = await related(primary);
@@ -83,7 +115,9 @@ describe('merging contacts', () => {
     const before = await related(duplicate);
     const primaryBefore = await t.host.prisma.contact.findUniqueOrThrow({ where: { id: primary } });
     // Deleting the duplicate is the merge's last write; make it fail after everything else moved.
-    await t.host.prisma.$executeRawUnsafe(`CREATE TRIGGER fail_merge BEFORE DELETE ON "Contact" WHEN old.id = ${duplicate} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    await t.host.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER fail_merge BEFORE DELETE ON "Contact" WHEN old.id = ${duplicate} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
+    );
     try {
       const res = await manager.post(`/api/v1/contacts/${primary}/merge`).send({ duplicateId: duplicate, choices: { email: 'USE' } });
       expect(res.status).toBeGreaterThanOrEqual(400);

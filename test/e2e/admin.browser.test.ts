@@ -71,9 +71,9 @@ describe.runIf(available)('admin in a real browser', () => {
     await page.goto(`${base}/admin/resources/Gadget/records/${gadget.id}/edit`);
     await page.fill('input[name="name"]', 'Browser sprocket v2');
     await page.click('button[type="submit"]');
-    await expect.poll(async () => (await t.host.prisma.gadget.findUniqueOrThrow({ where: { id: gadget.id } })).name, { timeout: 10_000 }).toBe(
-      'Browser sprocket v2',
-    );
+    await expect
+      .poll(async () => (await t.host.prisma.gadget.findUniqueOrThrow({ where: { id: gadget.id } })).name, { timeout: 10_000 })
+      .toBe('Browser sprocket v2');
   }, 60_000);
 
   it('runs a job from the Jobs page', async () => {

@@ -15,7 +15,13 @@ describe.runIf(available)('contacts in the admin, in a real browser', () => {
   let s: ContactsServices;
 
   beforeAll(async () => {
-    t = await bootTestHost({ admin: true, bundle: true, plugins: [contactsPlugin], pluginSettings: { contacts: { demoData: false } }, env: { JOBS_ENABLED: 'false' } });
+    t = await bootTestHost({
+      admin: true,
+      bundle: true,
+      plugins: [contactsPlugin],
+      pluginSettings: { contacts: { demoData: false } },
+      env: { JOBS_ENABLED: 'false' },
+    });
     s = t.host.services.contacts as ContactsServices;
     const server = await t.host.listen(t.app);
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -105,7 +111,11 @@ describe.runIf(available)('contacts in the admin, in a real browser', () => {
     await page.click('[data-testid="run"] button:has-text("Import")');
     await page.waitForSelector('[data-testid="progress"]:has-text("COMPLETED")', { timeout: 30_000 });
     expect(await page.textContent('[data-testid="progress"]')).toContain('1 created, 0 updated, 1 flagged, 0 skipped, 1 failed');
-    expect(await t.host.prisma.contact.findUnique({ where: { email: 'new1@ui.test' } })).toMatchObject({ firstName: 'Nina', lastName: 'Neu', leadSource: 'Trade fair' });
+    expect(await t.host.prisma.contact.findUnique({ where: { email: 'new1@ui.test' } })).toMatchObject({
+      firstName: 'Nina',
+      lastName: 'Neu',
+      leadSource: 'Trade fair',
+    });
     await page.waitForSelector('[data-testid="flagged"]');
     const existing = (await s.contacts.findByEmail('qualified@ui.test'))!;
     expect(await page.getAttribute('[data-testid="flagged"] a', 'href')).toBe(`/admin/resources/Contact/records/${existing.id}/show`);

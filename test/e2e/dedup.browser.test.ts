@@ -14,7 +14,13 @@ describe.runIf(chromiumAvailable())('deduplication in the admin, in a real brows
   let base: string;
 
   beforeAll(async () => {
-    t = await bootTestHost({ admin: true, bundle: true, plugins: [contactsPlugin, dedupPlugin], pluginSettings: { contacts: { demoData: false } }, env: { JOBS_ENABLED: 'false' } });
+    t = await bootTestHost({
+      admin: true,
+      bundle: true,
+      plugins: [contactsPlugin, dedupPlugin],
+      pluginSettings: { contacts: { demoData: false } },
+      env: { JOBS_ENABLED: 'false' },
+    });
     const server = await t.host.listen(t.app);
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     await t.host.users.create({ email: 'dedup@example.test', name: 'Dedup Manager', role: 'MANAGER', password: PASSWORD });
@@ -58,7 +64,9 @@ describe.runIf(chromiumAvailable())('deduplication in the admin, in a real brows
     await page.click('[data-testid="merge-hit"] button:has-text("Choose")');
     await page.waitForSelector('[data-testid="merge-field-phone"]');
     // The merge rules fill the empty phone from the other record.
-    expect(await page.getAttribute('[data-testid="merge-field-phone"] button:has-text("Use")', 'class')).not.toEqual(await page.getAttribute('[data-testid="merge-field-phone"] button:has-text("Keep")', 'class'));
+    expect(await page.getAttribute('[data-testid="merge-field-phone"] button:has-text("Use")', 'class')).not.toEqual(
+      await page.getAttribute('[data-testid="merge-field-phone"] button:has-text("Keep")', 'class'),
+    );
     await page.click('[data-testid="merge-wizard"] button:has-text("Merge")');
     await page.waitForSelector('text=Merged mia.w@gmail.com into this contact');
     expect(await s.contacts.findByEmail('mia.w@gmail.com')).toBeNull();

@@ -27,7 +27,13 @@ describe.runIf(chromiumAvailable())('lead scoring in the admin, in a real browse
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     await t.host.users.create({ email: 'scores@example.test', name: 'Score Manager', role: 'MANAGER', password: PASSWORD });
     s = t.host.services.contacts as ContactsServices;
-    const hot = await s.contacts.create({ email: 'hot@ui.test', firstName: 'Hana', lastName: 'Hot', jobTitle: 'Chief Revenue Officer', buyingRole: 'DECISION_MAKER' });
+    const hot = await s.contacts.create({
+      email: 'hot@ui.test',
+      firstName: 'Hana',
+      lastName: 'Hot',
+      jobTitle: 'Chief Revenue Officer',
+      buyingRole: 'DECISION_MAKER',
+    });
     await s.contacts.create({ email: 'cold@ui.test', firstName: 'Carl', lastName: 'Cold' });
     for (const type of ['MEETING', 'EMAIL_CLICKED'] as const) await s.activities.log(hot.id, { type });
     await idle();
@@ -71,7 +77,12 @@ describe.runIf(chromiumAvailable())('lead scoring in the admin, in a real browse
     await page.fill('#gradeD', '1');
     await page.waitForSelector('[data-testid="preview-row"]');
     const preview = await page.locator('[data-testid="preview-row"] td').allTextContents();
-    expect(preview.slice(1).map(Number).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(
+      preview
+        .slice(1)
+        .map(Number)
+        .reduce((a, b) => a + b, 0),
+    ).toBe(2);
     const points = page.locator('[data-testid="rule-LINKED_COMPANY"] input[type="number"]').first();
     await points.fill('9');
     await points.blur();

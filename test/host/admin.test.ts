@@ -68,10 +68,7 @@ describe('admin sign-in', () => {
 
 describe('fixture model in the admin', () => {
   it('creates, lists, shows and edits records with ids, enums and relations', async () => {
-    const created = await admin
-      .post('/admin/api/resources/Gadget/actions/new')
-      .type('form')
-      .send({ name: 'Sprocket', status: 'ACTIVE', quantity: '12' });
+    const created = await admin.post('/admin/api/resources/Gadget/actions/new').type('form').send({ name: 'Sprocket', status: 'ACTIVE', quantity: '12' });
     expect(created.status).toBe(200);
     expect(created.body.notice.type).toBe('success');
     const id = created.body.record.id;
@@ -134,7 +131,10 @@ describe('host records in the admin', () => {
   });
 
   it('creates a user with a hashed password, and refuses a short one', async () => {
-    const short = await admin.post('/admin/api/resources/User/actions/new').type('form').send({ email: 'short@example.test', name: 'S', role: 'REP', password: 'short' });
+    const short = await admin
+      .post('/admin/api/resources/User/actions/new')
+      .type('form')
+      .send({ email: 'short@example.test', name: 'S', role: 'REP', password: 'short' });
     expect(short.body.record.errors.password.message).toMatch(/at least 12/);
     const ok = await admin
       .post('/admin/api/resources/User/actions/new')
@@ -148,7 +148,10 @@ describe('host records in the admin', () => {
 
   it('shows a new API key once and stores its digest', async () => {
     const owner = await t.host.prisma.user.findFirstOrThrow({ where: { role: 'ADMIN' } });
-    const res = await admin.post('/admin/api/resources/ApiKey/actions/new').type('form').send({ name: 'zapier', user: String(owner.id) });
+    const res = await admin
+      .post('/admin/api/resources/ApiKey/actions/new')
+      .type('form')
+      .send({ name: 'zapier', user: String(owner.id) });
     const key = /crm_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/.exec(res.body.notice.message)?.[0];
     expect(key).toBeDefined();
     expect(JSON.stringify(res.body.record)).not.toContain('keyHash');

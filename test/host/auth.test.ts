@@ -30,11 +30,7 @@ describe('API sign-in', () => {
     const secure = await bootTestHost({ env: { TRUST_PROXY: 'true' } });
     try {
       await secure.host.users.create({ email: 'sec@example.test', name: 'S', role: 'REP', password: PASSWORD });
-      const res = await secure
-        .request()
-        .post('/api/v1/auth/login')
-        .set('X-Forwarded-Proto', 'https')
-        .send({ email: 'sec@example.test', password: PASSWORD });
+      const res = await secure.request().post('/api/v1/auth/login').set('X-Forwarded-Proto', 'https').send({ email: 'sec@example.test', password: PASSWORD });
       expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).join(';')).toMatch(/Secure/);
     } finally {
       await secure.close();

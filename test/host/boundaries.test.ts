@@ -40,7 +40,9 @@ describe('plugin boundaries', () => {
   it('the lint rule refuses an import of another plugin’s private file and allows its public surface', async () => {
     const eslint = new ESLint({ cwd: root });
     const file = path.join(root, 'plugins/dedup/boundary-check.ts');
-    const [privateImport] = await eslint.lintText("import { normalizeEmail } from '../contacts/people/normalize.js';\nexport const f = normalizeEmail;\n", { filePath: file });
+    const [privateImport] = await eslint.lintText("import { normalizeEmail } from '../contacts/people/normalize.js';\nexport const f = normalizeEmail;\n", {
+      filePath: file,
+    });
     expect(privateImport!.messages.map((m) => m.ruleId)).toContain('crm/plugin-boundaries');
     expect(privateImport!.messages.find((m) => m.ruleId === 'crm/plugin-boundaries')!.message).toMatch(/imports "people\/normalize.js" of plugin "contacts"/);
     const [publicImport] = await eslint.lintText("import { MERGE_FIELDS } from '../contacts/public.js';\nexport const f = MERGE_FIELDS;\n", { filePath: file });

@@ -52,7 +52,13 @@ describe.each([
     // A command added later without a line above fails here, so none goes unchecked.
     expect(runs.map(([name]) => name).sort()).toEqual((await jsonCommands(env)).sort());
     // With demo data on, the database holds the demo records before anything else runs.
-    if (demoData === 'true') runs.unshift(...runs.splice(runs.findIndex(([name]) => name === 'demo:seed'), 1));
+    if (demoData === 'true')
+      runs.unshift(
+        ...runs.splice(
+          runs.findIndex(([name]) => name === 'demo:seed'),
+          1,
+        ),
+      );
     const stderr: string[] = [];
     for (const [name, args] of runs) {
       const result = await crm([name, ...args, '--json'], env);

@@ -33,9 +33,7 @@ describe('configuration', () => {
 
   it('requires a session secret in production and a long enough admin password', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(/SESSION_SECRET: is required in production/);
-    expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short', DATA_DIR: tempDir() })).toThrow(
-      /ADMIN_PASSWORD: must be at least 12 characters/,
-    );
+    expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short', DATA_DIR: tempDir() })).toThrow(/ADMIN_PASSWORD: must be at least 12 characters/);
   });
 
   it('chooses PostgreSQL from DATABASE_URL', () => {

@@ -43,7 +43,16 @@ describe('platform lifecycle', () => {
     // `npm start` itself: npm hands the signal to its child, which is node.
     const child = spawn('npm', ['start'], {
       cwd: ROOT,
-      env: { ...process.env, ADMIN_JS_TMP_DIR: path.join(dataDir, '.adminjs'), PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', PLUGINS: '', LOG_LEVEL: 'info', NODE_ENV: 'development' },
+      env: {
+        ...process.env,
+        ADMIN_JS_TMP_DIR: path.join(dataDir, '.adminjs'),
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        PLUGINS: '',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'development',
+      },
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));

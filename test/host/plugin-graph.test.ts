@@ -5,8 +5,7 @@ import { PluginGraphError, PluginSettingsError, resolvePluginOrder, settingsFrom
 import { bootTestHost, type TestHost } from '../helpers/host.js';
 import { gadgetsPlugin } from '../fixtures/gadgets/index.js';
 
-const plugin = (name: string, dependsOn: string[] = [], setup: () => PluginSetup = () => ({})) =>
-  definePlugin({ name, dependsOn, setup });
+const plugin = (name: string, dependsOn: string[] = [], setup: () => PluginSetup = () => ({})) => definePlugin({ name, dependsOn, setup });
 
 describe('plugin load order', () => {
   it('puts every plugin after what it depends on', () => {
@@ -31,15 +30,11 @@ describe('plugin load order', () => {
   });
 
   it('shows the whole cycle', () => {
-    expect(() => resolvePluginOrder([plugin('a', ['b']), plugin('b', ['c']), plugin('c', ['a'])])).toThrow(
-      'Plugin dependency cycle: a -> b -> c -> a',
-    );
+    expect(() => resolvePluginOrder([plugin('a', ['b']), plugin('b', ['c']), plugin('c', ['a'])])).toThrow('Plugin dependency cycle: a -> b -> c -> a');
   });
 
   it('rejects an unknown name in PLUGINS and lists what exists', () => {
-    expect(() => resolvePluginOrder([plugin('contacts')], ['contacts', 'nope'])).toThrow(
-      'PLUGINS names unknown plugin(s): nope (available: contacts)',
-    );
+    expect(() => resolvePluginOrder([plugin('contacts')], ['contacts', 'nope'])).toThrow('PLUGINS names unknown plugin(s): nope (available: contacts)');
   });
 
   it('enables only the selected plugins', () => {
@@ -60,12 +55,8 @@ describe('booting plugins', () => {
   });
 
   it('stops the boot with the plugin and key named when settings are invalid', async () => {
-    await expect(
-      bootTestHost({ pluginSettings: { gadgets: { lowStockThreshold: -1 } } }),
-    ).rejects.toThrow(PluginSettingsError);
-    await expect(bootTestHost({ pluginSettings: { gadgets: { lowStockThreshold: 'many' } } })).rejects.toThrow(
-      /gadgets\.lowStockThreshold/,
-    );
+    await expect(bootTestHost({ pluginSettings: { gadgets: { lowStockThreshold: -1 } } })).rejects.toThrow(PluginSettingsError);
+    await expect(bootTestHost({ pluginSettings: { gadgets: { lowStockThreshold: 'many' } } })).rejects.toThrow(/gadgets\.lowStockThreshold/);
   });
 
   it('gives each plugin the services of the plugins it depends on', async () => {

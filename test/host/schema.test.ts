@@ -5,15 +5,7 @@ import { createRequire } from 'node:module';
 import { Prisma } from '@prisma/client';
 import Sqlite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  composeSchemas,
-  composeTestSchemas,
-  fixtureSql,
-  ROOT,
-  SCHEMA_FILES,
-  TEST_SCHEMA_FILES,
-  TEST_SQL_FILES,
-} from '../../scripts/schema-composer.js';
+import { composeSchemas, composeTestSchemas, fixtureSql, ROOT, SCHEMA_FILES, TEST_SCHEMA_FILES, TEST_SQL_FILES } from '../../scripts/schema-composer.js';
 import { migrate, readMigrations } from '../../server/migrations.js';
 import { applyFixtureSchema } from '../helpers/fixture-schema.js';
 

@@ -112,7 +112,9 @@ for (const run of runs) {
     });
 
     it('deletes them all through the API, with what hangs off them', async () => {
-      await t.host.prisma.duplicateCandidate.createMany({ data: Array.from({ length: PAIRS }, (_, i) => ({ contactAId: ids[i]!, contactBId: ids[i + PAIRS]!, score: 0.9, reasons: [], fingerprint: 'x' })) });
+      await t.host.prisma.duplicateCandidate.createMany({
+        data: Array.from({ length: PAIRS }, (_, i) => ({ contactAId: ids[i]!, contactBId: ids[i + PAIRS]!, score: 0.9, reasons: [], fingerprint: 'x' })),
+      });
       const res = await manager.post('/api/v1/contacts/bulk').send({ ids, action: 'delete', confirm: true });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.affected).toBe(COUNT);

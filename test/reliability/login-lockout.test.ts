@@ -60,7 +60,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it('the API login checks at most 5 passwords and lets nobody in', async () => {
       const email = `api-burst-${kind}@example.test`;
       const { statuses, checked } = await burst(email, async (password) => {
-        const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+        const res = await fetch(`${base}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password }),
+        });
         return res.status;
       });
       expect(statuses).not.toContain(200);
@@ -71,7 +75,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(user.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
       // After the lock window the right password works again, and resets the count.
       await t.host.prisma.user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1_000) } });
-      const again = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+      const again = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: PASSWORD }),
+      });
       expect(again.status).toBe(200);
     });
 

@@ -38,9 +38,16 @@ describe('two instances on one SQLite file', () => {
     const email = 'two-instances@example.test';
     const password = 'correct horse battery staple';
     await t.host.users.create({ email, name: 'Rep', role: 'REP', password });
-    const login = await fetch(`${bases[0]}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const login = await fetch(`${bases[0]}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
     expect(login.status).toBe(200);
-    cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
   }, 120_000);
 
   afterAll(async () => {

@@ -7,14 +7,39 @@ const SETTINGS = { fitMax: 40, gradeA: 80, gradeB: 60, gradeC: 40, gradeD: 20 };
 let nextId = 1;
 
 function rule(fields: Partial<ScoringRule> & Pick<ScoringRule, 'signal' | 'points'>): ScoringRule {
-  return { id: nextId++, name: fields.signal, cap: null, halfLifeDays: null, keywords: null, days: null, enabled: true, createdAt: NOW, updatedAt: NOW, ...fields };
+  return {
+    id: nextId++,
+    name: fields.signal,
+    cap: null,
+    halfLifeDays: null,
+    keywords: null,
+    days: null,
+    enabled: true,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...fields,
+  };
 }
 
 function facts(fields: Partial<ContactFacts> = {}): ContactFacts {
   return {
-    contactId: 1, firstName: null, lastName: null, phone: null, mobile: null, jobTitle: null, companyId: null, city: null, country: null,
-    linkedinUrl: null, buyingRole: null, status: 'ACTIVE', createdAt: new Date('2026-05-30T00:00:00Z'), lastActivityAt: null, bounces: 0,
-    weightedCounts: new Map(), ...fields,
+    contactId: 1,
+    firstName: null,
+    lastName: null,
+    phone: null,
+    mobile: null,
+    jobTitle: null,
+    companyId: null,
+    city: null,
+    country: null,
+    linkedinUrl: null,
+    buyingRole: null,
+    status: 'ACTIVE',
+    createdAt: new Date('2026-05-30T00:00:00Z'),
+    lastActivityAt: null,
+    bounces: 0,
+    weightedCounts: new Map(),
+    ...fields,
   };
 }
 
@@ -28,7 +53,16 @@ function score(rules: ScoringRule[], f: ContactFacts, settings = SETTINGS) {
 
 describe('score engine', () => {
   it.each([
-    'EMAIL_OPENED', 'EMAIL_CLICKED', 'EMAIL_REPLIED', 'MEETING_HELD', 'CALL_LOGGED', 'FORM_SUBMITTED', 'PAGE_VISITED', 'FILE_DOWNLOADED', 'DEAL_CREATED', 'DEAL_WON',
+    'EMAIL_OPENED',
+    'EMAIL_CLICKED',
+    'EMAIL_REPLIED',
+    'MEETING_HELD',
+    'CALL_LOGGED',
+    'FORM_SUBMITTED',
+    'PAGE_VISITED',
+    'FILE_DOWNLOADED',
+    'DEAL_CREATED',
+    'DEAL_WON',
   ] as const)('gives points per %s occurrence as engagement', (signal) => {
     const r = rule({ signal, points: 7 });
     const result = score([r], facts({ weightedCounts: new Map([[r.id, 3]]) }));
@@ -93,7 +127,10 @@ describe('score engine', () => {
     expect(bouncedResult.breakdown.find((f) => f.signal === 'BOUNCED')!.detail).toBe('2 bounced emails');
     expect(score(rules, facts({ weightedCounts: engaged, status: 'BOUNCED', lastActivityAt: NOW })).score).toBe(21);
     // Silence counts from the last activity, or from creation for someone never contacted.
-    const silent = score(rules, facts({ weightedCounts: engaged, lastActivityAt: new Date('2026-04-01T00:00:00Z'), createdAt: new Date('2026-01-01T00:00:00Z') }));
+    const silent = score(
+      rules,
+      facts({ weightedCounts: engaged, lastActivityAt: new Date('2026-04-01T00:00:00Z'), createdAt: new Date('2026-01-01T00:00:00Z') }),
+    );
     expect(silent.score).toBe(26);
     expect(silent.breakdown.find((f) => f.signal === 'NO_ACTIVITY')!.detail).toBe('no activity for 61 days');
     expect(score(rules, facts({ createdAt: new Date('2026-05-20T00:00:00Z') })).score).toBe(0);

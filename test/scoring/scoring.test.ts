@@ -14,7 +14,11 @@ const idle = () => (t.host.services.scoring as { idle: () => Promise<void> }).id
 
 /** The service on the same database, reading the time from a clock the test moves. */
 function serviceAt(clock: { now: Date }) {
-  return new ScoringService(t.host.prisma, () => new ScoreStore(new SqliteRunner(path.join(t.dir, 'crm.db'))), () => clock.now);
+  return new ScoringService(
+    t.host.prisma,
+    () => new ScoreStore(new SqliteRunner(path.join(t.dir, 'crm.db'))),
+    () => clock.now,
+  );
 }
 
 beforeAll(async () => {
@@ -36,7 +40,14 @@ const scoreOf = async (id: number) => (await manager.get(`/api/v1/contacts/${id}
 describe('lead score', () => {
   it('scores fit from the profile as soon as a contact is created, with a breakdown that sums to the score', async () => {
     const acme = (await manager.post('/api/v1/companies').send({ name: 'Acme' })).body;
-    const id = await make({ email: 'vp@acme.com', firstName: 'Vera', lastName: 'Pohl', jobTitle: 'VP Sales', companyId: acme.id, buyingRole: 'DECISION_MAKER' });
+    const id = await make({
+      email: 'vp@acme.com',
+      firstName: 'Vera',
+      lastName: 'Pohl',
+      jobTitle: 'VP Sales',
+      companyId: acme.id,
+      buyingRole: 'DECISION_MAKER',
+    });
     await idle();
     const score = await scoreOf(id);
     // Profile 4 of 7 fields of 14 points (8), decision maker 10, "VP" 10, company 6.
@@ -60,7 +71,9 @@ describe('lead score', () => {
     await idle();
     const after = await scoreOf(id);
     expect(after.engagement - before.engagement).toBe(16);
-    expect(after.breakdown).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Meeting held', points: 12 }), expect.objectContaining({ name: 'Email opened', points: 4 })]));
+    expect(after.breakdown).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'Meeting held', points: 12 }), expect.objectContaining({ name: 'Email opened', points: 4 })]),
+    );
     const trend = after.history.map((h: { score: number }) => h.score);
     expect([trend[0], trend.at(-1)]).toEqual([before.score, after.score]);
     await manager.patch(`/api/v1/contacts/${id}`).send({ status: 'UNSUBSCRIBED' });
@@ -114,7 +127,12 @@ describe('lead score', () => {
     expect(full).toMatchObject({ contacts: one.length, changed: 0 });
     const all = await t.host.prisma.contactScore.findMany({ orderBy: { contactId: 'asc' }, omit: { id: true } });
     expect(all).toEqual(one);
-    expect(all.filter((s) => ids.includes(s.contactId)).map((s) => s.score).some((s) => s > 0)).toBe(true);
+    expect(
+      all
+        .filter((s) => ids.includes(s.contactId))
+        .map((s) => s.score)
+        .some((s) => s > 0),
+    ).toBe(true);
   });
 });
 

@@ -19,12 +19,11 @@ afterAll(() => t.close());
 /** Calls an admin action as GET (shows a form or a record, writes nothing) and returns the status. */
 async function adminStatus(agent: supertest.Agent, resourceId: string, action: string): Promise<number> {
   const decorated = t.admin!.findResource(resourceId).decorate().actions[action]!;
-  const url =
-    decorated.isRecordType()
-      ? `/admin/api/resources/${resourceId}/records/${MISSING}/${action}`
-      : decorated.isBulkType()
-        ? `/admin/api/resources/${resourceId}/bulk/${action}?recordIds=${MISSING}`
-        : `/admin/api/resources/${resourceId}/actions/${action}`;
+  const url = decorated.isRecordType()
+    ? `/admin/api/resources/${resourceId}/records/${MISSING}/${action}`
+    : decorated.isBulkType()
+      ? `/admin/api/resources/${resourceId}/bulk/${action}?recordIds=${MISSING}`
+      : `/admin/api/resources/${resourceId}/actions/${action}`;
   const res = await agent.get(url);
   if (res.status >= 500) console.error(url, res.status, res.text.slice(0, 300));
   return res.status;
@@ -88,7 +87,10 @@ describe('the admin access table', () => {
   it('keeps a REP from creating or changing custom field definitions in the admin, as the API does', async () => {
     const rep = agents.REP;
     expect((await rep.post('/api/v1/custom-fields').send({ key: 'rep_field', label: 'Rep', type: 'TEXT' })).status).toBe(403);
-    const created = await rep.post('/admin/api/resources/CustomFieldDefinition/actions/new').type('form').send({ key: 'rep_field', label: 'Rep', type: 'TEXT' });
+    const created = await rep
+      .post('/admin/api/resources/CustomFieldDefinition/actions/new')
+      .type('form')
+      .send({ key: 'rep_field', label: 'Rep', type: 'TEXT' });
     expect(created.status).toBe(403);
     const def = await t.host.prisma.customFieldDefinition.create({ data: { key: 'tier', label: 'Tier', type: 'TEXT' } });
     const edited = await rep.post(`/admin/api/resources/CustomFieldDefinition/records/${def.id}/edit`).type('form').send({ type: 'NUMBER' });

@@ -13,7 +13,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const newRecord = (resource: string, fields: Record<string, string>) => rep.post(`/admin/api/resources/${resource}/actions/new`).type('form').send(fields);
-const editRecord = (resource: string, id: number, fields: Record<string, string>) => rep.post(`/admin/api/resources/${resource}/records/${id}/edit`).type('form').send(fields);
+const editRecord = (resource: string, id: number, fields: Record<string, string>) =>
+  rep.post(`/admin/api/resources/${resource}/records/${id}/edit`).type('form').send(fields);
 
 describe('admin writes follow the API schemas', () => {
   it('refuses a javascript: website for a company, on create and on edit', async () => {
@@ -40,7 +41,11 @@ describe('admin writes follow the API schemas', () => {
     expect(after.createdAt.toISOString()).toBe(company.createdAt.toISOString());
     expect(after.updatedAt.getFullYear()).toBeGreaterThan(2000);
 
-    const form = t.admin!.findResource('Company').decorate().getProperties({ where: 'edit' }).map((p) => p.name());
+    const form = t
+      .admin!.findResource('Company')
+      .decorate()
+      .getProperties({ where: 'edit' })
+      .map((p) => p.name());
     expect(form).not.toContain('createdAt');
     expect(form).not.toContain('updatedAt');
     expect(form).not.toContain('id');
@@ -61,7 +66,9 @@ describe('admin writes follow the API schemas', () => {
   });
 
   it('writes through the services: a task needs its contact, a note goes on the timeline', async () => {
-    const contact = await t.host.prisma.contact.create({ data: { email: 'timeline@example.test', firstName: 'Tim', searchText: 'tim', sortName: 'tim' } as never });
+    const contact = await t.host.prisma.contact.create({
+      data: { email: 'timeline@example.test', firstName: 'Tim', searchText: 'tim', sortName: 'tim' } as never,
+    });
     const orphan = await newRecord('Task', { title: 'No contact' });
     expect(orphan.body.record.errors.contact).toBeDefined();
     const note = await newRecord('Note', { contact: String(contact.id), body: 'Called, will call back' });

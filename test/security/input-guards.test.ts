@@ -37,7 +37,10 @@ describe('malformed input answers 4xx, not 500', () => {
 
   it('refuses an admin form key that reaches a prototype', async () => {
     for (const key of ['constructor.prototype.x', '__proto__.polluted', 'name.__proto__']) {
-      const res = await admin.post('/admin/api/resources/Company/actions/new').type('form').send(`name=Proto&${encodeURIComponent(key)}=1`);
+      const res = await admin
+        .post('/admin/api/resources/Company/actions/new')
+        .type('form')
+        .send(`name=Proto&${encodeURIComponent(key)}=1`);
       expect(res.status, key).toBe(400);
       const multipart = await admin.post('/admin/api/resources/Company/actions/new').field('name', 'Proto').field(key, '1');
       expect(multipart.status, key).toBe(400);

@@ -13,7 +13,10 @@ beforeAll(async () => {
   t = await bootTestHost(platformOptions);
   const { agent: rep, id: repId } = await signInAdmin(t, 'REP');
   // A user with failed sign-ins, so the security fields have values to leak.
-  await t.request().post('/api/v1/auth/login').send({ email: (await t.host.prisma.user.findUniqueOrThrow({ where: { id: repId } })).email, password: 'wrong password!' });
+  await t
+    .request()
+    .post('/api/v1/auth/login')
+    .send({ email: (await t.host.prisma.user.findUniqueOrThrow({ where: { id: repId } })).email, password: 'wrong password!' });
   await t.host.apiKeys.create(repId, 'integration');
   const company = await rep.post('/api/v1/companies').send({ name: 'Acme', ownerId: repId });
   ids.company = company.body.id;
@@ -92,7 +95,10 @@ describe('secret and security fields of users', () => {
   it('are left out of the audit log of user changes', async () => {
     await t.host.users.update((await t.host.prisma.user.findFirstOrThrow({ where: { role: 'REP' } })).id, { password: 'another long password' });
     const { agent } = await signInAdmin(t, 'ADMIN');
-    const created = await agent.post('/admin/api/resources/User/actions/new').type('form').send({ email: 'audited@example.test', name: 'Audited', role: 'REP', password: 'a long enough password' });
+    const created = await agent
+      .post('/admin/api/resources/User/actions/new')
+      .type('form')
+      .send({ email: 'audited@example.test', name: 'Audited', role: 'REP', password: 'a long enough password' });
     expect(created.body.notice.type).toBe('success');
     const rows = await t.host.prisma.auditLog.findMany({ where: { entity: 'User' } });
     expect(rows.length).toBeGreaterThan(0);
@@ -113,7 +119,10 @@ describe('secret and security fields of users', () => {
 
   it('lets an admin lift a lock without seeing it', async () => {
     const { agent } = await signInAdmin(t, 'ADMIN');
-    const locked = await t.host.prisma.user.update({ where: { email: 'audited@example.test' }, data: { lockedUntil: new Date(Date.now() + 3_600_000), failedLoginCount: 3 } });
+    const locked = await t.host.prisma.user.update({
+      where: { email: 'audited@example.test' },
+      data: { lockedUntil: new Date(Date.now() + 3_600_000), failedLoginCount: 3 },
+    });
     const res = await agent.post(`/admin/api/resources/User/records/${locked.id}/unlock`);
     expect(res.body.notice.type).toBe('success');
     expect(res.text).not.toMatch(SECRET);

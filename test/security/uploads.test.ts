@@ -60,7 +60,10 @@ describe('uploads to the admin', () => {
 
   it('caps the size of admin forms', async () => {
     const { agent } = await signInAdmin(t, 'ADMIN');
-    const big = await agent.post('/admin/api/resources/Company/actions/new').type('form').send({ name: 'x'.repeat(3 * MB) });
+    const big = await agent
+      .post('/admin/api/resources/Company/actions/new')
+      .type('form')
+      .send({ name: 'x'.repeat(3 * MB) });
     expect(big.status).toBe(413);
     const parts = await agent.post('/admin/api/resources/Company/actions/new').field('name', 'y'.repeat(2 * MB));
     expect(parts.status).toBe(413);
@@ -81,7 +84,13 @@ describe('uploads to the admin', () => {
     ] as const) {
       await new Promise<void>((resolve) => {
         const boundary = 'abort-boundary';
-        const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: url, headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(20 * MB) } });
+        const req = http.request({
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: url,
+          headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(20 * MB) },
+        });
         req.on('error', () => resolve());
         req.on('response', (res) => {
           res.resume();

@@ -42,7 +42,10 @@ function toInput(payload: Record<string, unknown> | undefined, blank: null | und
 function toAdminError(err: unknown): never {
   if (err instanceof ValidationError) {
     const errors = Object.fromEntries(
-      (err.issues ?? [{ path: 'email', message: err.message }]).map((i) => [i.path.replace(/^companyId$/, 'company').replace(/^ownerId$/, 'owner'), { message: i.message }]),
+      (err.issues ?? [{ path: 'email', message: err.message }]).map((i) => [
+        i.path.replace(/^companyId$/, 'company').replace(/^ownerId$/, 'owner'),
+        { message: i.message },
+      ]),
     );
     throw new AdminValidationError(errors, { message: err.message });
   }
@@ -57,33 +60,42 @@ function toAdminError(err: unknown): never {
 }
 
 function contactActions(s: ContactsServices) {
-  const save = (mode: 'new' | 'edit') => async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-    const { resource, currentAdmin, h } = context;
-    if (request.method !== 'post') {
-      return { record: (context.record ?? resource.build({})).toJSON(currentAdmin) };
-    }
-    let id: number;
-    let lookalikes: { id: number; email: string; score: number }[] = [];
-    try {
-      const saved =
-        mode === 'new'
-          ? await s.contacts.create(toInput(request.payload, undefined) as never, { source: 'admin' })
-          : await s.contacts.update(Number(context.record!.id()), toInput(request.payload, null) as never);
-      id = saved.id;
-      lookalikes = (saved.possibleDuplicates as typeof lookalikes | undefined) ?? [];
-    } catch (err) {
-      toAdminError(err);
-    }
-    const record = await resource.findOne(String(id));
-    return {
-      record: record!.toJSON(currentAdmin),
-      redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: String(id), actionName: 'show' }),
-      notice: lookalikes.length
-        ? { message: `Contact created. It may be the same person as ${lookalikes.map((l) => `#${l.id} ${l.email} (${Math.round(l.score * 100)}%)`).join(', ')}: see Deduplication.`, type: 'info' }
-        : { message: mode === 'new' ? 'Contact created' : 'Contact saved', type: 'success' },
+  const save =
+    (mode: 'new' | 'edit') =>
+    async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      const { resource, currentAdmin, h } = context;
+      if (request.method !== 'post') {
+        return { record: (context.record ?? resource.build({})).toJSON(currentAdmin) };
+      }
+      let id: number;
+      let lookalikes: { id: number; email: string; score: number }[] = [];
+      try {
+        const saved =
+          mode === 'new'
+            ? await s.contacts.create(toInput(request.payload, undefined) as never, { source: 'admin' })
+            : await s.contacts.update(Number(context.record!.id()), toInput(request.payload, null) as never);
+        id = saved.id;
+        lookalikes = (saved.possibleDuplicates as typeof lookalikes | undefined) ?? [];
+      } catch (err) {
+        toAdminError(err);
+      }
+      const record = await resource.findOne(String(id));
+      return {
+        record: record!.toJSON(currentAdmin),
+        redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: String(id), actionName: 'show' }),
+        notice: lookalikes.length
+          ? {
+              message: `Contact created. It may be the same person as ${lookalikes.map((l) => `#${l.id} ${l.email} (${Math.round(l.score * 100)}%)`).join(', ')}: see Deduplication.`,
+              type: 'info',
+            }
+          : { message: mode === 'new' ? 'Contact created' : 'Contact saved', type: 'success' },
+      };
     };
+  return {
+    new: { handler: save('new') },
+    edit: { handler: save('edit') },
+    show: { component: Components.ContactShow, custom: { panels: s.extensions.panels } },
   };
-  return { new: { handler: save('new') }, edit: { handler: save('edit') }, show: { component: Components.ContactShow, custom: { panels: s.extensions.panels } } };
 }
 
 export function contactAdmin(prisma: Database, s: ContactsServices): AdminContribution {
@@ -96,7 +108,21 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
         options: {
           navigation: CRM,
           listProperties: ['email', 'firstName', 'lastName', 'company', 'jobTitle', 'type', 'lifecycleStage', 'status', 'owner', 'lastActivityAt'],
-          filterProperties: ['email', 'firstName', 'lastName', 'company', 'type', 'status', 'lifecycleStage', 'owner', 'leadSource', 'city', 'country', 'createdAt', 'lastActivityAt'],
+          filterProperties: [
+            'email',
+            'firstName',
+            'lastName',
+            'company',
+            'type',
+            'status',
+            'lifecycleStage',
+            'owner',
+            'leadSource',
+            'city',
+            'country',
+            'createdAt',
+            'lastActivityAt',
+          ],
           sort: { sortBy: 'lastName', direction: 'asc' },
           properties: {
             searchText: hidden,
@@ -123,7 +149,11 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
       },
       {
         resource: prismaResource(prisma, 'Deal'),
-        options: { navigation: CRM, listProperties: ['title', 'contact', 'company', 'stage', 'status', 'valueCents', 'currency', 'expectedCloseDate'], actions: writes.Deal },
+        options: {
+          navigation: CRM,
+          listProperties: ['title', 'contact', 'company', 'stage', 'status', 'valueCents', 'currency', 'expectedCloseDate'],
+          actions: writes.Deal,
+        },
       },
       {
         resource: prismaResource(prisma, 'Activity'),
@@ -135,8 +165,14 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
         },
       },
       { resource: prismaResource(prisma, 'Note'), options: { navigation: CRM, properties: { body: { type: 'textarea' } }, actions: writes.Note } },
-      { resource: prismaResource(prisma, 'Task'), options: { navigation: CRM, listProperties: ['title', 'contact', 'assignee', 'dueAt', 'done'], actions: writes.Task } },
-      { resource: prismaResource(prisma, 'Lead'), options: { navigation: CRM, listProperties: ['email', 'name', 'company', 'source', 'status', 'contact', 'createdAt'], actions: writes.Lead } },
+      {
+        resource: prismaResource(prisma, 'Task'),
+        options: { navigation: CRM, listProperties: ['title', 'contact', 'assignee', 'dueAt', 'done'], actions: writes.Task },
+      },
+      {
+        resource: prismaResource(prisma, 'Lead'),
+        options: { navigation: CRM, listProperties: ['email', 'name', 'company', 'source', 'status', 'contact', 'createdAt'], actions: writes.Lead },
+      },
       { resource: prismaResource(prisma, 'Tag'), options: { navigation: { name: 'CRM settings', icon: 'Settings' } } },
       {
         resource: prismaResource(prisma, 'SavedView'),
@@ -160,7 +196,10 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
           },
         },
       },
-      { resource: prismaResource(prisma, 'CustomFieldDefinition'), options: { navigation: { name: 'CRM settings', icon: 'Settings' }, actions: writes.CustomFieldDefinition } },
+      {
+        resource: prismaResource(prisma, 'CustomFieldDefinition'),
+        options: { navigation: { name: 'CRM settings', icon: 'Settings' }, actions: writes.CustomFieldDefinition },
+      },
       {
         resource: prismaResource(prisma, 'ContactImport'),
         options: {

@@ -17,45 +17,45 @@ function pairs(words: string[], what: string): Record<string, string> {
 
 /** The contacts plugin's commands (run with the services its setup returns). */
 export default defineCommands<ContactsServices>('contacts', [
-    {
-      name: 'import',
-      description: 'Import contacts from a CSV file and wait for the result',
-      usage: 'import <file.csv> [--map header=field ...] [--default field=value ...] [--on-duplicate flag|skip|update] [--dry-run]',
-      options: {
-        map: { type: 'string', multiple: true },
-        default: { type: 'string', multiple: true },
-        'on-duplicate': { type: 'string' },
-        'dry-run': { type: 'boolean' },
-      },
-      run: async ({ services: s, args, options }) => {
-        if (!args[0]) throw new ValidationError('file: give the CSV file to import', [{ path: 'file', message: 'is required' }]);
-        const uploaded = await s.imports.upload({ buffer: readFileSync(args[0]), originalName: path.basename(args[0]) });
-        await s.imports.configure(uploaded.id, {
-          mapping: pairs((options.map as string[] | undefined) ?? [], 'map'),
-          defaults: pairs((options.default as string[] | undefined) ?? [], 'default'),
-          ...(options['on-duplicate'] ? { onDuplicate: String(options['on-duplicate']).toUpperCase() as never } : {}),
-        });
-        await s.imports.start(uploaded.id, { dryRun: options['dry-run'] === true });
-        const { id, status, totalRows, processed, created, updated, flagged, skipped, failed, dryRunReport, error } = await s.imports.waitFor(uploaded.id);
-        return { id, status, totalRows, processed, created, updated, flagged, skipped, failed, error, ...(dryRunReport ? { dryRun: dryRunReport } : {}) };
-      },
-      format: (r: { id: number; status: string; created: number; updated: number; flagged: number; skipped: number; failed: number }) =>
-        `Import ${r.id} ${r.status}: ${r.created} created, ${r.updated} updated, ${r.flagged} flagged, ${r.skipped} skipped, ${r.failed} failed`,
+  {
+    name: 'import',
+    description: 'Import contacts from a CSV file and wait for the result',
+    usage: 'import <file.csv> [--map header=field ...] [--default field=value ...] [--on-duplicate flag|skip|update] [--dry-run]',
+    options: {
+      map: { type: 'string', multiple: true },
+      default: { type: 'string', multiple: true },
+      'on-duplicate': { type: 'string' },
+      'dry-run': { type: 'boolean' },
     },
-    {
-      name: 'export',
-      description: 'Write contacts as CSV to standard output, filtered like the list (key=value ...)',
-      usage: 'export [status=ACTIVE] [tags=vip] [q=acme] ... > contacts.csv',
-      ownOutput: true,
-      run: async ({ services: s, args }) => {
-        const where = await s.list.where(s.list.parseListQuery(pairs(args, 'filter')));
-        await s.exporter.write(where, process.stdout);
-        return undefined;
-      },
+    run: async ({ services: s, args, options }) => {
+      if (!args[0]) throw new ValidationError('file: give the CSV file to import', [{ path: 'file', message: 'is required' }]);
+      const uploaded = await s.imports.upload({ buffer: readFileSync(args[0]), originalName: path.basename(args[0]) });
+      await s.imports.configure(uploaded.id, {
+        mapping: pairs((options.map as string[] | undefined) ?? [], 'map'),
+        defaults: pairs((options.default as string[] | undefined) ?? [], 'default'),
+        ...(options['on-duplicate'] ? { onDuplicate: String(options['on-duplicate']).toUpperCase() as never } : {}),
+      });
+      await s.imports.start(uploaded.id, { dryRun: options['dry-run'] === true });
+      const { id, status, totalRows, processed, created, updated, flagged, skipped, failed, dryRunReport, error } = await s.imports.waitFor(uploaded.id);
+      return { id, status, totalRows, processed, created, updated, flagged, skipped, failed, error, ...(dryRunReport ? { dryRun: dryRunReport } : {}) };
     },
-    {
-      name: 'demo:seed',
-      description: 'Add demo companies, contacts, activities and deals',
-      run: async ({ services: s, host }) => (await import('../demo/demo-data.js')).seedDemoData(host.prisma, s),
+    format: (r: { id: number; status: string; created: number; updated: number; flagged: number; skipped: number; failed: number }) =>
+      `Import ${r.id} ${r.status}: ${r.created} created, ${r.updated} updated, ${r.flagged} flagged, ${r.skipped} skipped, ${r.failed} failed`,
+  },
+  {
+    name: 'export',
+    description: 'Write contacts as CSV to standard output, filtered like the list (key=value ...)',
+    usage: 'export [status=ACTIVE] [tags=vip] [q=acme] ... > contacts.csv',
+    ownOutput: true,
+    run: async ({ services: s, args }) => {
+      const where = await s.list.where(s.list.parseListQuery(pairs(args, 'filter')));
+      await s.exporter.write(where, process.stdout);
+      return undefined;
     },
+  },
+  {
+    name: 'demo:seed',
+    description: 'Add demo companies, contacts, activities and deals',
+    run: async ({ services: s, host }) => (await import('../demo/demo-data.js')).seedDemoData(host.prisma, s),
+  },
 ]);

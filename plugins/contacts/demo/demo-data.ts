@@ -7,7 +7,17 @@ const INDUSTRIES = ['Software', 'Manufacturing', 'Retail', 'Healthcare', 'Logist
 const SOURCES = ['Website', 'Referral', 'Trade fair', 'LinkedIn', 'Webinar', 'Cold outreach', 'Partner'];
 const TAGS = ['vip', 'newsletter', 'event-2026', 'partner', 'churn-risk', 'decision-maker'];
 const STAGES = ['New', 'Discovery', 'Proposal', 'Negotiation'];
-const ENGAGEMENT: ActivityType[] = ['EMAIL_SENT', 'EMAIL_RECEIVED', 'EMAIL_OPENED', 'EMAIL_CLICKED', 'CALL', 'MEETING', 'PAGE_VISITED', 'FORM_SUBMITTED', 'NOTE'];
+const ENGAGEMENT: ActivityType[] = [
+  'EMAIL_SENT',
+  'EMAIL_RECEIVED',
+  'EMAIL_OPENED',
+  'EMAIL_CLICKED',
+  'CALL',
+  'MEETING',
+  'PAGE_VISITED',
+  'FORM_SUBMITTED',
+  'NOTE',
+];
 
 /** Realistic demo companies, people, timelines and deals, reproducible (fixed seed). */
 export async function seedDemoData(prisma: Database, s: ContactsServices, size = { companies: 25, contacts: 300 }) {
@@ -19,7 +29,13 @@ export async function seedDemoData(prisma: Database, s: ContactsServices, size =
     companies.push(
       await s.companies.create({
         name,
-        domain: `${faker.helpers.slugify(name).toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 30) || 'company'}-${i}.example.com`,
+        domain: `${
+          faker.helpers
+            .slugify(name)
+            .toLowerCase()
+            .replace(/[^a-z0-9-]/g, '')
+            .slice(0, 30) || 'company'
+        }-${i}.example.com`,
         industry: faker.helpers.arrayElement(INDUSTRIES),
         size: faker.helpers.arrayElement(['1-10', '11-50', '51-200', '201-1000', '1000+']),
         city: faker.location.city(),
@@ -44,7 +60,10 @@ export async function seedDemoData(prisma: Database, s: ContactsServices, size =
     ]);
     const contact = await s.contacts.create(
       {
-        email: faker.internet.email({ firstName, lastName, provider: company?.domain ?? undefined }).toLowerCase().replace('@', `.${i}@`),
+        email: faker.internet
+          .email({ firstName, lastName, provider: company?.domain ?? undefined })
+          .toLowerCase()
+          .replace('@', `.${i}@`),
         firstName,
         lastName,
         phone: faker.helpers.maybe(() => faker.phone.number({ style: 'international' }), { probability: 0.7 }),
@@ -70,7 +89,13 @@ export async function seedDemoData(prisma: Database, s: ContactsServices, size =
       const at = now - faker.number.int({ min: 1, max: 240 }) * 86_400_000;
       last = Math.max(last, at);
       const type = faker.helpers.arrayElement(ENGAGEMENT);
-      activities.push({ contactId: contact.id, type, occurredAt: new Date(at), subject: faker.lorem.sentence({ min: 3, max: 7 }), body: type === 'NOTE' ? faker.lorem.paragraph() : null });
+      activities.push({
+        contactId: contact.id,
+        type,
+        occurredAt: new Date(at),
+        subject: faker.lorem.sentence({ min: 3, max: 7 }),
+        body: type === 'NOTE' ? faker.lorem.paragraph() : null,
+      });
     }
     if (last) await prisma.contact.update({ where: { id: contact.id }, data: { lastActivityAt: new Date(last) } });
     if (stage === 'QUALIFIED' || stage === 'CUSTOMER') {

@@ -12,9 +12,36 @@ import { findInChunks } from '../../../server/id-lists.js';
 const CHUNK = 5_000;
 
 const COLUMNS = [
-  'id', 'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'company', 'type', 'status',
-  'lifecycleStage', 'buyingRole', 'intentLevel', 'leadSource', 'owner', 'tags', 'street', 'city', 'region', 'postalCode',
-  'country', 'timezone', 'linkedinUrl', 'twitterHandle', 'notes', 'lastActivityAt', 'lastContactedAt', 'createdAt', 'updatedAt',
+  'id',
+  'email',
+  'firstName',
+  'lastName',
+  'phone',
+  'mobile',
+  'jobTitle',
+  'department',
+  'company',
+  'type',
+  'status',
+  'lifecycleStage',
+  'buyingRole',
+  'intentLevel',
+  'leadSource',
+  'owner',
+  'tags',
+  'street',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'timezone',
+  'linkedinUrl',
+  'twitterHandle',
+  'notes',
+  'lastActivityAt',
+  'lastContactedAt',
+  'createdAt',
+  'updatedAt',
 ] as const;
 
 /** Where a row holds its custom values (an object, or null): after the values of COLUMNS. */
@@ -44,13 +71,7 @@ export class SqliteExportReader implements ExportReader {
   constructor(file: string) {
     this.db = openSqliteConnection(file, 'read');
     const values = COLUMNS.map((column) =>
-      column === 'company'
-        ? 'co.name'
-        : column === 'owner'
-          ? 'u.email'
-          : column === 'tags'
-            ? TAG_NAMES_SQL
-            : `c."${column}"`,
+      column === 'company' ? 'co.name' : column === 'owner' ? 'u.email' : column === 'tags' ? TAG_NAMES_SQL : `c."${column}"`,
     );
     this.statement = this.db
       .prepare(
@@ -94,7 +115,10 @@ export class PrismaExportReader implements ExportReader {
         ...r,
         company: r.company?.name ?? null,
         owner: r.owner?.email ?? null,
-        tags: r.tags.map((t) => t.tag.name).sort().join('; '),
+        tags: r.tags
+          .map((t) => t.tag.name)
+          .sort()
+          .join('; '),
       };
       return [...COLUMNS.map((column) => values[column]), r.customFields ?? null];
     });
@@ -123,7 +147,9 @@ export class ExportService {
     let extra: string[] | undefined;
     try {
       for (;;) {
-        const ids = (await this.prisma.contact.findMany({ where: { AND: [where, { id: { gt: afterId } }] }, select: { id: true }, orderBy: { id: 'asc' }, take: CHUNK })).map((r) => r.id);
+        const ids = (
+          await this.prisma.contact.findMany({ where: { AND: [where, { id: { gt: afterId } }] }, select: { id: true }, orderBy: { id: 'asc' }, take: CHUNK })
+        ).map((r) => r.id);
         const rows = ids.length ? await reader.rows(ids) : [];
         // Columns contributed by other plugins (lead score, consent) follow the contact's own.
         const contributed = rows.map((r) => ({ id: r[ID] }) as unknown as ContactView);

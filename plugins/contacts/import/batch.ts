@@ -46,9 +46,32 @@ export interface BatchPlan {
 
 /** The columns an import fills from a row (the company is looked up by name as it is written). */
 export const CONTACT_COLUMNS = [
-  'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'type', 'status',
-  'lifecycleStage', 'buyingRole', 'intentLevel', 'leadSource', 'ownerId', 'notes', 'linkedinUrl', 'twitterHandle',
-  'street', 'city', 'region', 'postalCode', 'country', 'timezone', 'customFields', 'searchText', 'sortName',
+  'email',
+  'firstName',
+  'lastName',
+  'phone',
+  'mobile',
+  'jobTitle',
+  'department',
+  'type',
+  'status',
+  'lifecycleStage',
+  'buyingRole',
+  'intentLevel',
+  'leadSource',
+  'ownerId',
+  'notes',
+  'linkedinUrl',
+  'twitterHandle',
+  'street',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'timezone',
+  'customFields',
+  'searchText',
+  'sortName',
 ] as const;
 const DEFAULTS: ContactColumns = { type: 'LEAD', status: 'ACTIVE', lifecycleStage: 'NEW' };
 const SORT_NAME = CONTACT_COLUMNS.indexOf('sortName');

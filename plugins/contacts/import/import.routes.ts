@@ -17,8 +17,10 @@ function receiveFile(req: Request, res: Response, maxBytes: number): Promise<Exp
             : new ValidationError(`file: ${err.message}`, [{ path: err.field ?? 'file', message: err.message }]),
         );
       }
-      if (err) return reject(new ValidationError(`file: broken multipart upload (${(err as Error).message})`, [{ path: 'file', message: 'broken multipart upload' }]));
-      if (!req.file) return reject(new ValidationError('file: upload a CSV file in the "file" field of a multipart form', [{ path: 'file', message: 'is required' }]));
+      if (err)
+        return reject(new ValidationError(`file: broken multipart upload (${(err as Error).message})`, [{ path: 'file', message: 'broken multipart upload' }]));
+      if (!req.file)
+        return reject(new ValidationError('file: upload a CSV file in the "file" field of a multipart form', [{ path: 'file', message: 'is required' }]));
       resolve(req.file);
     });
   });

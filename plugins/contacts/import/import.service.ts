@@ -255,7 +255,12 @@ export class ImportService {
     const id = record.id;
     await this.prisma.contactImport.updateMany({
       where: { id },
-      data: { status: dryRunReport ? 'UPLOADED' : 'COMPLETED', finishedAt: new Date(), runnerId: null, ...(dryRunReport ? { dryRunReport: dryRunReport as Prisma.InputJsonValue } : {}) },
+      data: {
+        status: dryRunReport ? 'UPLOADED' : 'COMPLETED',
+        finishedAt: new Date(),
+        runnerId: null,
+        ...(dryRunReport ? { dryRunReport: dryRunReport as Prisma.InputJsonValue } : {}),
+      },
     });
     if (dryRunReport) return;
     const final = await this.get(id);
@@ -265,7 +270,14 @@ export class ImportService {
       entityId: String(id),
       actorId: record.createdById,
       via: 'import',
-      changes: { fileName: record.fileName, created: final.created, updated: final.updated, flagged: final.flagged, skipped: final.skipped, failed: final.failed },
+      changes: {
+        fileName: record.fileName,
+        created: final.created,
+        updated: final.updated,
+        flagged: final.flagged,
+        skipped: final.skipped,
+        failed: final.failed,
+      },
     });
   }
 

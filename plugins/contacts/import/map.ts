@@ -40,7 +40,11 @@ const SYNONYMS: Record<string, string[]> = {
   tags: ['tags', 'labels', 'tag'],
 };
 
-const squash = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[^a-z0-9\u00c0-\u024f]/g, '');
+const squash = (s: string) =>
+  s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^a-z0-9\u00c0-\u024f]/g, '');
 
 const LOOKUP = new Map<string, string>();
 for (const [field, names] of Object.entries(SYNONYMS)) {
@@ -74,7 +78,10 @@ export function headerLabels(headers: string[]): string[] {
 
 /** Turns "Decision Maker", "decision-maker" or "DECISION_MAKER" into DECISION_MAKER. */
 export function enumWord(value: string): string {
-  return value.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  return value
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 export const ENUM_FIELDS = new Set(['type', 'status', 'lifecycleStage', 'buyingRole', 'intentLevel']);
@@ -134,7 +141,11 @@ interface RowValues {
 function fill(values: RowValues, field: string, value: string): void {
   if (field === 'company') values.companyName = value.slice(0, 200);
   else if (field === 'owner') values.ownerEmail = normalizeEmail(value);
-  else if (field === 'tags') values.input.tags = value.split(/[;,|]/).map((t) => t.trim()).filter(Boolean);
+  else if (field === 'tags')
+    values.input.tags = value
+      .split(/[;,|]/)
+      .map((t) => t.trim())
+      .filter(Boolean);
   else if (field.startsWith(CUSTOM_PREFIX)) ((values.input.customFields ??= {}) as Record<string, string>)[field.slice(CUSTOM_PREFIX.length)] = value;
   else values.input[field] = ENUM_FIELDS.has(field) ? enumWord(value) : value;
 }
@@ -142,7 +153,8 @@ function fill(values: RowValues, field: string, value: string): void {
 function isFilled(values: RowValues, field: string): boolean {
   if (field === 'company') return values.companyName !== null;
   if (field === 'owner') return values.ownerEmail !== null;
-  if (field.startsWith(CUSTOM_PREFIX)) return (values.input.customFields as Record<string, string> | undefined)?.[field.slice(CUSTOM_PREFIX.length)] !== undefined;
+  if (field.startsWith(CUSTOM_PREFIX))
+    return (values.input.customFields as Record<string, string> | undefined)?.[field.slice(CUSTOM_PREFIX.length)] !== undefined;
   return values.input[field] !== undefined;
 }
 

@@ -124,7 +124,13 @@ export function planBatch(
     }
     const firstRow = fileEmails.get(row.email);
     if (firstRow !== undefined) {
-      plan.others.push({ rowNumber: row.rowNumber, outcome: 'FLAGGED', contactId: existing.get(row.email)?.id ?? null, email: row.email, error: `email appears earlier in this file (row ${firstRow})` });
+      plan.others.push({
+        rowNumber: row.rowNumber,
+        outcome: 'FLAGGED',
+        contactId: existing.get(row.email)?.id ?? null,
+        email: row.email,
+        error: `email appears earlier in this file (row ${firstRow})`,
+      });
       continue;
     }
     fileEmails.set(row.email, row.rowNumber);

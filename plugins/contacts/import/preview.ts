@@ -14,7 +14,10 @@ export interface RowPreview {
 
 export async function previewRows(prisma: Database, cells: string[][], context: MapContext, onDuplicate: 'FLAG' | 'SKIP' | 'UPDATE'): Promise<RowPreview[]> {
   const mapped = cells.map((row, i) => mapRow(row, i + 1, context));
-  const existing = await existingByEmail(prisma, mapped.flatMap((m) => (m.email ? [m.email] : [])));
+  const existing = await existingByEmail(
+    prisma,
+    mapped.flatMap((m) => (m.email ? [m.email] : [])),
+  );
   const seen = new Set<string>();
   return mapped.map((m, i): RowPreview => {
     const values = Object.fromEntries(context.mapping.flatMap((field, col) => (field ? [[field, cells[i]![col] ?? '']] : [])));
@@ -28,6 +31,12 @@ export async function previewRows(prisma: Database, cells: string[][], context: 
         : found
           ? ({ FLAG: 'FLAG', SKIP: 'SKIP', UPDATE: 'UPDATE' } as const)[onDuplicate]
           : 'CREATE';
-    return { rowNumber: m.rowNumber, values, outcome, error: m.error ?? (repeated ? 'email appears earlier in this file' : null), existingContactId: found?.id ?? null };
+    return {
+      rowNumber: m.rowNumber,
+      values,
+      outcome,
+      error: m.error ?? (repeated ? 'email appears earlier in this file' : null),
+      existingContactId: found?.id ?? null,
+    };
   });
 }

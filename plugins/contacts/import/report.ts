@@ -34,7 +34,13 @@ function createdRows(prisma: Database, importId: number, page: Page) {
   const where = { importId };
   return Promise.all([
     prisma.contact
-      .findMany({ where, orderBy: { importRowNumber: 'asc' }, skip: (page.page - 1) * page.pageSize, take: page.pageSize, select: { id: true, importRowNumber: true } })
+      .findMany({
+        where,
+        orderBy: { importRowNumber: 'asc' },
+        skip: (page.page - 1) * page.pageSize,
+        take: page.pageSize,
+        select: { id: true, importRowNumber: true },
+      })
       .then((contacts) => contacts.map((c) => ({ rowNumber: c.importRowNumber!, outcome: 'CREATED' as const, contactId: c.id, error: null }))),
     prisma.contact.count({ where }),
   ]);

@@ -11,7 +11,10 @@ export const STALE_AFTER_MS = 60_000;
 /** Queued imports that no runner has, and queued or running ones whose runner stopped reporting. */
 function waitingOrStale() {
   const stale = new Date(Date.now() - STALE_AFTER_MS);
-  return [{ status: 'QUEUED' as const, runnerId: null }, { status: { in: ['QUEUED' as const, 'RUNNING' as const] }, heartbeatAt: { lt: stale } }];
+  return [
+    { status: 'QUEUED' as const, runnerId: null },
+    { status: { in: ['QUEUED' as const, 'RUNNING' as const] }, heartbeatAt: { lt: stale } },
+  ];
 }
 
 /** The imports to start or resume now. */

@@ -33,8 +33,16 @@ export async function revertImport(prisma: Database, id: number, guards: RevertG
         removedIds.push(...remove);
       }
       let restored = 0;
-      const updated = await tx.importRow.findMany({ where: { importId: id, outcome: 'UPDATED' }, orderBy: { rowNumber: 'desc' }, select: { contactId: true, before: true } });
-      for (const chunk of chunked(updated)) restored += await restore(tx, chunk.map((row) => ({ contactId: row.contactId!, before: (row.before ?? {}) as Record<string, unknown> })));
+      const updated = await tx.importRow.findMany({
+        where: { importId: id, outcome: 'UPDATED' },
+        orderBy: { rowNumber: 'desc' },
+        select: { contactId: true, before: true },
+      });
+      for (const chunk of chunked(updated))
+        restored += await restore(
+          tx,
+          chunk.map((row) => ({ contactId: row.contactId!, before: (row.before ?? {}) as Record<string, unknown> })),
+        );
       await tx.contactImport.updateMany({ where: { id }, data: { status: 'REVERTED', revertedAt: new Date() } });
       return { removed, restored, kept };
     },
@@ -49,7 +57,12 @@ export async function revertImport(prisma: Database, id: number, guards: RevertG
  */
 async function restore(tx: Prisma.TransactionClient, rows: { contactId: number; before: Record<string, unknown> }[]): Promise<number> {
   const contacts = new Map(
-    (await tx.contact.findMany({ where: { id: { in: rows.map((r) => r.contactId) } }, select: { id: true, firstName: true, lastName: true, email: true, companyId: true } })).map((c) => [c.id, c]),
+    (
+      await tx.contact.findMany({
+        where: { id: { in: rows.map((r) => r.contactId) } },
+        select: { id: true, firstName: true, lastName: true, email: true, companyId: true },
+      })
+    ).map((c) => [c.id, c]),
   );
   const companyIds = new Set<number>();
   for (const { contactId, before } of rows) {

@@ -50,7 +50,10 @@ export class PrismaImportStore implements ImportStore {
       await this.prisma.$transaction(
         async (tx) => {
           // Before anything is written: this runner must still hold the import.
-          const held = await tx.contactImport.updateMany({ where: { id: plan.importId, runnerId: plan.heartbeat.runnerId }, data: { heartbeatAt: plan.heartbeat.at } });
+          const held = await tx.contactImport.updateMany({
+            where: { id: plan.importId, runnerId: plan.heartbeat.runnerId },
+            data: { heartbeatAt: plan.heartbeat.at },
+          });
           if (held.count !== 1) throw new LostClaimError(`Import ${plan.importId} is no longer claimed by this runner`);
           const companies = new Map<string, number>();
           const companyId = async (name: string) => {
@@ -97,7 +100,13 @@ export class PrismaImportStore implements ImportStore {
             if (typeof columns.customFields === 'string') columns.customFields = JSON.parse(columns.customFields);
             if (Object.keys(columns).length) await tx.contact.update({ where: { id: change.contactId }, data: columns as Prisma.ContactUncheckedUpdateInput });
             for (const tagId of await tagIds(change.addTags)) links.push({ contactId: change.contactId, tagId });
-            rows.push({ importId: plan.importId, rowNumber: change.rowNumber, outcome: 'UPDATED', contactId: change.contactId, before: change.before as Prisma.InputJsonValue });
+            rows.push({
+              importId: plan.importId,
+              rowNumber: change.rowNumber,
+              outcome: 'UPDATED',
+              contactId: change.contactId,
+              before: change.before as Prisma.InputJsonValue,
+            });
             result.updatedIds.push(change.contactId);
           }
           for (const other of plan.others) {

@@ -40,9 +40,7 @@ export class SqliteImportStore implements ImportStore {
       existing: this.db.prepare('SELECT id, email FROM "Contact" WHERE email IN (SELECT value FROM json_each(?))'),
       linkTag: this.db.prepare('INSERT OR IGNORE INTO "ContactTag" (contactId, tagId) VALUES (?, ?)'),
       findContactId: this.db.prepare('SELECT id FROM "Contact" WHERE email = ?'),
-      insertRow: this.db.prepare(
-        'INSERT INTO "ImportRow" (importId, rowNumber, outcome, contactId, before, error) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
+      insertRow: this.db.prepare('INSERT INTO "ImportRow" (importId, rowNumber, outcome, contactId, before, error) VALUES (?, ?, ?, ?, ?, ?)'),
       holdClaim: this.db.prepare('UPDATE "ContactImport" SET heartbeatAt = ? WHERE id = ? AND runnerId = ?'),
       bumpCounts: this.db.prepare(
         `UPDATE "ContactImport" SET processed = processed + ?, created = created + ?, updated = updated + ?,

@@ -21,12 +21,29 @@ export interface ContributedListFields {
 
 export const PRESETS = ['ALL', 'QUALIFIED', 'CUSTOMERS', 'INACTIVE'] as const;
 export const QUALITY_VIEWS = ['MISSING_PHONE', 'NO_OWNER', 'NO_COMPANY', 'NO_RECENT_ACTIVITY', 'REQUIRED_CUSTOM_EMPTY'] as const;
-export const BASE_SORTS = ['name', 'jobTitle', 'company', 'type', 'lifecycle', 'lastActivity', 'lastContacted', 'dealsCount', 'owner', 'createdAt', 'email'] as const;
+export const BASE_SORTS = [
+  'name',
+  'jobTitle',
+  'company',
+  'type',
+  'lifecycle',
+  'lastActivity',
+  'lastContacted',
+  'dealsCount',
+  'owner',
+  'createdAt',
+  'email',
+] as const;
 
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(',').map((v) => v.trim().toUpperCase()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim().toUpperCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)));
 const date = z.coerce.date();
 const id = z.coerce.number().int().positive();
@@ -34,7 +51,11 @@ const id = z.coerce.number().int().positive();
 export const baseListQuery = {
   q: z.string().trim().max(200).optional(),
   preset: z.string().toUpperCase().pipe(z.enum(PRESETS)).optional(),
-  deals: z.string().toUpperCase().pipe(z.enum(['NONE', 'ACTIVE'])).optional(),
+  deals: z
+    .string()
+    .toUpperCase()
+    .pipe(z.enum(['NONE', 'ACTIVE']))
+    .optional(),
   status: list(CONTACT_STATUSES).optional(),
   type: list(CONTACT_TYPES).optional(),
   lifecycle: list(LIFECYCLE_STAGES).optional(),
@@ -42,7 +63,12 @@ export const baseListQuery = {
   owner: z.union([z.literal('none'), id]).optional(),
   tags: z
     .string()
-    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
     .optional(),
   tagsMode: z.enum(['any', 'all']).default('any'),
   createdFrom: date.optional(),

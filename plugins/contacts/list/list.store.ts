@@ -28,7 +28,12 @@ const NAME_INDEX_FROM = '"Contact" INDEXED BY "Contact_sortName_searchText_lifec
 
 /** The lifecycle and status filters as SQL conditions on columns the name index carries. */
 function lifecycleAndStatus(query: BaseListQuery): { conditions: string[]; values: string[] } {
-  const filters = ([['lifecycleStage', query.lifecycle], ['status', query.status]] as const).map(([column, chosen]) => [column, [...new Set(chosen ?? [])]] as const);
+  const filters = (
+    [
+      ['lifecycleStage', query.lifecycle],
+      ['status', query.status],
+    ] as const
+  ).map(([column, chosen]) => [column, [...new Set(chosen ?? [])]] as const);
   const used = filters.filter(([, values]) => values.length);
   return {
     conditions: used.map(([column, values]) => `"${column}" IN (${values.map(() => '?').join(', ')})`),
@@ -70,14 +75,16 @@ export class SqliteListStore implements ListStore {
   /** A scan of the covering name index (split across two threads on large tables). */
   searchPage(query: BaseListQuery): Promise<{ ids: number[]; total: number }> | null {
     if (!query.q || (query.sort && query.sort.replace(/^-/, '') !== 'name')) return null;
-    const pattern = `%${query.q.normalize('NFKC').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = `%${query.q
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const { conditions, values } = lifecycleAndStatus(query);
-    return this.search.page(
-      NAME_INDEX_FROM,
-      `"searchText" LIKE ? ESCAPE '\\'${conditions.map((c) => ` AND ${c}`).join('')}`,
-      [pattern, ...values],
-      { direction: query.sort?.startsWith('-') ? 'DESC' : 'ASC', offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
-    );
+    return this.search.page(NAME_INDEX_FROM, `"searchText" LIKE ? ESCAPE '\\'${conditions.map((c) => ` AND ${c}`).join('')}`, [pattern, ...values], {
+      direction: query.sort?.startsWith('-') ? 'DESC' : 'ASC',
+      offset: (query.page - 1) * query.pageSize,
+      limit: query.pageSize,
+    });
   }
 
   async idsWithCustomValue(key: string): Promise<Set<number>> {
@@ -113,7 +120,9 @@ export class PostgresListStore implements ListStore {
   }
 
   async idsWithCustomValue(key: string): Promise<Set<number>> {
-    return ids(await this.prisma.$queryRawUnsafe(`SELECT id FROM "Contact" WHERE "customFields"->'${key}' IS NOT NULL AND "customFields"->>'${key}' IS NOT NULL`));
+    return ids(
+      await this.prisma.$queryRawUnsafe(`SELECT id FROM "Contact" WHERE "customFields"->'${key}' IS NOT NULL AND "customFields"->>'${key}' IS NOT NULL`),
+    );
   }
 
   async idsWithCustomValueEqual(key: string, list: boolean, value: unknown): Promise<Set<number>> {

@@ -58,7 +58,6 @@ export class PrismaContactPageReader implements ContactPageReader {
   }
 }
 
-
 /** The page reader for the database chosen at boot (`prisma` forces the client on SQLite too). */
 export function pageReaderFor(prisma: Database, sql: SqlDialect, driver: 'auto' | 'prisma'): ContactPageReader {
   return sql.kind === 'sqlite' && driver === 'auto' ? new SqliteContactPageReader(sql.sqliteFile) : new PrismaContactPageReader(prisma);

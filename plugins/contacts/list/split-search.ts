@@ -102,7 +102,8 @@ export class SplitSearch {
 
   /** On this thread: its own read connection beside the client where there is a file, else the client. */
   private async readHere(read: SearchRead): Promise<Row[]> {
-    if (!this.file || this.stopped) return (await this.prisma.$queryRawUnsafe<{ id: number | bigint; total: number | bigint }[]>(read.sql, ...read.values)).map((r) => [r.id, r.total]);
+    if (!this.file || this.stopped)
+      return (await this.prisma.$queryRawUnsafe<{ id: number | bigint; total: number | bigint }[]>(read.sql, ...read.values)).map((r) => [r.id, r.total]);
     return (this.reader ??= new SearchReader(this.file)).read(read);
   }
 
@@ -124,7 +125,10 @@ export class SplitSearch {
     const contacts = await this.count('"Contact"', '1 = 1', []);
     const rows =
       contacts && contacts >= this.options.fromContacts
-        ? await this.prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT "sortName" AS name FROM ${from} ORDER BY "sortName" LIMIT 1 OFFSET ?`, Math.floor(contacts / 2))
+        ? await this.prisma.$queryRawUnsafe<{ name: string }[]>(
+            `SELECT "sortName" AS name FROM ${from} ORDER BY "sortName" LIMIT 1 OFFSET ?`,
+            Math.floor(contacts / 2),
+          )
         : [];
     this.median = { name: rows[0]?.name ?? null, at: Date.now() };
     return this.median.name;

@@ -87,11 +87,15 @@ export class CompanyService {
   }
 
   async list(query: { q?: string; page: number; pageSize: number }) {
-    const where: Prisma.CompanyWhereInput = query.q
-      ? { OR: [{ name: { contains: query.q } }, { domain: { contains: query.q.toLowerCase() } }] }
-      : {};
+    const where: Prisma.CompanyWhereInput = query.q ? { OR: [{ name: { contains: query.q } }, { domain: { contains: query.q.toLowerCase() } }] } : {};
     const [rows, total] = await Promise.all([
-      this.prisma.company.findMany({ where, include, orderBy: [{ name: 'asc' }, { id: 'asc' }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+      this.prisma.company.findMany({
+        where,
+        include,
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        skip: (query.page - 1) * query.pageSize,
+        take: query.pageSize,
+      }),
       this.prisma.company.count({ where }),
     ]);
     return { data: rows.map(view), page: query.page, pageSize: query.pageSize, total };
@@ -104,7 +108,11 @@ export class CompanyService {
       if (!company) throw new NotFoundError('Company', id);
       const contacts = await tx.contact.findMany({ where: { companyId: id }, select: { id: true } });
       await tx.company.delete({ where: { id } });
-      await this.refreshContactSearch(tx, null, contacts.map((c) => c.id));
+      await this.refreshContactSearch(
+        tx,
+        null,
+        contacts.map((c) => c.id),
+      );
     });
   }
 

@@ -145,7 +145,11 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
       tags: ['timeline'],
       params: idParams,
       query: z.strictObject({
-        filter: z.string().toUpperCase().pipe(z.enum(Object.keys(TIMELINE_FILTERS) as [TimelineFilter, ...TimelineFilter[]])).optional(),
+        filter: z
+          .string()
+          .toUpperCase()
+          .pipe(z.enum(Object.keys(TIMELINE_FILTERS) as [TimelineFilter, ...TimelineFilter[]]))
+          .optional(),
         before: z.coerce.date().optional(),
         limit: z.coerce.number().int().min(1).max(200).optional(),
       }),
@@ -220,7 +224,13 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
       path: '/tasks',
       summary: 'Tasks by assignee and state',
       tags: ['tasks'],
-      query: z.strictObject({ assigneeId: z.coerce.number().int().positive().optional(), done: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }),
+      query: z.strictObject({
+        assigneeId: z.coerce.number().int().positive().optional(),
+        done: z
+          .enum(['true', 'false'])
+          .transform((v) => v === 'true')
+          .optional(),
+      }),
       handler: ({ query }) => s.tasks.list(query),
     }),
     defineRoute({

@@ -12,15 +12,29 @@ export const ADDRESS_FIELDS = ['street', 'city', 'region', 'postalCode', 'countr
 
 /** Longest accepted value of each free-text field. */
 const TEXT_MAX = {
-  firstName: 100, lastName: 100, phone: 50, mobile: 50, jobTitle: 200, department: 200, leadSource: 100, notes: 20_000,
-  street: 200, city: 100, region: 100, postalCode: 20,
+  firstName: 100,
+  lastName: 100,
+  phone: 50,
+  mobile: 50,
+  jobTitle: 200,
+  department: 200,
+  leadSource: 100,
+  notes: 20_000,
+  street: 200,
+  city: 100,
+  region: 100,
+  postalCode: 20,
 } as const;
 const TWITTER_HANDLE_MAX = 50;
 const TAG_MAX = 50;
 const TAGS_MAX = 50;
 
 const ENUM_VALUES: Record<string, readonly string[]> = {
-  type: CONTACT_TYPES, status: CONTACT_STATUSES, lifecycleStage: LIFECYCLE_STAGES, buyingRole: BUYING_ROLES, intentLevel: INTENT_LEVELS,
+  type: CONTACT_TYPES,
+  status: CONTACT_STATUSES,
+  lifecycleStage: LIFECYCLE_STAGES,
+  buyingRole: BUYING_ROLES,
+  intentLevel: INTENT_LEVELS,
 };
 
 const COUNTRY_MESSAGE = 'must be an ISO 3166 country code (e.g. DE) or country name';
@@ -54,17 +68,9 @@ function httpUrlValue(v: string): string | null | undefined {
 
 const twitterHandleValue = (v: string) => v.trim().replace(/^@/, '') || null;
 
-const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .transform(textValue)
-    .nullish();
+const text = (max: number) => z.string().max(max).transform(textValue).nullish();
 
-export const emailField = z
-  .string()
-  .transform(normalizeEmail)
-  .refine(isEmail, 'must be a valid email address');
+export const emailField = z.string().transform(normalizeEmail).refine(isEmail, 'must be a valid email address');
 
 /** An optional string field whose value rule may reject it: blank gives null, absent stays absent. */
 const ruled = (rule: (v: string) => string | null | undefined, message: string) =>

@@ -66,18 +66,20 @@ export class ContactService {
     const definitions = await this.customFields.list();
     const custom = this.customFields.validate(definitions, data.customFields, { requireAll: true });
     await this.assertReferences(data, custom.issues);
-    const id = await this.prisma.$transaction(async (tx) => {
-      const created = await tx.contact.create({
-        data: {
-          ...this.columns(data),
-          customFields: Object.keys(custom.values).length ? (custom.values as Prisma.InputJsonValue) : Prisma.DbNull,
-          searchText: await this.searchText(tx, data),
-          sortName: sortNameOf(data.firstName, data.lastName, data.email),
-        },
-      });
-      if (data.tags?.length) await this.addTags(tx, [created.id], data.tags);
-      return created.id;
-    }).catch((err) => this.rethrowDuplicate(err, data.email));
+    const id = await this.prisma
+      .$transaction(async (tx) => {
+        const created = await tx.contact.create({
+          data: {
+            ...this.columns(data),
+            customFields: Object.keys(custom.values).length ? (custom.values as Prisma.InputJsonValue) : Prisma.DbNull,
+            searchText: await this.searchText(tx, data),
+            sortName: sortNameOf(data.firstName, data.lastName, data.email),
+          },
+        });
+        if (data.tags?.length) await this.addTags(tx, [created.id], data.tags);
+        return created.id;
+      })
+      .catch((err) => this.rethrowDuplicate(err, data.email));
     await this.events.emit('contact.created', { contactId: id, source: options.source ?? 'api' });
     const contact = await this.get(id);
     for (const { value: answer } of this.extensions.of('onCreateAnswer')) Object.assign(contact, await answer(contact).catch(() => ({})));
@@ -98,22 +100,24 @@ export class ContactService {
         })
       : undefined;
     await this.assertReferences(data, custom?.issues ?? []);
-    await this.prisma.$transaction(async (tx) => {
-      const merged = { ...existing, ...stripUndefined(data) } as ContactData;
-      await tx.contact.update({
-        where: { id },
-        data: {
-          ...this.columns(data, existing.country),
-          ...(custom ? { customFields: custom.values as Prisma.InputJsonValue } : {}),
-          searchText: await this.searchText(tx, merged),
-          sortName: sortNameOf(merged.firstName, merged.lastName, merged.email!),
-        },
-      });
-      if (data.tags) {
-        await tx.contactTag.deleteMany({ where: { contactId: id } });
-        if (data.tags.length) await this.addTags(tx, [id], data.tags);
-      }
-    }).catch((err) => this.rethrowDuplicate(err, data.email ?? existing.email));
+    await this.prisma
+      .$transaction(async (tx) => {
+        const merged = { ...existing, ...stripUndefined(data) } as ContactData;
+        await tx.contact.update({
+          where: { id },
+          data: {
+            ...this.columns(data, existing.country),
+            ...(custom ? { customFields: custom.values as Prisma.InputJsonValue } : {}),
+            searchText: await this.searchText(tx, merged),
+            sortName: sortNameOf(merged.firstName, merged.lastName, merged.email!),
+          },
+        });
+        if (data.tags) {
+          await tx.contactTag.deleteMany({ where: { contactId: id } });
+          if (data.tags.length) await this.addTags(tx, [id], data.tags);
+        }
+      })
+      .catch((err) => this.rethrowDuplicate(err, data.email ?? existing.email));
     await this.events.emit('contact.updated', { contactIds: [id], fields: Object.keys(stripUndefined(data)) });
     return this.get(id);
   }
@@ -147,7 +151,11 @@ export class ContactService {
             return eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { ownerId: parsed.data.ownerId ?? null } }));
           case 'addTags': {
             const existing = await findInChunks(ids, (chunk) => tx.contact.findMany({ where: { id: { in: chunk } }, select: { id: true } }));
-            await this.addTags(tx, existing.map((c) => c.id), parsed.data.tags!);
+            await this.addTags(
+              tx,
+              existing.map((c) => c.id),
+              parsed.data.tags!,
+            );
             await eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { updatedAt: this.now() } }));
             return existing.length;
           }
@@ -162,7 +170,11 @@ export class ContactService {
       { timeout: 120_000 },
     );
     if (action === 'delete') await this.events.emit('contact.deleted', { contactIds: ids });
-    else await this.events.emit('contact.updated', { contactIds: ids, fields: [action === 'setStatus' ? 'status' : action === 'assignOwner' ? 'ownerId' : 'tags'] });
+    else
+      await this.events.emit('contact.updated', {
+        contactIds: ids,
+        fields: [action === 'setStatus' ? 'status' : action === 'assignOwner' ? 'ownerId' : 'tags'],
+      });
     return { action, affected };
   }
 

@@ -49,7 +49,14 @@ function coerce(def: Definition, value: unknown): { value?: unknown; error?: str
     case 'SELECT':
       return typeof value === 'string' && optionsOf(def).includes(value) ? { value } : { error: `must be one of ${optionsOf(def).join(', ')}` };
     case 'MULTISELECT': {
-      const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[;,]/).map((s) => s.trim()).filter(Boolean) : null;
+      const list = Array.isArray(value)
+        ? value
+        : typeof value === 'string'
+          ? value
+              .split(/[;,]/)
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : null;
       const bad = list?.filter((v) => typeof v !== 'string' || !optionsOf(def).includes(v));
       return list && bad!.length === 0 ? { value: list } : { error: `must be a list of ${optionsOf(def).join(', ')}` };
     }

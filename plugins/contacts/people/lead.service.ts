@@ -64,7 +64,12 @@ export class LeadService {
       const updated = await tx.lead.update({ where: { id }, data: { status: 'QUALIFIED', contactId } });
       const activity = await this.activities.log(
         contactId,
-        { type: 'FORM_SUBMITTED', occurredAt: lead.createdAt, subject: `Lead from ${lead.source ?? 'unknown source'}`, metadata: { leadId: id, payload: (lead.payload ?? null) as never } },
+        {
+          type: 'FORM_SUBMITTED',
+          occurredAt: lead.createdAt,
+          subject: `Lead from ${lead.source ?? 'unknown source'}`,
+          metadata: { leadId: id, payload: (lead.payload ?? null) as never },
+        },
         userId,
         tx,
       );

@@ -54,7 +54,11 @@ export class LifecycleService {
       const logged: Activity[] = [
         await this.activities.log(
           contactId,
-          { type: 'LIFECYCLE_CHANGED', subject: `Converted to ${to.toLowerCase()}`, metadata: { from: contact.lifecycleStage, to: stage, fromType: contact.type, toType: to } },
+          {
+            type: 'LIFECYCLE_CHANGED',
+            subject: `Converted to ${to.toLowerCase()}`,
+            metadata: { from: contact.lifecycleStage, to: stage, fromType: contact.type, toType: to },
+          },
           userId,
           tx,
         ),

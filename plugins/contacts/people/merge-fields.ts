@@ -4,8 +4,28 @@ export { ADDRESS_FIELDS };
 
 /** Fields a merge decides one by one; `address` moves street, city, region, postal code and country together. */
 export const MERGE_FIELDS = [
-  'email', 'firstName', 'lastName', 'phone', 'mobile', 'jobTitle', 'department', 'companyId', 'ownerId', 'type', 'status',
-  'lifecycleStage', 'buyingRole', 'intentLevel', 'leadSource', 'linkedinUrl', 'twitterHandle', 'timezone', 'address', 'tags', 'customFields', 'notes',
+  'email',
+  'firstName',
+  'lastName',
+  'phone',
+  'mobile',
+  'jobTitle',
+  'department',
+  'companyId',
+  'ownerId',
+  'type',
+  'status',
+  'lifecycleStage',
+  'buyingRole',
+  'intentLevel',
+  'leadSource',
+  'linkedinUrl',
+  'twitterHandle',
+  'timezone',
+  'address',
+  'tags',
+  'customFields',
+  'notes',
 ] as const;
 export type MergeField = (typeof MERGE_FIELDS)[number];
 /** KEEP the primary's value, USE the duplicate's, or COMBINE both (tags, custom fields, notes). */

@@ -53,12 +53,17 @@ export class ContactMergeService {
     const { primaryId, duplicateId } = input;
     return this.prisma.$transaction(async (tx) => {
       const include = { tags: { include: { tag: true } } } as const;
-      const [primary, duplicate] = await Promise.all([tx.contact.findUnique({ where: { id: primaryId }, include }), tx.contact.findUnique({ where: { id: duplicateId }, include })]);
+      const [primary, duplicate] = await Promise.all([
+        tx.contact.findUnique({ where: { id: primaryId }, include }),
+        tx.contact.findUnique({ where: { id: duplicateId }, include }),
+      ]);
       if (!primary) throw new NotFoundError('Contact', primaryId);
       if (!duplicate) throw new NotFoundError('Contact', duplicateId);
       const choices = input.choose(primary, duplicate);
       const data = fieldsFor(primary, duplicate, choices);
-      const primaryBefore = Object.fromEntries([...Object.keys(data), 'searchText', 'sortName', 'lastActivityAt'].map((k) => [k, primary[k as keyof Contact] ?? null]));
+      const primaryBefore = Object.fromEntries(
+        [...Object.keys(data), 'searchText', 'sortName', 'lastActivityAt'].map((k) => [k, primary[k as keyof Contact] ?? null]),
+      );
 
       const moved: Record<string, number[]> = {};
       for (const model of MOVABLE) {
@@ -70,7 +75,8 @@ export class ContactMergeService {
       const plugins: Record<string, unknown> = {};
       for (const { plugin, value } of this.extensions.of('merge')) plugins[plugin] = await value.absorb(tx, { primaryId, duplicateId });
 
-      const addedTags = (choices.tags ?? 'COMBINE') !== 'KEEP' ? duplicate.tags.map((t) => t.tagId).filter((id) => !primary.tags.some((p) => p.tagId === id)) : [];
+      const addedTags =
+        (choices.tags ?? 'COMBINE') !== 'KEEP' ? duplicate.tags.map((t) => t.tagId).filter((id) => !primary.tags.some((p) => p.tagId === id)) : [];
       // The duplicate goes first: its email may be the one the primary takes.
       await tx.contact.delete({ where: { id: duplicateId } });
       const merged = { ...primary, ...data } as Contact;
@@ -87,7 +93,13 @@ export class ContactMergeService {
       });
       if (addedTags.length) await tx.contactTag.createMany({ data: addedTags.map((tagId) => ({ contactId: primaryId, tagId })) });
       const activity = await tx.activity.create({
-        data: { contactId: primaryId, type: 'MERGED', userId: input.userId, subject: `Merged ${duplicate.email} into this contact`, metadata: { duplicateId, duplicateEmail: duplicate.email } },
+        data: {
+          contactId: primaryId,
+          type: 'MERGED',
+          userId: input.userId,
+          subject: `Merged ${duplicate.email} into this contact`,
+          metadata: { duplicateId, duplicateEmail: duplicate.email },
+        },
       });
       moved.addedTags = addedTags;
       moved.mergedActivity = [activity.id];
@@ -139,7 +151,8 @@ function fieldsFor(primary: Contact, duplicate: Contact, choices: MergeChoices):
     if (field === 'tags' || choice === 'KEEP') continue;
     if (field === 'address') for (const f of ADDRESS_FIELDS) data[f] = duplicate[f];
     else if (field === 'notes' && choice === 'COMBINE') data.notes = [primary.notes, duplicate.notes].filter(Boolean).join('\n\n') || null;
-    else if (field === 'customFields' && choice === 'COMBINE') data.customFields = { ...((duplicate.customFields as object) ?? {}), ...((primary.customFields as object) ?? {}) };
+    else if (field === 'customFields' && choice === 'COMBINE')
+      data.customFields = { ...((duplicate.customFields as object) ?? {}), ...((primary.customFields as object) ?? {}) };
     else data[field] = duplicate[field as keyof Contact];
   }
   return data;
@@ -154,5 +167,7 @@ const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** Stored values made column values again: dates from their text, a null JSON column as the database's NULL. */
 function revive(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /At$/.test(k) ? new Date(v) : k === 'customFields' && v === null ? Prisma.DbNull : v]));
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /At$/.test(k) ? new Date(v) : k === 'customFields' && v === null ? Prisma.DbNull : v]),
+  );
 }

@@ -76,9 +76,5 @@ export function sortNameOf(firstName: string | null | undefined, lastName: strin
 
 /** Lower-cased text the list search matches against. */
 export function searchTextOf(parts: (string | null | undefined)[]): string {
-  return parts
-    .filter(Boolean)
-    .join(' ')
-    .normalize('NFKC')
-    .toLowerCase();
+  return parts.filter(Boolean).join(' ').normalize('NFKC').toLowerCase();
 }

@@ -7,9 +7,28 @@ import '../events.js';
 import type { ContactsExtensions } from '../extensions.js';
 
 export const ACTIVITY_TYPES = [
-  'EMAIL_SENT', 'EMAIL_RECEIVED', 'EMAIL_OPENED', 'EMAIL_CLICKED', 'EMAIL_BOUNCED', 'CALL', 'MEETING', 'NOTE',
-  'FORM_SUBMITTED', 'PAGE_VISITED', 'FILE_DOWNLOADED', 'CHAT', 'SMS_SENT', 'SMS_RECEIVED', 'DEAL_CREATED',
-  'DEAL_STAGE_CHANGED', 'DEAL_WON', 'DEAL_LOST', 'PROPOSAL_SENT', 'LIFECYCLE_CHANGED', 'MERGED', 'CONSENT_CHANGED',
+  'EMAIL_SENT',
+  'EMAIL_RECEIVED',
+  'EMAIL_OPENED',
+  'EMAIL_CLICKED',
+  'EMAIL_BOUNCED',
+  'CALL',
+  'MEETING',
+  'NOTE',
+  'FORM_SUBMITTED',
+  'PAGE_VISITED',
+  'FILE_DOWNLOADED',
+  'CHAT',
+  'SMS_SENT',
+  'SMS_RECEIVED',
+  'DEAL_CREATED',
+  'DEAL_STAGE_CHANGED',
+  'DEAL_WON',
+  'DEAL_LOST',
+  'PROPOSAL_SENT',
+  'LIFECYCLE_CHANGED',
+  'MERGED',
+  'CONSENT_CHANGED',
 ] as const satisfies readonly ActivityType[];
 
 /** The timeline's type tabs. */
@@ -54,7 +73,9 @@ export class ActivityService {
 
   /** Every activity type with its label and icon; plugins describe the types they log through the extension object. */
   timelineTypes(): { type: ActivityType; label: string; icon: string | null; plugin: string | null }[] {
-    const described = new Map(this.extensions?.of('timeline').flatMap(({ plugin, value }) => Object.entries(value.types ?? {}).map(([type, t]) => [type, { ...t, plugin }] as const)));
+    const described = new Map(
+      this.extensions?.of('timeline').flatMap(({ plugin, value }) => Object.entries(value.types ?? {}).map(([type, t]) => [type, { ...t, plugin }] as const)),
+    );
     return ACTIVITY_TYPES.map((type) => {
       const own = described.get(type);
       return { type, label: own?.label ?? titleCase(type), icon: own?.icon ?? null, plugin: own?.plugin ?? null };

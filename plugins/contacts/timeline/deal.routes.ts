@@ -20,7 +20,7 @@ export function dealAndLeadRoutes(deals: DealService, leads: LeadService): ApiRo
     defineRoute({
       method: 'post',
       path: '/deals',
-      summary: 'Create a deal (logged on its contact\'s timeline)',
+      summary: "Create a deal (logged on its contact's timeline)",
       tags: ['deals'],
       body: dealInput,
       status: 201,
@@ -55,7 +55,15 @@ export function dealAndLeadRoutes(deals: DealService, leads: LeadService): ApiRo
       query: z.strictObject({ status: z.enum(['NEW', 'QUALIFIED', 'DISQUALIFIED', 'CONVERTED']).optional() }),
       handler: ({ query }) => leads.list(query),
     }),
-    defineRoute({ method: 'post', path: '/leads', summary: 'Record an inbound lead', tags: ['leads'], body: leadInput, status: 201, handler: ({ body }) => leads.create(body) }),
+    defineRoute({
+      method: 'post',
+      path: '/leads',
+      summary: 'Record an inbound lead',
+      tags: ['leads'],
+      body: leadInput,
+      status: 201,
+      handler: ({ body }) => leads.create(body),
+    }),
     defineRoute({
       method: 'post',
       path: '/leads/:id/qualify',

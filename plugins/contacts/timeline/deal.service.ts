@@ -11,7 +11,10 @@ export const dealInput = z.strictObject({
   stage: z.string().trim().min(1).max(100).optional(),
   /** In major units (12.5 = 12.50); stored in cents. */
   value: z.number().min(0).max(1e12).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+    .optional(),
   expectedCloseDate: z.coerce.date().nullish(),
   status: z.enum(['OPEN', 'WON', 'LOST']).optional(),
   ownerId: z.number().int().positive().nullish(),
@@ -37,7 +40,17 @@ export class DealService {
     const write = async (db: Prisma.TransactionClient) => {
       const deal = await db.deal.create({ data: { ...data, valueCents: Math.round((value ?? 0) * 100), ownerId: data.ownerId ?? userId } });
       const activity = deal.contactId
-        ? await this.activities.log(deal.contactId, { type: 'DEAL_CREATED', subject: deal.title, dealId: deal.id, metadata: { stage: deal.stage, value: deal.valueCents / 100, currency: deal.currency } }, userId, db)
+        ? await this.activities.log(
+            deal.contactId,
+            {
+              type: 'DEAL_CREATED',
+              subject: deal.title,
+              dealId: deal.id,
+              metadata: { stage: deal.stage, value: deal.valueCents / 100, currency: deal.currency },
+            },
+            userId,
+            db,
+          )
         : null;
       return { deal, activity };
     };
@@ -56,11 +69,22 @@ export class DealService {
       const deal = await tx.deal.update({ where: { id }, data: { ...data, ...(value !== undefined ? { valueCents: Math.round(value * 100) } : {}) } });
       const type =
         data.status && data.status !== existing.status
-          ? data.status === 'WON' ? 'DEAL_WON' : data.status === 'LOST' ? 'DEAL_LOST' : null
-          : data.stage && data.stage !== existing.stage ? 'DEAL_STAGE_CHANGED' : null;
+          ? data.status === 'WON'
+            ? 'DEAL_WON'
+            : data.status === 'LOST'
+              ? 'DEAL_LOST'
+              : null
+          : data.stage && data.stage !== existing.stage
+            ? 'DEAL_STAGE_CHANGED'
+            : null;
       const activity =
         type && deal.contactId
-          ? await this.activities.log(deal.contactId, { type, subject: deal.title, dealId: id, metadata: { from: existing.stage, to: deal.stage, status: deal.status } }, userId, tx)
+          ? await this.activities.log(
+              deal.contactId,
+              { type, subject: deal.title, dealId: id, metadata: { from: existing.stage, to: deal.stage, status: deal.status } },
+              userId,
+              tx,
+            )
           : null;
       return { deal, activity };
     });

@@ -50,11 +50,17 @@ const DedupPage: React.FC = () => {
       <Box variant="white">
         <Box flex justifyContent="space-between" alignItems="center">
           <H2>Deduplication</H2>
-          <Button variant="outlined" onClick={() => act(() => api('/dedup/scan', { method: 'POST' }), 'Scan finished')}>Scan now</Button>
+          <Button variant="outlined" onClick={() => act(() => api('/dedup/scan', { method: 'POST' }), 'Scan finished')}>
+            Scan now
+          </Button>
         </Box>
         {message ? (
           <MessageBox message={message.text} variant={message.variant} onCloseClick={() => setMessage(null)} mb="lg">
-            {message.undo ? <Button size="sm" ml="default" onClick={() => act(() => api(`/merges/${message.undo}/undo`, { method: 'POST' }), 'Merge undone')}>Undo merge</Button> : null}
+            {message.undo ? (
+              <Button size="sm" ml="default" onClick={() => act(() => api(`/merges/${message.undo}/undo`, { method: 'POST' }), 'Merge undone')}>
+                Undo merge
+              </Button>
+            ) : null}
           </MessageBox>
         ) : null}
         {wizard ? (
@@ -71,17 +77,45 @@ const DedupPage: React.FC = () => {
         ) : null}
         {pairs.length === 0 ? <Text>No open duplicate pairs.</Text> : null}
         <Table>
-          <TableHead><TableRow><TableCell>Contact</TableCell><TableCell>Possible duplicate</TableCell><TableCell>Score</TableCell><TableCell>Why</TableCell><TableCell /></TableRow></TableHead>
+          <TableHead>
+            <TableRow>
+              <TableCell>Contact</TableCell>
+              <TableCell>Possible duplicate</TableCell>
+              <TableCell>Score</TableCell>
+              <TableCell>Why</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
           <TableBody>
             {pairs.map((p) => (
               <TableRow key={p.id} data-testid="candidate-row">
-                <TableCell><a href={`/admin/resources/Contact/records/${p.contactAId}/show`}>{name(p.contactA)}</a><Text color="grey60" fontSize="sm">{p.contactA?.email} {p.contactA?.company?.name ?? ''}</Text></TableCell>
-                <TableCell><a href={`/admin/resources/Contact/records/${p.contactBId}/show`}>{name(p.contactB)}</a><Text color="grey60" fontSize="sm">{p.contactB?.email} {p.contactB?.company?.name ?? ''}</Text></TableCell>
-                <TableCell><Badge variant={p.score >= 0.9 ? 'danger' : 'info'}>{Math.round(p.score * 100)}%</Badge></TableCell>
+                <TableCell>
+                  <a href={`/admin/resources/Contact/records/${p.contactAId}/show`}>{name(p.contactA)}</a>
+                  <Text color="grey60" fontSize="sm">
+                    {p.contactA?.email} {p.contactA?.company?.name ?? ''}
+                  </Text>
+                </TableCell>
+                <TableCell>
+                  <a href={`/admin/resources/Contact/records/${p.contactBId}/show`}>{name(p.contactB)}</a>
+                  <Text color="grey60" fontSize="sm">
+                    {p.contactB?.email} {p.contactB?.company?.name ?? ''}
+                  </Text>
+                </TableCell>
+                <TableCell>
+                  <Badge variant={p.score >= 0.9 ? 'danger' : 'info'}>{Math.round(p.score * 100)}%</Badge>
+                </TableCell>
                 <TableCell>{p.reasons.join(', ')}</TableCell>
                 <TableCell>
-                  <Button size="sm" mr="sm" onClick={() => openWizard(p, p.contactAId)}>Merge…</Button>
-                  <Button size="sm" variant="text" onClick={() => act(() => api(`/dedup/candidates/${p.id}/dismiss`, { method: 'POST' }), 'Dismissed: not the same person')}>Dismiss</Button>
+                  <Button size="sm" mr="sm" onClick={() => openWizard(p, p.contactAId)}>
+                    Merge…
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="text"
+                    onClick={() => act(() => api(`/dedup/candidates/${p.id}/dismiss`, { method: 'POST' }), 'Dismissed: not the same person')}
+                  >
+                    Dismiss
+                  </Button>
                 </TableCell>
               </TableRow>
             ))}
@@ -90,9 +124,18 @@ const DedupPage: React.FC = () => {
       </Box>
       <Box variant="white" mt="lg" data-testid="merge-rules">
         <H4>Merge rules</H4>
-        <Text mb="lg">How a merge (and an import that updates a contact) settles each field when nobody chooses. An empty value never wins over a filled one.</Text>
+        <Text mb="lg">
+          How a merge (and an import that updates a contact) settles each field when nobody chooses. An empty value never wins over a filled one.
+        </Text>
         <Table>
-          <TableHead><TableRow><TableCell>Field</TableCell><TableCell>Rule</TableCell><TableCell>Trusted sources, most trusted first</TableCell><TableCell /></TableRow></TableHead>
+          <TableHead>
+            <TableRow>
+              <TableCell>Field</TableCell>
+              <TableCell>Rule</TableCell>
+              <TableCell>Trusted sources, most trusted first</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
           <TableBody>
             {rules.map((rule) => (
               <TableRow key={rule.field} data-testid={`merge-rule-${rule.field}`}>
@@ -103,13 +146,26 @@ const DedupPage: React.FC = () => {
                     value={rule.strategy}
                     onChange={(e) => {
                       const strategy = e.target.value;
-                      if (strategy === 'MOST_TRUSTED_SOURCE' && !rule.trustedSources) setRules(rules.map((r) => (r.field === rule.field ? { ...r, strategy } : r)));
-                      else act(() => api(`/dedup/merge-rules/${rule.field}`, { method: 'PUT', body: { strategy } }), `${fieldLabel(rule.field)}: ${words(strategy)}`);
+                      if (strategy === 'MOST_TRUSTED_SOURCE' && !rule.trustedSources)
+                        setRules(rules.map((r) => (r.field === rule.field ? { ...r, strategy } : r)));
+                      else
+                        act(
+                          () => api(`/dedup/merge-rules/${rule.field}`, { method: 'PUT', body: { strategy } }),
+                          `${fieldLabel(rule.field)}: ${words(strategy)}`,
+                        );
                     }}
                   >
-                    {rule.allowed.map((strategy) => <option key={strategy} value={strategy}>{words(strategy)}</option>)}
+                    {rule.allowed.map((strategy) => (
+                      <option key={strategy} value={strategy}>
+                        {words(strategy)}
+                      </option>
+                    ))}
                   </select>
-                  {rule.isDefault ? <Badge ml="default" outline>default</Badge> : null}
+                  {rule.isDefault ? (
+                    <Badge ml="default" outline>
+                      default
+                    </Badge>
+                  ) : null}
                 </TableCell>
                 <TableCell>
                   {rule.strategy === 'MOST_TRUSTED_SOURCE' ? (
@@ -118,13 +174,28 @@ const DedupPage: React.FC = () => {
                       defaultValue={rule.trustedSources ?? ''}
                       placeholder="Sales call, Webinar, Website"
                       onBlur={(e: React.FocusEvent<HTMLInputElement>) =>
-                        act(() => api(`/dedup/merge-rules/${rule.field}`, { method: 'PUT', body: { strategy: 'MOST_TRUSTED_SOURCE', trustedSources: e.target.value } }), `${fieldLabel(rule.field)}: most trusted source`)
+                        act(
+                          () =>
+                            api(`/dedup/merge-rules/${rule.field}`, {
+                              method: 'PUT',
+                              body: { strategy: 'MOST_TRUSTED_SOURCE', trustedSources: e.target.value },
+                            }),
+                          `${fieldLabel(rule.field)}: most trusted source`,
+                        )
                       }
                     />
                   ) : null}
                 </TableCell>
                 <TableCell>
-                  {rule.isDefault ? null : <Button size="sm" variant="text" onClick={() => act(() => api(`/dedup/merge-rules/${rule.field}`, { method: 'DELETE' }), `${fieldLabel(rule.field)}: back to the default`)}>Reset</Button>}
+                  {rule.isDefault ? null : (
+                    <Button
+                      size="sm"
+                      variant="text"
+                      onClick={() => act(() => api(`/dedup/merge-rules/${rule.field}`, { method: 'DELETE' }), `${fieldLabel(rule.field)}: back to the default`)}
+                    >
+                      Reset
+                    </Button>
+                  )}
                 </TableCell>
               </TableRow>
             ))}

@@ -6,10 +6,22 @@ export type Contact = Record<string, any> & { id: number; tags: string[] };
 type Choice = 'KEEP' | 'USE' | 'COMBINE';
 
 const FIELDS: [string, string, boolean][] = [
-  ['email', 'Email', false], ['firstName', 'First name', false], ['lastName', 'Last name', false], ['phone', 'Phone', false],
-  ['mobile', 'Mobile', false], ['jobTitle', 'Job title', false], ['companyId', 'Company', false], ['ownerId', 'Owner', false],
-  ['type', 'Type', false], ['status', 'Status', false], ['lifecycleStage', 'Lifecycle', false], ['leadSource', 'Lead source', false],
-  ['address', 'Address', false], ['tags', 'Tags', true], ['customFields', 'Custom fields', true], ['notes', 'Notes', true],
+  ['email', 'Email', false],
+  ['firstName', 'First name', false],
+  ['lastName', 'Last name', false],
+  ['phone', 'Phone', false],
+  ['mobile', 'Mobile', false],
+  ['jobTitle', 'Job title', false],
+  ['companyId', 'Company', false],
+  ['ownerId', 'Owner', false],
+  ['type', 'Type', false],
+  ['status', 'Status', false],
+  ['lifecycleStage', 'Lifecycle', false],
+  ['leadSource', 'Lead source', false],
+  ['address', 'Address', false],
+  ['tags', 'Tags', true],
+  ['customFields', 'Custom fields', true],
+  ['notes', 'Notes', true],
 ];
 
 function show(contact: Contact, field: string): string {
@@ -26,7 +38,12 @@ function show(contact: Contact, field: string): string {
  * Merging one contact into another, field by field: the merge rules' proposal first, then the
  * user's own choices.
  */
-const MergeWizard: React.FC<{ primary: Contact; duplicate: Contact; onMerged: (mergeLogId: number) => void; onCancel: () => void }> = ({ primary, duplicate, onMerged, onCancel }) => {
+const MergeWizard: React.FC<{ primary: Contact; duplicate: Contact; onMerged: (mergeLogId: number) => void; onCancel: () => void }> = ({
+  primary,
+  duplicate,
+  onMerged,
+  onCancel,
+}) => {
   const [choices, setChoices] = useState<Record<string, Choice> | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -45,11 +62,20 @@ const MergeWizard: React.FC<{ primary: Contact; duplicate: Contact; onMerged: (m
 
   return (
     <Box mb="xl" data-testid="merge-wizard">
-      <H4>Merge {duplicate.email} into {primary.email}</H4>
+      <H4>
+        Merge {duplicate.email} into {primary.email}
+      </H4>
       {error ? <MessageBox message={error} variant="danger" mb="lg" /> : null}
       {choices ? (
         <Table>
-          <TableHead><TableRow><TableCell>Field</TableCell><TableCell>Keep (primary)</TableCell><TableCell>Use (duplicate)</TableCell><TableCell>Choice</TableCell></TableRow></TableHead>
+          <TableHead>
+            <TableRow>
+              <TableCell>Field</TableCell>
+              <TableCell>Keep (primary)</TableCell>
+              <TableCell>Use (duplicate)</TableCell>
+              <TableCell>Choice</TableCell>
+            </TableRow>
+          </TableHead>
           <TableBody>
             {FIELDS.map(([field, label, combinable]) => (
               <TableRow key={field} data-testid={`merge-field-${field}`}>
@@ -58,7 +84,13 @@ const MergeWizard: React.FC<{ primary: Contact; duplicate: Contact; onMerged: (m
                 <TableCell>{show(duplicate, field)}</TableCell>
                 <TableCell>
                   {(['KEEP', 'USE', ...(combinable ? ['COMBINE'] : [])] as Choice[]).map((choice) => (
-                    <Button key={choice} size="sm" mr="sm" variant={choices[field] === choice ? 'contained' : 'outlined'} onClick={() => setChoices({ ...choices, [field]: choice })}>
+                    <Button
+                      key={choice}
+                      size="sm"
+                      mr="sm"
+                      variant={choices[field] === choice ? 'contained' : 'outlined'}
+                      onClick={() => setChoices({ ...choices, [field]: choice })}
+                    >
                       {words(choice)}
                     </Button>
                   ))}
@@ -69,8 +101,12 @@ const MergeWizard: React.FC<{ primary: Contact; duplicate: Contact; onMerged: (m
         </Table>
       ) : null}
       <Box mt="lg">
-        <Button variant="contained" mr="default" disabled={!choices} onClick={merge}>Merge</Button>
-        <Button variant="text" onClick={onCancel}>Cancel</Button>
+        <Button variant="contained" mr="default" disabled={!choices} onClick={merge}>
+          Merge
+        </Button>
+        <Button variant="text" onClick={onCancel}>
+          Cancel
+        </Button>
       </Box>
     </Box>
   );

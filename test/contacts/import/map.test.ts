@@ -10,7 +10,14 @@ const seats = { key: 'seats', label: 'Seats', type: 'NUMBER', required: false, o
 describe('map: headers to fields', () => {
   it('matches common spellings, custom fields by key or label, and leaves repeats and blanks unmapped', () => {
     expect(autoMap(['E-Mail Address', 'Vorname', 'Surname', 'Seats', 'Organisation', '', 'email', 'Shoe size'], [seats])).toEqual([
-      'email', 'firstName', 'lastName', 'custom.seats', 'company', null, null, null,
+      'email',
+      'firstName',
+      'lastName',
+      'custom.seats',
+      'company',
+      null,
+      null,
+      null,
     ]);
     expect(headerLabels([' Email ', '', 'x'])).toEqual(['Email', 'Column 2', 'x']);
     expect(enumWord(' decision-maker ')).toBe('DECISION_MAKER');
@@ -22,7 +29,11 @@ describe('map: a row to contact columns', () => {
     mapContext({ mapping, defaults }, definitions, customFields);
 
   it('normalizes what the API would, and lays out search and sort text', () => {
-    const row = mapRow([' Ann.Lee@Example.COM ', 'Ann', 'Lee', '030 1234567', 'DE', 'vip; event', 'Acme', 'decision maker'], 1, context(['email', 'firstName', 'lastName', 'phone', 'country', 'tags', 'company', 'buyingRole']));
+    const row = mapRow(
+      [' Ann.Lee@Example.COM ', 'Ann', 'Lee', '030 1234567', 'DE', 'vip; event', 'Acme', 'decision maker'],
+      1,
+      context(['email', 'firstName', 'lastName', 'phone', 'country', 'tags', 'company', 'buyingRole']),
+    );
     expect(row).toMatchObject({ rowNumber: 1, email: 'ann.lee@example.com', companyName: 'Acme', tags: ['vip', 'event'], error: null });
     expect(row.columns).toMatchObject({ email: 'ann.lee@example.com', phone: '+49301234567', country: 'DE', buyingRole: 'DECISION_MAKER' });
     expect(row.columns.searchText).toContain('acme');

@@ -10,7 +10,19 @@ const context = (updateRule: ImportUpdateRule | null = null) => mapContext({ map
 const rows = (cells: string[][], ctx = context()) => cells.map((c, i) => mapRow(c, i + 1, ctx));
 const existing = (email: string, id: number, extra: Partial<ExistingContact> = {}): [string, ExistingContact] => [
   email,
-  { id, email, firstName: 'Old', lastName: 'Name', notes: 'met at the fair', tags: ['vip'], companyName: 'Acme', companyId: 7, customFields: null, ownerId: null, ...extra },
+  {
+    id,
+    email,
+    firstName: 'Old',
+    lastName: 'Name',
+    notes: 'met at the fair',
+    tags: ['vip'],
+    companyName: 'Acme',
+    companyId: 7,
+    customFields: null,
+    ownerId: null,
+    ...extra,
+  },
 ];
 const settings = (onDuplicate: 'FLAG' | 'SKIP' | 'UPDATE') => ({ importId: 9, runnerId: 'runner', onDuplicate });
 const sortNameAt = CONTACT_COLUMNS.indexOf('sortName');
@@ -42,7 +54,11 @@ describe('plan: what each row of a batch does', () => {
       { rowNumber: 6, outcome: 'FLAGGED', contactId: null, email: 'zed@plan.test', error: 'email appears earlier in this file (row 1)' },
     ]);
     expect(plan).toMatchObject({ importId: 9, updates: [], latecomer: 'FLAGGED', heartbeat: { runnerId: 'runner' } });
-    expect([...fileEmails]).toEqual([['zed@plan.test', 1], ['amy@plan.test', 3], ['old@plan.test', 5]]);
+    expect([...fileEmails]).toEqual([
+      ['zed@plan.test', 1],
+      ['amy@plan.test', 3],
+      ['old@plan.test', 5],
+    ]);
   });
 
   it('skips existing emails when asked, and remembers emails of earlier batches', () => {

@@ -43,7 +43,10 @@ describe('resume: who runs an import', () => {
     const records = readCsv('Name,Email\nAnn,ANN@x.test\nBob,\nAnn again,ann@x.test\nCid,cid@x.test\n');
     const context = mapContext({ mapping: ['firstName', 'email'], defaults: null }, [], new CustomFieldService(undefined as never));
     expect([...emailsBefore(records, 3, context)]).toEqual([['ann@x.test', 1]]);
-    expect([...emailsBefore(records, 10, context)]).toEqual([['ann@x.test', 1], ['cid@x.test', 4]]);
+    expect([...emailsBefore(records, 10, context)]).toEqual([
+      ['ann@x.test', 1],
+      ['cid@x.test', 4],
+    ]);
     expect(emailsBefore(records, 0, context).size).toBe(0);
   });
 });

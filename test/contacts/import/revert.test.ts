@@ -53,7 +53,9 @@ async function revertsLargeImports(t: TestHost) {
   const removed = await manager.post(`/api/v1/imports/${created}/revert`);
   expect(removed.status).toBe(200);
   expect(removed.body).toEqual({ removed: ROWS - keptIds.length, restored: 0, kept: keptIds.length });
-  expect((await t.host.prisma.contact.findMany({ where: { email: { endsWith: '@revert.test' } }, select: { id: true } })).map((c) => c.id).sort((a, b) => a - b)).toEqual(keptIds);
+  expect(
+    (await t.host.prisma.contact.findMany({ where: { email: { endsWith: '@revert.test' } }, select: { id: true } })).map((c) => c.id).sort((a, b) => a - b),
+  ).toEqual(keptIds);
   expect(Math.max(...guardCalls.map((call) => call.length))).toBeLessThanOrEqual(500);
   expect(guardCalls.flat()).toHaveLength(ROWS);
   expect((await manager.get(`/api/v1/imports/${created}`)).body.status).toBe('REVERTED');
@@ -66,11 +68,15 @@ describe('revert: imports of thousands of rows', () => {
     await revertsLargeImports(t);
   }, 120_000);
 
-  it.runIf(pgAvailable)(`reverts an update of ${UPDATED} contacts and an import of ${ROWS} on PostgreSQL`, async () => {
-    const db = await createTestDatabase();
-    cleanups.push(db.drop);
-    const t = await bootTestHost({ env: { DATABASE_URL: db.url }, plugins: [contactsPlugin], pluginSettings: { contacts: { demoData: false } } });
-    cleanups.push(() => t.close());
-    await revertsLargeImports(t);
-  }, 300_000);
+  it.runIf(pgAvailable)(
+    `reverts an update of ${UPDATED} contacts and an import of ${ROWS} on PostgreSQL`,
+    async () => {
+      const db = await createTestDatabase();
+      cleanups.push(db.drop);
+      const t = await bootTestHost({ env: { DATABASE_URL: db.url }, plugins: [contactsPlugin], pluginSettings: { contacts: { demoData: false } } });
+      cleanups.push(() => t.close());
+      await revertsLargeImports(t);
+    },
+    300_000,
+  );
 });

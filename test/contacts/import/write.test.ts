@@ -30,7 +30,9 @@ async function mixedPlan(prefix: string, runnerId: string): Promise<BatchPlan> {
   return {
     importId,
     creates: [create(1, `${prefix}-a@write.test`, { companyName: `${prefix} Org`, tags: ['w1', 'w2'], firstName: 'Ann' }), create(2, `${prefix}-b@write.test`)],
-    updates: [{ rowNumber: 3, contactId: existing.id, columns: { firstName: 'New' }, companyName: null, addTags: ['w3'], before: { firstName: 'Old', tags: [] } }],
+    updates: [
+      { rowNumber: 3, contactId: existing.id, columns: { firstName: 'New' }, companyName: null, addTags: ['w3'], before: { firstName: 'Old', tags: [] } },
+    ],
     others: [{ rowNumber: 4, outcome: 'FAILED', contactId: null, error: 'email: is required' }],
     latecomer: 'FLAGGED',
     heartbeat: { runnerId, at: new Date() },
@@ -44,9 +46,24 @@ async function written(plan: BatchPlan, prefix: string) {
     include: { company: true, tags: { include: { tag: true }, orderBy: { tag: { name: 'asc' } } } },
   });
   return {
-    contacts: contacts.map((c) => [c.email.slice(prefix.length), c.firstName, c.company?.name.slice(prefix.length) ?? null, c.tags.map((x) => x.tag.name), c.importRowNumber, c.importId === plan.importId]),
-    rows: (await t.host.prisma.importRow.findMany({ where: { importId: plan.importId }, orderBy: { rowNumber: 'asc' } })).map((r) => [r.rowNumber, r.outcome, r.error, r.before]),
-    counts: await t.host.prisma.contactImport.findUniqueOrThrow({ where: { id: plan.importId }, select: { processed: true, created: true, updated: true, failed: true } }),
+    contacts: contacts.map((c) => [
+      c.email.slice(prefix.length),
+      c.firstName,
+      c.company?.name.slice(prefix.length) ?? null,
+      c.tags.map((x) => x.tag.name),
+      c.importRowNumber,
+      c.importId === plan.importId,
+    ]),
+    rows: (await t.host.prisma.importRow.findMany({ where: { importId: plan.importId }, orderBy: { rowNumber: 'asc' } })).map((r) => [
+      r.rowNumber,
+      r.outcome,
+      r.error,
+      r.before,
+    ]),
+    counts: await t.host.prisma.contactImport.findUniqueOrThrow({
+      where: { id: plan.importId },
+      select: { processed: true, created: true, updated: true, failed: true },
+    }),
   };
 }
 
@@ -105,7 +122,14 @@ describe('write: batches', () => {
         rows: (start, size) => rows.slice(start, start + size),
         plan: async (batch) => {
           events.push(`plan ${batch.length}`);
-          return { importId, creates: batch.map((r) => create(r.rowNumber, r.email)), updates: [], others: [], latecomer: 'FLAGGED', heartbeat: { runnerId: 'r-batches', at: new Date() } };
+          return {
+            importId,
+            creates: batch.map((r) => create(r.rowNumber, r.email)),
+            updates: [],
+            others: [],
+            latecomer: 'FLAGGED',
+            heartbeat: { runnerId: 'r-batches', at: new Date() },
+          };
         },
         settle: async (plan, result) => void events.push(`settle ${plan.creates.length} ${result.createdIds.length}`),
       });

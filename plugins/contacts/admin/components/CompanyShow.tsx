@@ -25,7 +25,10 @@ const CompanyShow: React.FC<ActionProps> = ({ record }) => {
   }, [load]);
   useEffect(() => {
     if (search.trim().length < 2) return setFound([]);
-    const timer = setTimeout(() => api<{ data: Contact[] }>(`/contacts?q=${encodeURIComponent(search)}&pageSize=10`).then((r) => setFound(r.data.filter((c) => c.company?.id !== id))), 300);
+    const timer = setTimeout(
+      () => api<{ data: Contact[] }>(`/contacts?q=${encodeURIComponent(search)}&pageSize=10`).then((r) => setFound(r.data.filter((c) => c.company?.id !== id))),
+      300,
+    );
     return () => clearTimeout(timer);
   }, [search, id]);
 
@@ -46,21 +49,49 @@ const CompanyShow: React.FC<ActionProps> = ({ record }) => {
     <Box>
       <Box variant="white" mb="lg">
         <H2>{company.name}</H2>
-        <Text>{[company.industry, company.size && `${company.size} people`, company.domain, [company.city, company.country].filter(Boolean).join(', ')].filter(Boolean).join(' · ')}</Text>
-        <Button as="a" mt="default" size="sm" variant="outlined" href={`/admin/resources/Company/records/${id}/edit`}>Edit</Button>
+        <Text>
+          {[company.industry, company.size && `${company.size} people`, company.domain, [company.city, company.country].filter(Boolean).join(', ')]
+            .filter(Boolean)
+            .join(' · ')}
+        </Text>
+        <Button as="a" mt="default" size="sm" variant="outlined" href={`/admin/resources/Company/records/${id}/edit`}>
+          Edit
+        </Button>
       </Box>
       {message ? <MessageBox message={message.text} variant={message.variant} onCloseClick={() => setMessage(null)} mb="lg" /> : null}
       <Box variant="white" data-testid="company-contacts">
         <H4>Contacts ({contacts.length})</H4>
         <Table mb="lg">
-          <TableHead><TableRow><TableCell>Name</TableCell><TableCell>Job title</TableCell><TableCell>Lifecycle</TableCell><TableCell /></TableRow></TableHead>
+          <TableHead>
+            <TableRow>
+              <TableCell>Name</TableCell>
+              <TableCell>Job title</TableCell>
+              <TableCell>Lifecycle</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
           <TableBody>
             {contacts.map((c) => (
               <TableRow key={c.id}>
-                <TableCell><a href={`/admin/resources/Contact/records/${c.id}/show`}>{c.fullName}</a><Text color="grey60" fontSize="sm">{c.email}</Text></TableCell>
+                <TableCell>
+                  <a href={`/admin/resources/Contact/records/${c.id}/show`}>{c.fullName}</a>
+                  <Text color="grey60" fontSize="sm">
+                    {c.email}
+                  </Text>
+                </TableCell>
                 <TableCell>{c.jobTitle ?? ''}</TableCell>
                 <TableCell>{words(c.lifecycleStage)}</TableCell>
-                <TableCell><Button size="sm" variant="text" onClick={() => act(() => api(`/contacts/${c.id}/company`, { method: 'PUT', body: { companyId: null } }), 'Unlinked (the contact stays in the CRM)')}>Unlink</Button></TableCell>
+                <TableCell>
+                  <Button
+                    size="sm"
+                    variant="text"
+                    onClick={() =>
+                      act(() => api(`/contacts/${c.id}/company`, { method: 'PUT', body: { companyId: null } }), 'Unlinked (the contact stays in the CRM)')
+                    }
+                  >
+                    Unlink
+                  </Button>
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -69,17 +100,35 @@ const CompanyShow: React.FC<ActionProps> = ({ record }) => {
           <Box mr="xl" mb="lg" data-testid="add-contact">
             <H4>Add contact</H4>
             {['email', 'firstName', 'lastName', 'jobTitle'].map((f) => (
-              <Box key={f} mb="sm"><Label>{words(f.replace(/([A-Z])/g, '_$1'))}</Label><Input value={draft[f] ?? ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [f]: e.target.value })} /></Box>
+              <Box key={f} mb="sm">
+                <Label>{words(f.replace(/([A-Z])/g, '_$1'))}</Label>
+                <Input value={draft[f] ?? ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [f]: e.target.value })} />
+              </Box>
             ))}
-            <Button size="sm" variant="contained" onClick={() => act(() => api(`/companies/${id}/contacts`, { method: 'POST', body: Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) }), 'Contact added')}>Add to {company.name}</Button>
+            <Button
+              size="sm"
+              variant="contained"
+              onClick={() =>
+                act(
+                  () => api(`/companies/${id}/contacts`, { method: 'POST', body: Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) }),
+                  'Contact added',
+                )
+              }
+            >
+              Add to {company.name}
+            </Button>
           </Box>
           <Box mb="lg" data-testid="link-existing">
             <H4>Link existing</H4>
             <Input placeholder="Search by name or email" value={search} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)} />
             {found.map((c) => (
               <Box key={c.id} flex alignItems="center" mt="sm">
-                <Text mr="default">{c.fullName} ({c.email})</Text>
-                <Button size="sm" onClick={() => act(() => api(`/companies/${id}/contacts/${c.id}`, { method: 'POST' }), `${c.fullName} linked`)}>Link</Button>
+                <Text mr="default">
+                  {c.fullName} ({c.email})
+                </Text>
+                <Button size="sm" onClick={() => act(() => api(`/companies/${id}/contacts/${c.id}`, { method: 'POST' }), `${c.fullName} linked`)}>
+                  Link
+                </Button>
               </Box>
             ))}
           </Box>

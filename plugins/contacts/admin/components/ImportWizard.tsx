@@ -4,15 +4,39 @@ import { api } from '../../../../admin/components/api.ts';
 
 type Column = { index: number; header: string; field: string | null };
 type Import = {
-  id: number; fileName: string; encoding: string; status: string; onDuplicate: string; totalRows: number; processed: number;
-  created: number; updated: number; flagged: number; skipped: number; failed: number; error: string | null;
-  dryRunReport: { created: number; updated: number; flagged: number; skipped: number; failed: number; sample: { rowNumber: number; outcome: string; email?: string; changes?: string[]; error?: string | null }[] } | null;
-  defaults: Record<string, string> | null; columns: Column[]; availableFields: string[];
+  id: number;
+  fileName: string;
+  encoding: string;
+  status: string;
+  onDuplicate: string;
+  totalRows: number;
+  processed: number;
+  created: number;
+  updated: number;
+  flagged: number;
+  skipped: number;
+  failed: number;
+  error: string | null;
+  dryRunReport: {
+    created: number;
+    updated: number;
+    flagged: number;
+    skipped: number;
+    failed: number;
+    sample: { rowNumber: number; outcome: string; email?: string; changes?: string[]; error?: string | null }[];
+  } | null;
+  defaults: Record<string, string> | null;
+  columns: Column[];
+  availableFields: string[];
 };
 type PreviewRow = { rowNumber: number; values: Record<string, string>; outcome: string; error: string | null };
 type FlaggedRow = { rowNumber: number; contactId: number | null; reason: string | null; cells: Record<string, string> };
 
-const DUPLICATES = [{ value: 'FLAG', label: 'Flag for review' }, { value: 'SKIP', label: 'Skip' }, { value: 'UPDATE', label: 'Update the existing contact' }];
+const DUPLICATES = [
+  { value: 'FLAG', label: 'Flag for review' },
+  { value: 'SKIP', label: 'Skip' },
+  { value: 'UPDATE', label: 'Update the existing contact' },
+];
 
 /** Upload → map → preview → run with live progress → error report or revert. */
 const ImportWizard: React.FC = () => {
@@ -25,7 +49,8 @@ const ImportWizard: React.FC = () => {
   const running = job && ['QUEUED', 'RUNNING'].includes(job.status);
 
   useEffect(() => {
-    if (job?.status === 'COMPLETED' && job.flagged) api<{ data: FlaggedRow[] }>(`/imports/${job.id}/rows?outcome=FLAGGED&pageSize=200`).then((r) => setFlagged(r.data));
+    if (job?.status === 'COMPLETED' && job.flagged)
+      api<{ data: FlaggedRow[] }>(`/imports/${job.id}/rows?outcome=FLAGGED&pageSize=200`).then((r) => setFlagged(r.data));
   }, [job?.status, job?.id]);
 
   useEffect(() => {
@@ -88,20 +113,33 @@ const ImportWizard: React.FC = () => {
         <Box mb="xl">
           <H4>1. Upload</H4>
           <input type="file" accept=".csv,text/csv" data-testid="import-file" onChange={(e) => e.target.files?.[0] && upload(e.target.files[0])} />
-          {job ? <Text mt="sm">{job.fileName}: {job.totalRows} rows, {job.encoding}</Text> : null}
+          {job ? (
+            <Text mt="sm">
+              {job.fileName}: {job.totalRows} rows, {job.encoding}
+            </Text>
+          ) : null}
         </Box>
         {job ? (
           <>
             <Box mb="xl" data-testid="mapping">
               <H4>2. Map columns</H4>
               <Table>
-                <TableHead><TableRow><TableCell>Column in the file</TableCell><TableCell>Contact field</TableCell></TableRow></TableHead>
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Column in the file</TableCell>
+                    <TableCell>Contact field</TableCell>
+                  </TableRow>
+                </TableHead>
                 <TableBody>
                   {job.columns.map((c) => (
                     <TableRow key={c.index}>
                       <TableCell>{c.header}</TableCell>
                       <TableCell style={{ minWidth: 260 }}>
-                        <Select options={fields} value={fields.find((f) => f.value === (c.field ?? '')) ?? fields[0]} onChange={(o: { value: string } | null) => configure({ mapping: { [`#${c.index}`]: o?.value || null } })} />
+                        <Select
+                          options={fields}
+                          value={fields.find((f) => f.value === (c.field ?? '')) ?? fields[0]}
+                          onChange={(o: { value: string } | null) => configure({ mapping: { [`#${c.index}`]: o?.value || null } })}
+                        />
                       </TableCell>
                     </TableRow>
                   ))}
@@ -110,7 +148,9 @@ const ImportWizard: React.FC = () => {
               <Box mt="lg" data-testid="defaults">
                 <Label>Default values for fields no column fills</Label>
                 {Object.entries(job.defaults ?? {}).map(([field, value]) => (
-                  <Text key={field}>{field}: <strong>{value}</strong></Text>
+                  <Text key={field}>
+                    {field}: <strong>{value}</strong>
+                  </Text>
                 ))}
                 <Box flex alignItems="flex-end" mt="sm">
                   <Box width={220} mr="default">
@@ -121,27 +161,65 @@ const ImportWizard: React.FC = () => {
                       onChange={(o: { value: string } | null) => setDefaultField(o?.value ?? '')}
                     />
                   </Box>
-                  <Input mr="default" placeholder="Value" value={defaultValue} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDefaultValue(e.target.value)} />
-                  <Button size="sm" disabled={!defaultField || !defaultValue} onClick={() => configure({ defaults: { ...(job.defaults ?? {}), [defaultField]: defaultValue } }).then(() => { setDefaultField(''); setDefaultValue(''); })}>Add default</Button>
+                  <Input
+                    mr="default"
+                    placeholder="Value"
+                    value={defaultValue}
+                    onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDefaultValue(e.target.value)}
+                  />
+                  <Button
+                    size="sm"
+                    disabled={!defaultField || !defaultValue}
+                    onClick={() =>
+                      configure({ defaults: { ...(job.defaults ?? {}), [defaultField]: defaultValue } }).then(() => {
+                        setDefaultField('');
+                        setDefaultValue('');
+                      })
+                    }
+                  >
+                    Add default
+                  </Button>
                 </Box>
               </Box>
               <Box mt="lg" width={320}>
                 <Label>When the email already exists</Label>
-                <Select options={DUPLICATES} value={DUPLICATES.find((d) => d.value === job.onDuplicate)} onChange={(o: { value: string } | null) => o && configure({ onDuplicate: o.value })} />
+                <Select
+                  options={DUPLICATES}
+                  value={DUPLICATES.find((d) => d.value === job.onDuplicate)}
+                  onChange={(o: { value: string } | null) => o && configure({ onDuplicate: o.value })}
+                />
               </Box>
             </Box>
             <Box mb="xl" data-testid="preview">
               <H4>3. Preview</H4>
-              <Button size="sm" onClick={() => api<{ rows: PreviewRow[] }>(`/imports/${job.id}/preview?rows=20`).then((p) => setPreview(p.rows)).catch(fail)}>Show the first rows</Button>
+              <Button
+                size="sm"
+                onClick={() =>
+                  api<{ rows: PreviewRow[] }>(`/imports/${job.id}/preview?rows=20`)
+                    .then((p) => setPreview(p.rows))
+                    .catch(fail)
+                }
+              >
+                Show the first rows
+              </Button>
               {preview ? (
                 <Table mt="default">
-                  <TableHead><TableRow><TableCell>Row</TableCell><TableCell>Email</TableCell><TableCell>Outcome</TableCell><TableCell>Problem</TableCell></TableRow></TableHead>
+                  <TableHead>
+                    <TableRow>
+                      <TableCell>Row</TableCell>
+                      <TableCell>Email</TableCell>
+                      <TableCell>Outcome</TableCell>
+                      <TableCell>Problem</TableCell>
+                    </TableRow>
+                  </TableHead>
                   <TableBody>
                     {preview.map((r) => (
                       <TableRow key={r.rowNumber} data-testid="preview-row">
                         <TableCell>{r.rowNumber}</TableCell>
                         <TableCell>{r.values.email ?? ''}</TableCell>
-                        <TableCell><Badge variant={r.outcome === 'FAIL' ? 'danger' : r.outcome === 'CREATE' ? 'success' : 'info'}>{r.outcome}</Badge></TableCell>
+                        <TableCell>
+                          <Badge variant={r.outcome === 'FAIL' ? 'danger' : r.outcome === 'CREATE' ? 'success' : 'info'}>{r.outcome}</Badge>
+                        </TableCell>
                         <TableCell>{r.error ?? ''}</TableCell>
                       </TableRow>
                     ))}
@@ -153,15 +231,28 @@ const ImportWizard: React.FC = () => {
               <H4>4. Run</H4>
               {job.status === 'UPLOADED' ? (
                 <Box flex>
-                  <Button mr="default" variant="outlined" onClick={() => start(true)}>Dry run</Button>
-                  <Button variant="contained" onClick={() => start(false)}>Import</Button>
+                  <Button mr="default" variant="outlined" onClick={() => start(true)}>
+                    Dry run
+                  </Button>
+                  <Button variant="contained" onClick={() => start(false)}>
+                    Import
+                  </Button>
                 </Box>
               ) : null}
               {job.dryRunReport && job.status === 'UPLOADED' ? (
                 <Box mt="default" data-testid="dry-run">
-                  <Text>Dry run: {job.dryRunReport.created} would be created, {job.dryRunReport.updated} updated, {job.dryRunReport.flagged} flagged, {job.dryRunReport.skipped} skipped, {job.dryRunReport.failed} failed.</Text>
+                  <Text>
+                    Dry run: {job.dryRunReport.created} would be created, {job.dryRunReport.updated} updated, {job.dryRunReport.flagged} flagged,{' '}
+                    {job.dryRunReport.skipped} skipped, {job.dryRunReport.failed} failed.
+                  </Text>
                   <Table mt="sm">
-                    <TableHead><TableRow><TableCell>Row</TableCell><TableCell>Would</TableCell><TableCell>Details</TableCell></TableRow></TableHead>
+                    <TableHead>
+                      <TableRow>
+                        <TableCell>Row</TableCell>
+                        <TableCell>Would</TableCell>
+                        <TableCell>Details</TableCell>
+                      </TableRow>
+                    </TableHead>
                     <TableBody>
                       {job.dryRunReport.sample.slice(0, 20).map((r) => (
                         <TableRow key={r.rowNumber}>
@@ -176,20 +267,41 @@ const ImportWizard: React.FC = () => {
               ) : null}
               {job.status !== 'UPLOADED' ? (
                 <Box mt="default" data-testid="progress">
-                  <Box bg="grey20" height={12} style={{ borderRadius: 6 }}><Box bg="primary100" height={12} width={`${percent}%`} style={{ borderRadius: 6 }} /></Box>
-                  <Text mt="sm">{job.status}: {job.processed} of {job.totalRows} rows — {job.created} created, {job.updated} updated, {job.flagged} flagged, {job.skipped} skipped, {job.failed} failed</Text>
+                  <Box bg="grey20" height={12} style={{ borderRadius: 6 }}>
+                    <Box bg="primary100" height={12} width={`${percent}%`} style={{ borderRadius: 6 }} />
+                  </Box>
+                  <Text mt="sm">
+                    {job.status}: {job.processed} of {job.totalRows} rows — {job.created} created, {job.updated} updated, {job.flagged} flagged, {job.skipped}{' '}
+                    skipped, {job.failed} failed
+                  </Text>
                   {job.error ? <Text color="error">{job.error}</Text> : null}
                   {job.status === 'COMPLETED' ? (
                     <Box flex mt="default">
-                      {job.failed ? <Button as="a" mr="default" variant="outlined" href={`/api/v1/imports/${job.id}/errors.csv`}>Download error report</Button> : null}
-                      <Button variant="danger" onClick={() => window.confirm('Remove the contacts this import created and restore the ones it changed?') && revert()}>Revert import</Button>
+                      {job.failed ? (
+                        <Button as="a" mr="default" variant="outlined" href={`/api/v1/imports/${job.id}/errors.csv`}>
+                          Download error report
+                        </Button>
+                      ) : null}
+                      <Button
+                        variant="danger"
+                        onClick={() => window.confirm('Remove the contacts this import created and restore the ones it changed?') && revert()}
+                      >
+                        Revert import
+                      </Button>
                     </Box>
                   ) : null}
                   {job.status === 'COMPLETED' && flagged.length ? (
                     <Box mt="lg" data-testid="flagged">
                       <H4>Flagged for review: the email is already in the CRM</H4>
                       <Table>
-                        <TableHead><TableRow><TableCell>Row</TableCell><TableCell>In the file</TableCell><TableCell>Why</TableCell><TableCell /></TableRow></TableHead>
+                        <TableHead>
+                          <TableRow>
+                            <TableCell>Row</TableCell>
+                            <TableCell>In the file</TableCell>
+                            <TableCell>Why</TableCell>
+                            <TableCell />
+                          </TableRow>
+                        </TableHead>
                         <TableBody>
                           {flagged.map((r) => (
                             <TableRow key={r.rowNumber}>
