@@ -20,7 +20,6 @@ import { revertImport, type RevertGuard } from './revert.js';
 import { applySettings, importSettingsInput } from './settings.js';
 import { addToReport, emptyReport, LostClaimError, writeBatches, type ImportStores } from './write.js';
 
-export { csvCell } from './report.js';
 export { importSettingsInput } from './settings.js';
 export type { ImportUpdateRule } from './plan.js';
 export type { RevertGuard } from './revert.js';

@@ -1,5 +1,6 @@
 // What an import did, row by row: the rows of one outcome (the flagged ones to review, say) with
 // their original cells, and the failed rows as a CSV error report.
+import { csvCell } from '../export/csv-safe.js';
 import type { ContactImport } from '@prisma/client';
 import type { Database } from '../../../server/db.js';
 import type { CsvRecords } from './decode.js';
@@ -61,12 +62,4 @@ export async function errorReport(prisma: Database, record: ContactImport, recor
   const lines = [['row', 'error', ...(record.headers as string[])]];
   for (const row of failed) lines.push([String(row.rowNumber), row.error ?? '', ...(file.row(row.rowNumber - 1) ?? [])]);
   return lines.map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
-/** Quotes a CSV cell and neutralises formula starters (= + - @ tab CR) against spreadsheet injection. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
