@@ -98,7 +98,7 @@ describe('test schema (production plus test/fixtures)', () => {
   it('takes a migrated database to the test schema, once', async () => {
     const config = { DATABASE_URL: `file:${path.join(scratch, 'test.db')}`, databaseKind: 'sqlite' } as const;
     await migrate(config);
-    expect(await applyFixtureSchema(config)).toEqual(['Gadget']);
+    expect(await applyFixtureSchema(config)).toEqual(['Gadget', 'LoyaltyCard']);
     expect(await applyFixtureSchema(config)).toEqual([]);
     expect(tablesOf(path.join(scratch, 'test.db'))).toContain('Gadget');
   });
