@@ -25,7 +25,8 @@ export class BackgroundBatches<K> {
 
   private async drain(): Promise<void> {
     while (this.pending.size) {
-      if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs).unref());
+      // A held timer: a process that stops waits for the pending work instead of exiting with it unsettled.
+      if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       const keys = [...this.pending];
       this.pending.clear();
       await this.work(keys).catch((err) => this.onError(err, keys));
