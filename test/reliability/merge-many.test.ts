@@ -35,7 +35,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const at = new Date('2026-01-01T00:00:00Z');
       for (let i = 0; i < COUNT; i += 500) {
         const size = Math.min(500, COUNT - i);
-        await t.host.prisma.activity.createMany({ data: Array.from({ length: size }, (_, j) => ({ contactId: duplicate.id, type: 'CALL' as const, subject: `call ${i + j}`, occurredAt: at })) });
+        await t.host.prisma.activity.createMany({
+          data: Array.from({ length: size }, (_, j) => ({ contactId: duplicate.id, type: 'CALL' as const, subject: `call ${i + j}`, occurredAt: at })),
+        });
         await t.host.prisma.note.createMany({ data: Array.from({ length: size }, (_, j) => ({ contactId: duplicate.id, body: `note ${i + j}` })) });
       }
 
