@@ -51,3 +51,10 @@ async function dropDatabase(name: string): Promise<void> {
   }
   console.warn(`could not drop test database ${name}`);
 }
+
+/** The environment that points a test host at a database of the kind asked for: a fresh PostgreSQL database, or the default SQLite copy. */
+export async function databaseEnv(kind: 'sqlite' | 'postgres'): Promise<{ env: Record<string, string>; drop?: () => Promise<void> }> {
+  if (kind === 'sqlite') return { env: {} };
+  const db = await createTestDatabase();
+  return { env: { DATABASE_URL: db.url }, drop: db.drop };
+}

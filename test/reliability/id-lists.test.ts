@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { shippedPlugins } from '../../plugins/index.js';
 import { bootTestHost, type TestHost } from '../helpers/host.js';
-import { createTestDatabase, postgresAvailable } from '../helpers/postgres.js';
+import { databaseEnv, postgresAvailable } from '../helpers/postgres.js';
 
 /** More ids than any database binds as separate variables in one statement (SQLite: 999 via Prisma). */
 const COUNT = 5_000;
@@ -35,12 +35,9 @@ for (const run of runs) {
     let scoring: ScoringServices;
 
     beforeAll(async () => {
-      let env: Record<string, string> = {};
-      if (run.kind === 'postgres') {
-        const db = await createTestDatabase();
-        drop = db.drop;
-        env = { DATABASE_URL: db.url };
-      }
+      const database = await databaseEnv(run.kind);
+      const env = database.env;
+      drop = database.drop;
       t = await bootTestHost({ plugins: shippedPlugins, env, pluginSettings: { contacts: { demoData: false }, scoring: run.scoring } });
       manager = (await t.signIn('MANAGER')).agent;
       dedup = t.host.services.dedup as unknown as DedupServices;

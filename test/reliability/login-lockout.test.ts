@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bootTestHost, type TestHost } from '../helpers/host.js';
-import { createTestDatabase, postgresAvailable } from '../helpers/postgres.js';
+import { databaseEnv, postgresAvailable } from '../helpers/postgres.js';
 
 // Counts every password the platform checks (the real scrypt check still runs).
 const checks = vi.hoisted(() => ({ count: 0 }));
@@ -31,12 +31,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let drop: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
-      let env: Record<string, string> = {};
-      if (kind === 'postgres') {
-        const db = await createTestDatabase();
-        drop = db.drop;
-        env = { DATABASE_URL: db.url };
-      }
+      const database = await databaseEnv(kind);
+      const env = database.env;
+      drop = database.drop;
       t = await bootTestHost({ admin: true, env, plugins: [] });
       server = t.app.listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));

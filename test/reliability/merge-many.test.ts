@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { shippedPlugins } from '../../plugins/index.js';
 import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
-import { createTestDatabase, postgresAvailable } from '../helpers/postgres.js';
+import { databaseEnv, postgresAvailable } from '../helpers/postgres.js';
 
 /** More rows than any database binds as separate variables in one statement. */
 const COUNT = 5_000;
@@ -15,12 +15,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let drop: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
-      let env: Record<string, string> = {};
-      if (kind === 'postgres') {
-        const db = await createTestDatabase();
-        drop = db.drop;
-        env = { DATABASE_URL: db.url };
-      }
+      const database = await databaseEnv(kind);
+      const env = database.env;
+      drop = database.drop;
       t = await bootTestHost({ plugins: shippedPlugins, env, pluginSettings: { contacts: { demoData: false } } });
       manager = (await t.signIn('MANAGER')).agent;
     });
