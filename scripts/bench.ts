@@ -13,7 +13,7 @@ import { contactsPlugin, type ContactsServices } from '../plugins/contacts/index
 import { WAL_PAGES_BEFORE_CHECKPOINT } from '../plugins/contacts/import/store.sqlite.js';
 import { openSqliteConnection } from '../server/sqlite.js';
 import { benchHost } from './bench-host.js';
-import { csv, row } from './bench-data.js';
+import { csv, row, searchTerms } from './bench-data.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -238,7 +238,7 @@ async function main() {
       });
     }
 
-    const terms = ['schmidt', 'anna.m', 'example7.com', 'company 42', 'kim', 'zoe.ivan', 'jonas', 'rossi.1'];
+    const terms = searchTerms();
     // As a running server does at its start (the contacts plugin's onStart).
     await s.list.prepareSearch();
     const searchTimes = await latencies(QUERIES, (i) => s.list.list(s.list.parseListQuery({ q: terms[i % terms.length]! })));
