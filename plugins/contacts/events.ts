@@ -9,6 +9,10 @@ declare module '../../server/events.js' {
     /** Emitted by whichever plugin merges contacts: other plugins move their own rows in their handlers. */
     'contact.merged': { primaryId: number; duplicateId: number; mergeLogId: number };
     'contact.unmerged': { primaryId: number; duplicateId: number; mergeLogId: number };
+    /** One written batch of an import (one transaction). */
+    'contacts.imported': { importId: number; createdIds: number[]; updatedIds: number[] };
+    /** An import has written all its rows: work that follows a whole import (checks, rescoring) starts here. */
+    'import.completed': { importId: number };
   }
 }
 

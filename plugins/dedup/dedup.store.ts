@@ -1,6 +1,7 @@
 import type Sqlite from 'better-sqlite3';
 import type { Database, SqlDialect } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
+import { retryWhileBusy } from '../../server/sqlite-busy.js';
 import { chunksOf } from '../../server/id-lists.js';
 import type { Person } from './matching.js';
 
@@ -75,13 +76,15 @@ export class DedupStore {
     );
   }
 
-  private rebuildSqlite(file: string, keysById: Map<number, string[]>): void {
-    const db = (this.writer ??= openSqliteConnection(file, 'write'));
+  /** One IMMEDIATE transaction, retried while another connection writes, so the event loop never waits on the lock. */
+  private async rebuildSqlite(file: string, keysById: Map<number, string[]>): Promise<void> {
+    const db = (this.writer ??= openSqliteConnection(file, 'write', 'short'));
     const insert = db.prepare('INSERT OR IGNORE INTO "DedupKey" ("key", "contactId") SELECT ?, ? WHERE EXISTS (SELECT 1 FROM "Contact" WHERE id = ?)');
-    db.transaction(() => {
+    const rebuild = db.transaction(() => {
       db.prepare('DELETE FROM "DedupKey"').run();
       for (const [contactId, keys] of keysById) for (const key of keys) insert.run(key, contactId, contactId);
-    }).immediate();
+    });
+    await retryWhileBusy(() => rebuild.immediate());
   }
 
   /** How many contacts carry each of these keys. */

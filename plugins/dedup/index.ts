@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackgroundBatches } from '../../server/background-batches.js';
+import { GatheredIds } from '../../server/gathered-ids.js';
 import { definePlugin } from '../../server/plugin.js';
 import '../contacts/public.js';
 import './public.js';
@@ -11,8 +12,6 @@ import { DedupRecords } from './dedup-records.js';
 
 /** Edits are checked at once; a bulk change of more contacts waits for the scan job. Imports are always checked. */
 const INCREMENTAL_LIMIT = 50;
-/** How long the check of imported contacts waits for the import's next batch. */
-const IMPORT_GATHER_MS = 1_000;
 
 /** Finds contacts that may be one person, merges them, and undoes merges. */
 export const dedupPlugin = definePlugin({
@@ -37,8 +36,9 @@ export const dedupPlugin = definePlugin({
     };
     const failed = (err: unknown) => logger.error({ err }, 'duplicate check failed');
     const checks = new BackgroundBatches<number>(checkNow, failed);
-    // A running import's batches arrive a moment apart: gathered, they are checked in one pass.
-    const imported = new BackgroundBatches<number>(checkNow, failed, IMPORT_GATHER_MS);
+    // An import's batches are gathered and checked in one pass once it has written all its rows.
+    const imported = new BackgroundBatches<number>(checkNow, failed);
+    const importing = new GatheredIds<number>();
     const check = (contactIds: number[]) => {
       if (contactIds.length <= INCREMENTAL_LIMIT) checks.add(contactIds);
     };
@@ -100,7 +100,8 @@ export const dedupPlugin = definePlugin({
         'contact.created': ({ contactId }) => check([contactId]),
         'contact.updated': ({ contactIds }) => check(contactIds),
         'contact.deleted': ({ contactIds }) => dedup.forget(contactIds),
-        'contacts.imported': ({ createdIds, updatedIds }) => imported.add([...createdIds, ...updatedIds]),
+        'contacts.imported': ({ importId, createdIds, updatedIds }) => importing.add(importId, [...createdIds, ...updatedIds]),
+        'import.completed': ({ importId }) => imported.add(importing.take(importId)),
         // The merged contact's keys change; an undo brings the duplicate (and its keys) back.
         'contact.merged': ({ primaryId }) => check([primaryId]),
         'contact.unmerged': ({ primaryId, duplicateId }) => check([primaryId, duplicateId]),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackgroundBatches } from '../../server/background-batches.js';
+import { GatheredIds } from '../../server/gathered-ids.js';
 import { definePlugin } from '../../server/plugin.js';
 import '../contacts/public.js';
 import './public.js';
@@ -41,6 +42,7 @@ export const scoringPlugin = definePlugin({
       (err) => logger.error({ err }, 'rescoring everyone failed'),
     );
     const rescoreEveryone = () => everyone.add(['everyone']);
+    const importing = new GatheredIds<number>();
     const idle = async () => {
       await Promise.all([changed.idle(), everyone.idle()]);
       await scoring.idle();
@@ -73,10 +75,12 @@ export const scoringPlugin = definePlugin({
         'contact.created': ({ contactId }) => rescoreSoon([contactId]),
         'contact.updated': ({ contactIds }) => rescoreSoon(contactIds),
         'activity.logged': ({ contactId }) => rescoreSoon([contactId]),
-        'contacts.imported': ({ createdIds, updatedIds }) => {
-          const ids = [...createdIds, ...updatedIds];
+        // An import is scored once it has written all its rows.
+        'contacts.imported': ({ importId, createdIds, updatedIds }) => importing.add(importId, [...createdIds, ...updatedIds]),
+        'import.completed': ({ importId }) => {
+          const ids = importing.take(importId);
           if (ids.length > FULL_RESCORE_ABOVE) rescoreEveryone();
-          else rescoreSoon(ids);
+          else if (ids.length) rescoreSoon(ids);
         },
         'contact.merged': ({ primaryId }) => rescoreSoon([primaryId]),
         'contact.unmerged': ({ primaryId, duplicateId }) => rescoreSoon([primaryId, duplicateId]),

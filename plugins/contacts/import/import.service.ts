@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../../server/db.js';
 import type { EventBus } from '../../../server/events.js';
 import { recordAudit } from '../../../server/audit.js';
+import '../events.js';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../../server/errors.js';
 import type { CustomFieldService } from '../people/custom-field.service.js';
 import { decodeCsv, readCsv, type CsvRecords } from './decode.js';
@@ -24,12 +25,6 @@ export { importSettingsInput } from './settings.js';
 export type { ImportUpdateRule } from './plan.js';
 export type { RevertGuard } from './revert.js';
 export type { RowPreview } from './preview.js';
-
-declare module '../../../server/events.js' {
-  interface EventMap {
-    'contacts.imported': { importId: number; createdIds: number[]; updatedIds: number[] };
-  }
-}
 
 export const MAX_IMPORT_ROWS = 1_000_000;
 /** An email, a comma and a line break at the least. */
@@ -252,6 +247,8 @@ export class ImportService {
   /** A dry run goes back to UPLOADED with its report; a real run is COMPLETED and audited. */
   private async finish(record: ImportRecord, dryRunReport: object | null): Promise<void> {
     const id = record.id;
+    // Before the import reads as completed: whoever waits for it finds the follow-up work already asked for.
+    if (!dryRunReport) await this.events.emit('import.completed', { importId: id });
     await this.prisma.contactImport.updateMany({
       where: { id },
       data: {
