@@ -112,13 +112,14 @@ export class DedupService {
     const fingerprint = (a: number, b: number) => `${updatedAt.get(a)}:${updatedAt.get(b)}`;
     const counts = await this.prisma.$transaction(
       async (tx) => {
-        const existing = only
+        // A few contacts' pairs through the index; a pass over everyone reads the pairs in one query.
+        const existing = incremental
           ? uniqueById(
-              await findInChunks(only, (chunk) =>
+              await findInChunks(only!, (chunk) =>
                 tx.duplicateCandidate.findMany({ where: { OR: [{ contactAId: { in: chunk } }, { contactBId: { in: chunk } }] } }),
               ),
             )
-          : await tx.duplicateCandidate.findMany();
+          : (await tx.duplicateCandidate.findMany()).filter((c) => !only || only.has(c.contactAId) || only.has(c.contactBId));
         const byKey = new Map(existing.map((c) => [`${c.contactAId}:${c.contactBId}`, c]));
         let created = 0;
         let reopened = 0;
