@@ -65,7 +65,9 @@ for (const run of runs) {
     });
 
     it('checks an import of them for duplicates and scores them in the background', async () => {
+      // What an import emits: its batch, then its completion, after which the checks and scoring run.
       await t.host.events.emit('contacts.imported', { importId: 1, createdIds: ids, updatedIds: [] } as never);
+      await t.host.events.emit('import.completed', { importId: 1 } as never);
       await dedup.idle();
       await scoring.idle();
       expect(await t.host.prisma.duplicateCandidate.count({ where: { status: 'OPEN' } })).toBe(PAIRS);
