@@ -2,6 +2,7 @@ import Sqlite from 'better-sqlite3';
 import type { Database } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
 import { retryWhileBusy } from '../../server/sqlite-busy.js';
+import { chunksOf } from '../../server/id-lists.js';
 import { idListParam, idListSql } from '../../server/id-lists.js';
 import { ACTIVITY_SIGNALS, isActivitySignal, type CompiledRule, type ContactFacts, type ScoreResult } from './score-engine.js';
 
@@ -118,12 +119,6 @@ const LN2 = Math.log(2);
 const DAY_MS = 86_400_000;
 const UNIX_EPOCH_JULIAN_DAY = 2_440_587.5;
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /**
  * Reads what scores are computed from and writes the results. Activities are aggregated per contact
  * in SQL, one decayed sum per activity rule, so a full rescore is two reads whatever the number of
@@ -139,7 +134,7 @@ export class ScoreStore {
   /** Facts for the given contacts, or for every contact when no ids are given. */
   async facts(rules: CompiledRule[], now: Date, contactIds?: number[]): Promise<ContactFacts[]> {
     if (contactIds && !contactIds.length) return [];
-    const groups = contactIds ? chunks(contactIds, CHUNK) : [undefined];
+    const groups = contactIds ? chunksOf(contactIds, CHUNK) : [undefined];
     const out: ContactFacts[] = [];
     const activityRules = rules.filter((r) => isActivitySignal(r.signal));
     for (const ids of groups) {
@@ -230,7 +225,7 @@ export class ScoreStore {
     const previous = new Map<number, { score: number; grade: string }>();
     for (const ids of everyone
       ? [undefined]
-      : chunks(
+      : chunksOf(
           results.map((r) => r.contactId),
           CHUNK,
         )) {
@@ -247,8 +242,8 @@ export class ScoreStore {
       return !before || before.score !== r.score || before.grade !== r.grade;
     });
     const statements = [
-      ...chunks(results, CHUNK).map((batch) => this.upsertScores(batch, now)),
-      ...chunks(changed, CHUNK).map((batch) => this.insertHistory(batch, now)),
+      ...chunksOf(results, CHUNK).map((batch) => this.upsertScores(batch, now)),
+      ...chunksOf(changed, CHUNK).map((batch) => this.insertHistory(batch, now)),
     ];
     await this.runner.transaction(statements);
     return changed.length;

@@ -5,7 +5,7 @@ import type { Contact } from '@prisma/client';
 import type { Database } from '../../../server/db.js';
 import { ADDRESS_FIELDS, IMPORTABLE_FIELDS } from '../people/contact.schemas.js';
 import { searchTextOf, sortNameOf } from '../people/normalize.js';
-import { chunked } from './bounded.js';
+import { chunksOf } from '../../../server/id-lists.js';
 import { contactValues, inIndexOrder, type BatchPlan, type ContactColumns, type PlannedOther, type PlannedUpdate } from './batch.js';
 import { filledFields, type MapContext, type MappedRow } from './map.js';
 import type { ImportStore } from './write.js';
@@ -35,7 +35,7 @@ export interface ExistingContact {
 /** Full rows of the contacts with these emails, read in bounded chunks. */
 export async function existingByEmail(prisma: Database, emails: string[]): Promise<Map<string, ExistingContact>> {
   const found = new Map<string, ExistingContact>();
-  for (const chunk of chunked([...new Set(emails)])) {
+  for (const chunk of chunksOf([...new Set(emails)])) {
     const contacts = await prisma.contact.findMany({
       where: { email: { in: chunk } },
       include: { tags: { select: { tag: { select: { name: true } } } }, company: { select: { name: true } } },
@@ -53,7 +53,7 @@ export async function existingByEmail(prisma: Database, emails: string[]): Promi
 export async function ownerIds(prisma: Database, rows: MappedRow[]): Promise<Map<string, number>> {
   const emails = [...new Set(rows.flatMap((r) => (r.ownerEmail ? [r.ownerEmail] : [])))];
   const owners = new Map<string, number>();
-  for (const chunk of chunked(emails)) {
+  for (const chunk of chunksOf(emails)) {
     const users = await prisma.user.findMany({ where: { email: { in: chunk }, active: true }, select: { id: true, email: true } });
     for (const u of users) owners.set(u.email, u.id);
   }

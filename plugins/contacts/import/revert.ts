@@ -5,7 +5,7 @@ import { Prisma } from '@prisma/client';
 import type { ImportExtension } from '../extensions.js';
 import type { Database } from '../../../server/db.js';
 import { searchTextOf, sortNameOf } from '../people/normalize.js';
-import { chunked } from './bounded.js';
+import { chunksOf } from '../../../server/id-lists.js';
 
 /** Of the contacts an import created, the ids that a revert must leave in place. */
 /** Of the contacts an import created, those a revert must keep (declared by plugins in contacts' extension object). */
@@ -25,7 +25,7 @@ export async function revertImport(prisma: Database, id: number, guards: RevertG
       const created = await tx.contact.findMany({ where: { importId: id }, select: { id: true }, orderBy: { id: 'asc' } });
       let removed = 0;
       let kept = 0;
-      for (const chunk of chunked(created.map((c) => c.id))) {
+      for (const chunk of chunksOf(created.map((c) => c.id))) {
         const keep = new Set((await Promise.all(guards.map((guard) => guard(chunk, tx)))).flat());
         const remove = chunk.filter((contactId) => !keep.has(contactId));
         kept += chunk.length - remove.length;
@@ -38,7 +38,7 @@ export async function revertImport(prisma: Database, id: number, guards: RevertG
         orderBy: { rowNumber: 'desc' },
         select: { contactId: true, before: true },
       });
-      for (const chunk of chunked(updated))
+      for (const chunk of chunksOf(updated))
         restored += await restore(
           tx,
           chunk.map((row) => ({ contactId: row.contactId!, before: (row.before ?? {}) as Record<string, unknown> })),
@@ -70,7 +70,7 @@ async function restore(tx: Prisma.TransactionClient, rows: { contactId: number; 
     if (typeof companyId === 'number') companyIds.add(companyId);
   }
   const companyNames = new Map<number, string>();
-  for (const chunk of chunked([...companyIds])) {
+  for (const chunk of chunksOf([...companyIds])) {
     for (const c of await tx.company.findMany({ where: { id: { in: chunk } }, select: { id: true, name: true } })) companyNames.set(c.id, c.name);
   }
   let restored = 0;

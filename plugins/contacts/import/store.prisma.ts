@@ -2,7 +2,7 @@
 import type { Prisma } from '@prisma/client';
 import type { Database } from '../../../server/db.js';
 import { OneAtATime } from '../../../server/one-at-a-time.js';
-import { chunked } from './bounded.js';
+import { chunksOf } from '../../../server/id-lists.js';
 import { CONTACT_COLUMNS, type BatchPlan, type ContactColumns, type ContactValue } from './batch.js';
 import { counts, LostClaimError, RolledBack, type BatchResult, type ImportStore } from './write.js';
 
@@ -18,7 +18,7 @@ function valuedColumns(values: ContactValue[]): ContactColumns {
 /** Ids of the contacts with these emails, looked up in bounded chunks. */
 async function idsByEmail(db: Prisma.TransactionClient, emails: string[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  for (const chunk of chunked(emails)) {
+  for (const chunk of chunksOf(emails)) {
     for (const c of await db.contact.findMany({ where: { email: { in: chunk } }, select: { id: true, email: true } })) ids.set(c.email, c.id);
   }
   return ids;

@@ -1,6 +1,7 @@
 import { Prisma, type Contact } from '@prisma/client';
 import type { Database } from '../../../server/db.js';
 import { ConflictError, NotFoundError } from '../../../server/errors.js';
+import { countInChunks } from '../../../server/id-lists.js';
 import type { ContactsExtensions } from '../extensions.js';
 import { ADDRESS_FIELDS, MERGE_FIELDS, type MergeChoices } from './merge-fields.js';
 import { searchTextOf, sortNameOf } from './normalize.js';
@@ -13,8 +14,6 @@ const MOVABLE = ['activity', 'note', 'task', 'deal', 'lead', 'importRow'] as con
  * must never aim it at the primary.
  */
 const MOVE_ONLY: Partial<Record<(typeof MOVABLE)[number], object>> = { importRow: { outcome: { in: ['FLAGGED', 'SKIPPED'] } } };
-/** Ids per statement when rows move back: far below every database's bound-parameter limit. */
-const CHUNK = 500;
 
 export type ContactWithTags = Contact & { tags: { tagId: number; tag: { name: string } }[] };
 
@@ -27,7 +26,7 @@ export interface MergeReceipt {
   plugins: Record<string, unknown>;
 }
 
-type Delegate = { findMany(a: unknown): Promise<{ id: number }[]>; updateMany(a: unknown): Promise<unknown> };
+type Delegate = { findMany(a: unknown): Promise<{ id: number }[]>; updateMany(a: unknown): Promise<{ count: number }> };
 
 /**
  * Contacts absorbs a duplicate into a primary: it applies the chosen fields, re-points its own rows
@@ -127,12 +126,10 @@ export class ContactMergeService {
         await tx.contactTag.create({ data: { contactId: duplicateId, tagId: tag.id } });
       }
       const moved = receipt.moved;
-      if (moved.addedTags?.length) await tx.contactTag.deleteMany({ where: { contactId: primaryId, tagId: { in: moved.addedTags } } });
+      await countInChunks(moved.addedTags ?? [], (tagIds) => tx.contactTag.deleteMany({ where: { contactId: primaryId, tagId: { in: tagIds } } }));
       for (const model of MOVABLE) {
-        const ids = moved[model] ?? [];
-        for (let i = 0; i < ids.length; i += CHUNK) {
-          await (tx[model] as unknown as Delegate).updateMany({ where: { id: { in: ids.slice(i, i + CHUNK) } }, data: { contactId: duplicateId } });
-        }
+        const delegate = tx[model] as unknown as Delegate;
+        await countInChunks(moved[model] ?? [], (ids) => delegate.updateMany({ where: { id: { in: ids } }, data: { contactId: duplicateId } }));
       }
       for (const { plugin, value } of this.extensions.of('merge')) {
         await value.restore?.(tx, { primaryId, duplicateId, moved: receipt.plugins?.[plugin] });
