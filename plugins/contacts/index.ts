@@ -69,7 +69,10 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
     expectLargeImport: () => writer?.warm(),
     stop: async () => writer?.stop(),
   };
-  const imports = new ImportService(prisma, events, customFields, stores, logger, { batchSize: settings.importBatchSize, maxBytes: settings.importMaxBytes });
+  const imports = new ImportService(prisma, events, customFields, stores, logger, extensions, {
+    batchSize: settings.importBatchSize,
+    maxBytes: settings.importMaxBytes,
+  });
   return { contacts, list, merges, privacy, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports, extensions };
 }
 
@@ -101,9 +104,6 @@ export const contactsPlugin = definePlugin({
       services,
       accept: (plugin: string, extension: ContactsExtension) => {
         extensions.add(plugin, extension);
-        if (extension.import?.updateRule) services.imports.setUpdateRule(extension.import.updateRule);
-        if (extension.import?.keepOnRevert) services.imports.keepOnRevert(extension.import.keepOnRevert);
-        if (extension.import?.defaults) services.imports.addDefaults(extension.import.defaults);
       },
       routes: [
         ...contactRoutes(services),

@@ -9,21 +9,20 @@ import type { Database } from '../../../server/db.js';
 import type { EventBus } from '../../../server/events.js';
 import { recordAudit } from '../../../server/audit.js';
 import '../events.js';
+import type { ContactsExtensions, ImportExtension } from '../extensions.js';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../../server/errors.js';
 import type { CustomFieldService } from '../people/custom-field.service.js';
 import { decodeCsv, readCsv, type CsvRecords } from './decode.js';
 import { autoMap, headerLabels, mapContext, mapRow, targets, type MapContext } from './map.js';
-import { lookUpAndPlan, type ImportUpdateRule } from './plan.js';
+import { lookUpAndPlan } from './plan.js';
 import { previewRows, type RowPreview } from './preview.js';
 import { errorReport, rowsWithOutcome, type RowOutcome } from './report.js';
 import { claim, emailsBefore, interruptedImports } from './resume.js';
-import { revertImport, type RevertGuard } from './revert.js';
+import { revertImport } from './revert.js';
 import { applySettings, importSettingsInput } from './settings.js';
 import { addToReport, emptyReport, LostClaimError, writeBatches, type ImportStores } from './write.js';
 
 export { importSettingsInput } from './settings.js';
-export type { ImportUpdateRule } from './plan.js';
-export type { RevertGuard } from './revert.js';
 export type { RowPreview } from './preview.js';
 
 export const MAX_IMPORT_ROWS = 1_000_000;
@@ -42,9 +41,6 @@ export class ImportService {
   private readonly active = new Map<number, Promise<void>>();
   /** Records read at upload, kept until this instance runs the import (saves reading the file twice). */
   private readonly parsed = new Map<number, CsvRecords>();
-  private loadUpdateRule: (() => Promise<ImportUpdateRule>) | null = null;
-  private readonly revertGuards: RevertGuard[] = [];
-  private readonly pluginDefaults: (() => Record<string, string>)[] = [];
 
   constructor(
     private readonly prisma: Database,
@@ -53,25 +49,16 @@ export class ImportService {
     /** A store for one upload or run; the writes of a run with several batches may go to a thread of their own. */
     private readonly stores: ImportStores,
     private readonly logger: Logger,
+    /**
+     * Other plugins' import hooks (contacts' extension object): the update rule (the last one given,
+     * read once per run), revert guards (contacts a revert must keep) and defaults for blank fields.
+     */
+    private readonly extensions: ContactsExtensions,
     readonly limits: { batchSize: number; maxBytes: number } = { batchSize: 10_000, maxBytes: 50 * 1024 * 1024 },
   ) {}
 
-  /** Lets another plugin decide how imported rows update existing contacts; read once per import run. */
-  setUpdateRule(load: () => Promise<ImportUpdateRule>): void {
-    this.loadUpdateRule = load;
-  }
-
-  /**
-   * Lets another plugin keep contacts an import created when the import is reverted: ones that have
-   * since taken in other records (a merge's surviving contact, say) are no longer the import's alone.
-   */
-  keepOnRevert(guard: RevertGuard): void {
-    this.revertGuards.push(guard);
-  }
-
-  /** Default values another plugin gives imported rows that leave a field blank; the import's own defaults win. */
-  addDefaults(defaults: () => Record<string, string>): void {
-    this.pluginDefaults.push(defaults);
+  private hooks(): ImportExtension[] {
+    return this.extensions.of('import').map((e) => e.value);
   }
 
   async upload(file: { buffer: Buffer; originalName: string }, userId?: number) {
@@ -285,8 +272,11 @@ export class ImportService {
   }
 
   private async context(record: ImportRecord): Promise<MapContext> {
-    const updateRule = record.onDuplicate === 'UPDATE' && this.loadUpdateRule ? await this.loadUpdateRule() : null;
-    const defaults = Object.assign({}, ...this.pluginDefaults.map((d) => d()), (record.defaults as Record<string, string> | null) ?? {});
+    const loadUpdateRule = this.hooks()
+      .flatMap((h) => (h.updateRule ? [h.updateRule] : []))
+      .at(-1);
+    const updateRule = record.onDuplicate === 'UPDATE' && loadUpdateRule ? await loadUpdateRule() : null;
+    const defaults = Object.assign({}, ...this.hooks().map((h) => h.defaults?.() ?? {}), (record.defaults as Record<string, string> | null) ?? {});
     return mapContext({ ...record, defaults }, await this.customFields.list(), this.customFields, updateRule);
   }
 
@@ -304,7 +294,8 @@ export class ImportService {
   async revert(id: number) {
     const record = await this.get(id);
     if (record.status !== 'COMPLETED') throw new ConflictError(`Only a completed import can be reverted; import ${id} is ${record.status.toLowerCase()}`);
-    const { removedIds, ...result } = await revertImport(this.prisma, id, this.revertGuards);
+    const guards = this.hooks().flatMap((h) => (h.keepOnRevert ? [h.keepOnRevert] : []));
+    const { removedIds, ...result } = await revertImport(this.prisma, id, guards);
     if (removedIds.length) await this.events.emit('contact.deleted', { contactIds: removedIds });
     return result;
   }

@@ -17,9 +17,13 @@ async function revertsLargeImports(t: TestHost) {
   const services = t.host.services.contacts as ContactsServices;
   const manager = (await t.signIn('MANAGER')).agent;
   const guardCalls: number[][] = [];
-  services.imports.keepOnRevert(async (ids) => {
-    guardCalls.push(ids);
-    return ids.filter((id) => id % 1_000 === 0);
+  services.extensions.add('revert-test', {
+    import: {
+      keepOnRevert: async (ids) => {
+        guardCalls.push(ids);
+        return ids.filter((id) => id % 1_000 === 0);
+      },
+    },
   });
   const upload = async (csv: string) => {
     const res = await manager.post('/api/v1/imports').attach('file', Buffer.from(csv), 'many.csv');
