@@ -37,15 +37,11 @@ export const dedupPlugin = definePlugin({
     const failed = (err: unknown) => logger.error({ err }, 'duplicate check failed');
     const checks = new BackgroundBatches<number>(checkNow, failed);
     // An import's batches are gathered and checked in one pass once it has written all its rows.
-    const imported = new BackgroundBatches<number>(checkNow, failed);
     const importing = new GatheredIds<number>();
     const check = (contactIds: number[]) => {
       if (contactIds.length <= INCREMENTAL_LIMIT) checks.add(contactIds);
     };
-    const idle = async () => {
-      await Promise.all([checks.idle(), imported.idle()]);
-      await checks.idle();
-    };
+    const idle = () => checks.idle();
     return {
       services: { dedup, merges, mergeRules, idle },
       onStop: async () => {
@@ -101,7 +97,7 @@ export const dedupPlugin = definePlugin({
         'contact.updated': ({ contactIds }) => check(contactIds),
         'contact.deleted': ({ contactIds }) => dedup.forget(contactIds),
         'contacts.imported': ({ importId, createdIds, updatedIds }) => importing.add(importId, [...createdIds, ...updatedIds]),
-        'import.completed': ({ importId }) => imported.add(importing.take(importId)),
+        'import.completed': ({ importId }) => checks.add(importing.take(importId)),
         // The merged contact's keys change; an undo brings the duplicate (and its keys) back.
         'contact.merged': ({ primaryId }) => check([primaryId]),
         'contact.unmerged': ({ primaryId, duplicateId }) => check([primaryId, duplicateId]),
