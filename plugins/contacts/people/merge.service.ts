@@ -4,7 +4,8 @@ import { ConflictError, NotFoundError } from '../../../server/errors.js';
 import { countInChunks } from '../../../server/id-lists.js';
 import type { ContactsExtensions } from '../extensions.js';
 import { ADDRESS_FIELDS, MERGE_FIELDS, type MergeChoices } from './merge-fields.js';
-import { searchTextOf, sortNameOf } from './normalize.js';
+import { sortNameOf } from './normalize.js';
+import type { ContactService } from './contact.service.js';
 
 /** Records of contacts' own that belong to a contact and move with a merge. */
 const MOVABLE = ['activity', 'note', 'task', 'deal', 'lead', 'importRow'] as const;
@@ -38,6 +39,7 @@ export class ContactMergeService {
   constructor(
     private readonly prisma: Database,
     private readonly extensions: ContactsExtensions,
+    private readonly contacts: Pick<ContactService, 'searchText'>,
   ) {}
 
   async absorb<T>(input: {
@@ -79,13 +81,12 @@ export class ContactMergeService {
       // The duplicate goes first: its email may be the one the primary takes.
       await tx.contact.delete({ where: { id: duplicateId } });
       const merged = { ...primary, ...data } as Contact;
-      const company = merged.companyId ? await tx.company.findUnique({ where: { id: merged.companyId }, select: { name: true } }) : null;
       await tx.contact.update({
         where: { id: primaryId },
         data: {
           ...(data as Prisma.ContactUncheckedUpdateInput),
           customFields: data.customFields === undefined ? undefined : ((data.customFields ?? Prisma.DbNull) as Prisma.InputJsonValue),
-          searchText: searchTextOf([merged.firstName, merged.lastName, merged.email, company?.name]),
+          searchText: await this.contacts.searchText(tx, merged),
           sortName: sortNameOf(merged.firstName, merged.lastName, merged.email),
           lastActivityAt: [primary.lastActivityAt, duplicate.lastActivityAt].filter(Boolean).sort((a, b) => b!.getTime() - a!.getTime())[0] ?? null,
         },
