@@ -119,7 +119,10 @@ describe('stopping the server', () => {
     const first = start(dir, 600_000);
     let second: Server | undefined;
     try {
-      const orphan = await until('a running job', () => runs(dir).find((r) => r.status === 'RUNNING'));
+      // The run is recorded before its lease is taken: wait for both before the kill.
+      const orphan = await until('a running job holding its lease', () =>
+        query<{ job: string }>(dir, 'SELECT job FROM JobLease').some((l) => l.job === 'slow.wait') ? runs(dir).find((r) => r.status === 'RUNNING') : undefined,
+      );
       first.child.kill('SIGKILL');
       await first.exited;
       // What the killed process left: its run RUNNING and a ten-minute lease on the job.
