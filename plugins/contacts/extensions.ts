@@ -57,6 +57,20 @@ export interface GdprExtension {
   erase: (tx: Prisma.TransactionClient, contactId: number) => Promise<{ removed: number }>;
 }
 
+/** A gate's answer for one contact: when not allowed, why (e.g. `OPTED_OUT`, `SUPPRESSED`). */
+export interface GateVerdict {
+  allowed: boolean;
+  reason?: string;
+}
+
+/**
+ * Decides whether contacts may be contacted on a channel (`EMAIL`, `SMS`, `PHONE`) for a purpose
+ * (`MARKETING`, `TRANSACTIONAL`, ...). Consent implements it; senders ask `contacts.gate`.
+ */
+export interface ContactGate {
+  check: (contactIds: number[], channel: string, purpose: string) => Promise<Map<number, GateVerdict>>;
+}
+
 export interface ContactsExtension {
   list?: ListExtension;
   page?: { panels?: PagePanel[] };
@@ -66,6 +80,7 @@ export interface ContactsExtension {
   import?: ImportExtension;
   merge?: MergeExtension;
   gdpr?: GdprExtension;
+  gate?: ContactGate;
 }
 
 /** The contributions received, in plugin load order, each with the plugin that made it. */

@@ -12,6 +12,7 @@ import { ContactListService } from './list/list.service.js';
 import { PostgresListStore, SqliteListStore } from './list/list.store.js';
 import { pageReaderFor } from './list/page-store.js';
 import { ContactMergeService } from './people/merge.service.js';
+import { ContactGateService } from './people/gate.service.js';
 import { ContactPrivacyService } from './people/privacy.service.js';
 import { CustomFieldService } from './people/custom-field.service.js';
 import { DealService } from './timeline/deal.service.js';
@@ -51,6 +52,7 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
   const list = new ContactListService(prisma, customFields, extensions, pageReaderFor(prisma, sql, settings.bulkDriver), listStore, sql.kind === 'postgres');
   const merges = new ContactMergeService(prisma, extensions, contacts);
   const privacy = new ContactPrivacyService(prisma, events, extensions);
+  const gate = new ContactGateService(extensions);
   const activities = new ActivityService(prisma, events, extensions);
   const companies = new CompanyService(prisma);
   const deals = new DealService(prisma, activities);
@@ -73,7 +75,25 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
     batchSize: settings.importBatchSize,
     maxBytes: settings.importMaxBytes,
   });
-  return { contacts, list, merges, privacy, activities, companies, deals, lifecycle, notes, tasks, leads, views, customFields, exporter, imports, extensions };
+  return {
+    contacts,
+    list,
+    merges,
+    privacy,
+    gate,
+    activities,
+    companies,
+    deals,
+    lifecycle,
+    notes,
+    tasks,
+    leads,
+    views,
+    customFields,
+    exporter,
+    imports,
+    extensions,
+  };
 }
 
 /** The person-level source of truth every other plugin reads. */

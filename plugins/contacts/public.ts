@@ -28,6 +28,8 @@ export type {
   ImportUpdateRule,
   MergeExtension,
   GdprExtension,
+  ContactGate,
+  GateVerdict,
 } from './extensions.js';
 export type { ContactView, ContactPage } from './people/contact-view.js';
 export type { ContactWithTags, MergeReceipt } from './people/merge.service.js';

@@ -79,6 +79,17 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(sources.map((c) => c.leadSource)).toEqual(['Loyalty programme', 'Trade show']);
     });
 
+    it('asks every gate whether contacts may be contacted, per channel and purpose', async () => {
+      const member = await createContact(manager, { email: 'gate.member@loyal.test', firstName: 'Gus', lastName: 'Gate' });
+      const other = await createContact(manager, { email: 'gate.other@loyal.test', firstName: 'Gia', lastName: 'Gate' });
+      await manager.post(`/api/v1/contacts/${member.id}/loyalty`).send({ points: 3 });
+
+      const sms = await contacts().gate.check([member.id, other.id], 'SMS', 'MARKETING');
+      expect(sms.get(member.id)).toEqual({ allowed: true });
+      expect(sms.get(other.id)).toEqual({ allowed: false, reason: 'NO_POINTS' });
+      expect(await contacts().gate.canContact(other.id, 'EMAIL', 'MARKETING')).toEqual({ allowed: true });
+    });
+
     it('collects and erases what every plugin holds on a contact', async () => {
       const p = await createContact(manager, { email: 'erase.me@loyal.test', firstName: 'Eve', lastName: 'Erase', phone: '+1 212 555 0199' });
       await createContact(manager, { email: 'eve.erase@other.test', firstName: 'Eve', lastName: 'Erase', phone: '+1 212 555 0199' });
