@@ -69,6 +69,8 @@ export interface GateVerdict {
  */
 export interface ContactGate {
   check: (contactIds: number[], channel: string, purpose: string) => Promise<Map<number, GateVerdict>>;
+  /** A signed public link by which the contact opts out of this channel and purpose (RFC 8058 one-click). */
+  unsubscribeUrl?: (contactId: number, channel: string, purpose: string) => Promise<string>;
 }
 
 export interface ContactsExtension {

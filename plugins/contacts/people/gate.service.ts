@@ -22,4 +22,10 @@ export class ContactGateService {
   async canContact(contactId: number, channel: string, purpose: string): Promise<GateVerdict> {
     return (await this.check([contactId], channel, purpose)).get(contactId)!;
   }
+
+  /** The opt-out link of the first gate that offers one, or undefined when none does. */
+  async unsubscribeUrl(contactId: number, channel: string, purpose: string): Promise<string | undefined> {
+    const gate = this.extensions.of('gate').find((e) => e.value.unsubscribeUrl);
+    return gate?.value.unsubscribeUrl!(contactId, channel, purpose);
+  }
 }
