@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { openDatabase, type Database, type DatabaseHandle, type PrismaClients } from './db.js';
 import { EventBus, type EventName } from './events.js';
+import { FollowUps } from './follow-ups.js';
 import { createLogger } from './logger.js';
 import { migrate } from './migrations.js';
 import type { AdminSource, PluginDefinition, PluginSetup } from './plugin.js';
@@ -40,6 +41,8 @@ export interface Host {
   db: DatabaseHandle;
   prisma: Database;
   events: EventBus;
+  followUps: FollowUps;
+  followUpTimer?: NodeJS.Timeout;
   jobs: JobScheduler;
   users: UserService;
   apiKeys: ApiKeyService;
@@ -79,6 +82,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const sql = db.dialect;
   const events = new EventBus(logger);
   const jobs = new JobScheduler(prisma, logger);
+  const followUps = new FollowUps(prisma, logger, jobs.instanceId);
   const sessions = new DatabaseSessionStore(prisma, config.SESSION_TTL_HOURS * 3_600_000);
 
   const host: Host = {
@@ -87,6 +91,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     db,
     prisma,
     events,
+    followUps,
     jobs,
     sessions,
     users: new UserService(prisma, { maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES }),
@@ -113,6 +118,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         sql,
         logger: logger.child({ plugin: definition.name }),
         events,
+        followUps,
         deps: deps as never,
       });
       for (const [target, extension] of Object.entries(setup.extend ?? {})) {
@@ -128,6 +134,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       for (const job of setup.jobs ?? []) jobs.register(job, definition.name);
       for (const [event, handler] of Object.entries(setup.on ?? {})) {
         events.on(event as EventName, handler as never, definition.name);
+      }
+      for (const [event, handler] of Object.entries(setup.followUps ?? {})) {
+        followUps.register(event as EventName, definition.name, handler as never);
       }
       if (setup.admin) host.admin.push({ plugin: definition.name, source: setup.admin });
     }
@@ -156,7 +165,12 @@ async function listen(host: Host, app: Express): Promise<Server> {
   for (const plugin of host.plugins) {
     await plugin.setup.onStart?.().catch((err) => host.logger.error({ err, plugin: plugin.name }, 'plugin start-up task failed'));
   }
-  if (host.config.JOBS_ENABLED) await host.jobs.start();
+  if (host.config.JOBS_ENABLED) {
+    await host.jobs.start();
+    // Follow-ups left by a crash, by another instance that died or by a detached CLI import.
+    host.followUps.resume();
+    host.followUpTimer = setInterval(() => host.followUps.resume(), 30_000).unref();
+  }
   return server;
 }
 
@@ -170,7 +184,9 @@ async function stop(host: Host): Promise<void> {
       })
     : Promise.resolve();
   await host.jobs.stop(host.config.SHUTDOWN_TIMEOUT_MS);
+  clearInterval(host.followUpTimer);
   await host.events.drain();
+  await host.followUps.stop();
   const forceClose = setTimeout(() => host.server?.closeAllConnections(), host.config.SHUTDOWN_TIMEOUT_MS);
   await closing;
   clearTimeout(forceClose);

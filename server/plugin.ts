@@ -5,6 +5,7 @@ import type { Database, SqlDialect } from './db.js';
 
 export type { SqlDialect };
 import type { EventBus, EventHandlers } from './events.js';
+import type { FollowUpHandlers, FollowUps } from './follow-ups.js';
 import type { ApiRoute } from './http/route.js';
 import type { JobDefinition } from './jobs/job.js';
 import type { CliCommand } from './cli/command.js';
@@ -59,6 +60,8 @@ export interface PluginContext<Settings = unknown, Deps = Record<string, unknown
   sql: SqlDialect;
   logger: Logger;
   events: EventBus;
+  /** Durable downstream work: `record` what the handlers of an event owe; see server/follow-ups.ts. */
+  followUps: FollowUps;
   /** Services returned by the plugins named in `dependsOn`, keyed by plugin name. */
   deps: Deps;
 }
@@ -80,6 +83,8 @@ export interface PluginSetup<Services = object, Extend = Record<string, unknown>
   commands?: CliCommand[];
   jobs?: JobDefinition[];
   on?: EventHandlers;
+  /** Handlers whose work is recorded and resumed after a crash: they run when the emitter calls `followUps.record`. */
+  followUps?: FollowUpHandlers;
   /** Runs when the platform starts serving (not in the CLI or tests that do not listen). */
   onStart?: () => Promise<void>;
   /** Runs when the host stops, once jobs and event handlers have finished, before the database closes. */

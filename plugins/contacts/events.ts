@@ -11,7 +11,10 @@ declare module '../../server/events.js' {
     'contact.unmerged': { primaryId: number; duplicateId: number; mergeLogId: number };
     /** One written batch of an import (one transaction). */
     'contacts.imported': { importId: number; createdIds: number[]; updatedIds: number[] };
-    /** An import has written all its rows: work that follows a whole import (checks, rescoring) starts here. */
+    /**
+     * An import has written all its rows. A follow-up event (see server/follow-ups.ts): plugins handle it in
+     * `followUps`, recorded and resumed after a crash, reading the rows through `imports.contactIdsOf`.
+     */
     'import.completed': { importId: number };
   }
 }

@@ -71,7 +71,7 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
     expectLargeImport: () => writer?.warm(),
     stop: async () => writer?.stop(),
   };
-  const imports = new ImportService(prisma, events, customFields, stores, logger, extensions, {
+  const imports = new ImportService(prisma, events, ctx.followUps, customFields, stores, logger, extensions, {
     batchSize: settings.importBatchSize,
     maxBytes: settings.importMaxBytes,
   });

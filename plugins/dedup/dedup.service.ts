@@ -4,7 +4,7 @@ import { NotFoundError } from '../../server/errors.js';
 import { OneAtATime } from '../../server/one-at-a-time.js';
 import { countInChunks, findInChunks } from '../../server/id-lists.js';
 import { blockingKeys, candidatePairs, compareAtLeast, MAX_BLOCK, prepare, type PreparedPerson } from './matching.js';
-import { DedupStore, type MatchingRow } from './dedup.store.js';
+import { DedupStore, type MatchingRow, type NewCandidate } from './dedup.store.js';
 
 /** Checks of more contacts than this read everyone at once (and rebuild the key table). */
 const FULL_SCAN_ABOVE = 5_000;
@@ -124,7 +124,7 @@ export class DedupService {
         let created = 0;
         let reopened = 0;
         let closed = 0;
-        const fresh: Prisma.DuplicateCandidateCreateManyInput[] = [];
+        const fresh: NewCandidate[] = [];
         for (const [key, pair] of found) {
           const print = fingerprint(pair.a.person.id, pair.b.person.id);
           const known = byKey.get(key);
@@ -141,8 +141,7 @@ export class DedupService {
             });
           }
         }
-        // Five values a row: 100 rows a statement.
-        created = await countInChunks(fresh, (rows) => tx.duplicateCandidate.createMany({ data: rows }), 100);
+        created = await this.store.insertCandidates(tx, fresh);
         // Open pairs that no longer reach the threshold (someone fixed a record) are dropped.
         const gone = existing.filter((c) => c.status === 'OPEN' && !found.has(`${c.contactAId}:${c.contactBId}`)).map((c) => c.id);
         closed = await countInChunks(gone, (chunk) => tx.duplicateCandidate.deleteMany({ where: { id: { in: chunk } } }));

@@ -1,4 +1,5 @@
 import type Sqlite from 'better-sqlite3';
+import type { Prisma } from '@prisma/client';
 import type { Database, SqlDialect } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
 import { retryWhileBusy } from '../../server/sqlite-busy.js';
@@ -11,6 +12,16 @@ export interface MatchingRow extends Person {
 
 /** Key rows per insert statement (two parameters each). */
 const INSERT_ROWS = 400;
+/** Candidate rows per insert statement (six parameters each). */
+const CANDIDATE_ROWS = 150;
+
+export interface NewCandidate {
+  contactAId: number;
+  contactBId: number;
+  score: number;
+  reasons: string[];
+  fingerprint: string;
+}
 
 const MATCHING_SQL = `SELECT c."id", c."email", c."firstName", c."lastName", c."phone", c."mobile", c."city", c."postalCode", c."updatedAt", co."name" AS "company"
   FROM "Contact" c LEFT JOIN "Company" co ON co."id" = c."companyId"`;
@@ -85,6 +96,27 @@ export class DedupStore {
       for (const [contactId, keys] of keysById) for (const key of keys) insert.run(key, contactId, contactId);
     });
     await retryWhileBusy(() => rebuild.immediate());
+  }
+
+  /**
+   * New candidate pairs in multi-row statements: at tens of thousands of pairs (an import's check)
+   * several times faster than the client's createMany. Returns how many were written.
+   */
+  async insertCandidates(tx: Prisma.TransactionClient, rows: NewCandidate[]): Promise<number> {
+    const now = this.postgres ? new Date() : new Date().toISOString();
+    const json = this.postgres ? '::jsonb' : '';
+    let written = 0;
+    for (const part of chunksOf(rows, CANDIDATE_ROWS)) {
+      const values = part.map((_, i) => {
+        const [a, b, score, reasons, print, created, updated] = Array.from({ length: 7 }, (_, k) => (this.postgres ? `$${7 * i + k + 1}` : '?'));
+        return `(${a}, ${b}, ${score}, ${reasons}${json}, ${print}, ${created}, ${updated})`;
+      });
+      written += await tx.$executeRawUnsafe(
+        `INSERT INTO "DuplicateCandidate" ("contactAId", "contactBId", "score", "reasons", "fingerprint", "createdAt", "updatedAt") VALUES ${values.join(', ')}`,
+        ...part.flatMap((r) => [r.contactAId, r.contactBId, r.score, JSON.stringify(r.reasons), r.fingerprint, now, now]),
+      );
+    }
+    return written;
   }
 
   /** How many contacts carry each of these keys. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { BackgroundBatches } from '../../server/background-batches.js';
-import { GatheredIds } from '../../server/gathered-ids.js';
 import { definePlugin } from '../../server/plugin.js';
 import '../contacts/public.js';
 import './public.js';
@@ -24,7 +23,7 @@ export const dedupPlugin = definePlugin({
     scanSchedule: z.string().default('30 2 * * *'),
   }),
   schema: './schema.prisma',
-  setup({ prisma, settings, logger, events, deps, sql }) {
+  setup({ prisma, settings, logger, events, deps, sql, followUps }) {
     const dedup = new DedupService(prisma, settings, sql);
     const mergeRules = new MergeRuleService(prisma);
     const merges = new MergeService(prisma, events, mergeRules, deps.contacts);
@@ -36,12 +35,10 @@ export const dedupPlugin = definePlugin({
     };
     const failed = (err: unknown) => logger.error({ err }, 'duplicate check failed');
     const checks = new BackgroundBatches<number>(checkNow, failed);
-    // An import's batches are gathered and checked in one pass once it has written all its rows.
-    const importing = new GatheredIds<number>();
     const check = (contactIds: number[]) => {
       if (contactIds.length <= INCREMENTAL_LIMIT) checks.add(contactIds);
     };
-    const idle = () => checks.idle();
+    const idle = () => Promise.all([checks.idle(), followUps.idle()]).then(() => undefined);
     return {
       services: { dedup, merges, mergeRules, idle },
       onStop: async () => {
@@ -92,12 +89,20 @@ export const dedupPlugin = definePlugin({
           },
         },
       ],
+      followUps: {
+        // An import's contacts are checked in one pass once it has written all its rows (recorded: a crash resumes it).
+        'import.completed': async ({ importId }, progress) => {
+          const ids = await deps.contacts.imports.contactIdsOf(importId);
+          progress(0, ids.length);
+          const { pairsCompared, created, reopened, closed } = ids.length ? await dedup.scan(ids) : { pairsCompared: 0, created: 0, reopened: 0, closed: 0 };
+          progress(ids.length, ids.length);
+          return { contacts: ids.length, pairsCompared, created, reopened, closed };
+        },
+      },
       on: {
         'contact.created': ({ contactId }) => check([contactId]),
         'contact.updated': ({ contactIds }) => check(contactIds),
         'contact.deleted': ({ contactIds }) => dedup.forget(contactIds),
-        'contacts.imported': ({ importId, createdIds, updatedIds }) => importing.add(importId, [...createdIds, ...updatedIds]),
-        'import.completed': ({ importId }) => checks.add(importing.take(importId)),
         // The merged contact's keys change; an undo brings the duplicate (and its keys) back.
         'contact.merged': ({ primaryId }) => check([primaryId]),
         'contact.unmerged': ({ primaryId, duplicateId }) => check([primaryId, duplicateId]),

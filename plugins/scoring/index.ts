@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { BackgroundBatches } from '../../server/background-batches.js';
-import { GatheredIds } from '../../server/gathered-ids.js';
 import { definePlugin } from '../../server/plugin.js';
 import '../contacts/public.js';
 import './public.js';
@@ -23,7 +22,7 @@ export const scoringPlugin = definePlugin({
     bulkDriver: z.enum(['auto', 'prisma']).default('auto'),
   }),
   schema: './schema.prisma',
-  setup({ prisma, settings, sql, logger }) {
+  setup({ prisma, settings, sql, logger, deps, followUps }) {
     const openStore = () =>
       new ScoreStore(sql.kind === 'sqlite' && settings.bulkDriver === 'auto' ? new SqliteRunner(sql.sqliteFile) : new PrismaRunner(prisma, sql.kind));
     const scoring = new ScoringService(prisma, openStore);
@@ -42,9 +41,8 @@ export const scoringPlugin = definePlugin({
       (err) => logger.error({ err }, 'rescoring everyone failed'),
     );
     const rescoreEveryone = () => everyone.add(['everyone']);
-    const importing = new GatheredIds<number>();
     const idle = async () => {
-      await Promise.all([changed.idle(), everyone.idle()]);
+      await Promise.all([changed.idle(), everyone.idle(), followUps.idle()]);
       await scoring.idle();
     };
 
@@ -71,17 +69,20 @@ export const scoringPlugin = definePlugin({
           run: () => scoring.rescoreAll(),
         },
       ],
+      followUps: {
+        // An import is scored once it has written all its rows (recorded: a crash resumes it).
+        'import.completed': async ({ importId }, progress) => {
+          const ids = await deps.contacts.imports.contactIdsOf(importId);
+          progress(0, ids.length);
+          const result = ids.length > FULL_RESCORE_ABOVE ? await scoring.rescoreAll() : await scoring.rescore(ids);
+          progress(ids.length, ids.length);
+          return { contacts: ids.length, scored: result.contacts };
+        },
+      },
       on: {
         'contact.created': ({ contactId }) => rescoreSoon([contactId]),
         'contact.updated': ({ contactIds }) => rescoreSoon(contactIds),
         'activity.logged': ({ contactId }) => rescoreSoon([contactId]),
-        // An import is scored once it has written all its rows.
-        'contacts.imported': ({ importId, createdIds, updatedIds }) => importing.add(importId, [...createdIds, ...updatedIds]),
-        'import.completed': ({ importId }) => {
-          const ids = importing.take(importId);
-          if (ids.length > FULL_RESCORE_ABOVE) rescoreEveryone();
-          else if (ids.length) rescoreSoon(ids);
-        },
         'contact.merged': ({ primaryId }) => rescoreSoon([primaryId]),
         'contact.unmerged': ({ primaryId, duplicateId }) => rescoreSoon([primaryId, duplicateId]),
       },

@@ -52,6 +52,7 @@ for (const run of runs) {
           phone: `+4930${String(1_000_000 + pair)}`,
           sortName: `brightwater${pair} lena`,
           searchText: `lena brightwater${pair}`,
+          importId: 1,
         };
       });
       for (let i = 0; i < rows.length; i += 100) await t.host.prisma.contact.createMany({ data: rows.slice(i, i + 100) });
@@ -65,9 +66,8 @@ for (const run of runs) {
     });
 
     it('checks an import of them for duplicates and scores them in the background', async () => {
-      // What an import emits: its batch, then its completion, after which the checks and scoring run.
-      await t.host.events.emit('contacts.imported', { importId: 1, createdIds: ids, updatedIds: [] } as never);
-      await t.host.events.emit('import.completed', { importId: 1 } as never);
+      // What a finished import records: the checks and scoring of the contacts it wrote (import 1, here).
+      await t.host.followUps.record('import.completed', 'import:1', { importId: 1 } as never);
       await dedup.idle();
       await scoring.idle();
       expect(await t.host.prisma.duplicateCandidate.count({ where: { status: 'OPEN' } })).toBe(PAIRS);

@@ -7,6 +7,7 @@ import type { ContactImport, CustomFieldDefinition, Prisma } from '@prisma/clien
 import type { Logger } from 'pino';
 import type { Database } from '../../../server/db.js';
 import type { EventBus } from '../../../server/events.js';
+import type { FollowUps, FollowUpView } from '../../../server/follow-ups.js';
 import { recordAudit } from '../../../server/audit.js';
 import '../events.js';
 import type { ContactsExtensions, ImportExtension } from '../extensions.js';
@@ -45,6 +46,7 @@ export class ImportService {
   constructor(
     private readonly prisma: Database,
     private readonly events: EventBus,
+    private readonly followUps: FollowUps,
     private readonly customFields: CustomFieldService,
     /** A store for one upload or run; the writes of a run with several batches may go to a thread of their own. */
     private readonly stores: ImportStores,
@@ -106,6 +108,21 @@ export class ImportService {
     return record;
   }
 
+  /** The work other plugins do after the import (checks, scoring): status, progress and lag. */
+  downstream(id: number): Promise<FollowUpView[]> {
+    return this.followUps.of(followUpKey(id));
+  }
+
+  /** The contacts the import created or updated: what the work that follows it reads. */
+  async contactIdsOf(id: number): Promise<number[]> {
+    const created = await this.prisma.contact.findMany({ where: { importId: id }, select: { id: true } });
+    const updated = await this.prisma.importRow.findMany({
+      where: { importId: id, outcome: 'UPDATED', contactId: { not: null } },
+      select: { contactId: true },
+    });
+    return [...new Set([...created.map((c) => c.id), ...updated.map((r) => r.contactId!)])];
+  }
+
   /** The file's records (kept from the upload on this instance), or its first lines up to `toLine`. */
   private async records(id: number, range: { toLine?: number } = {}): Promise<CsvRecords> {
     const cached = this.parsed.get(id);
@@ -120,6 +137,7 @@ export class ImportService {
     const mapping = record.mapping as (string | null)[];
     return {
       ...record,
+      downstream: await this.downstream(record.id),
       columns: headers.map((header, index) => ({ index, header, field: mapping[index] ?? null })),
       availableFields: targets(defs),
     };
@@ -234,8 +252,8 @@ export class ImportService {
   /** A dry run goes back to UPLOADED with its report; a real run is COMPLETED and audited. */
   private async finish(record: ImportRecord, dryRunReport: object | null): Promise<void> {
     const id = record.id;
-    // Before the import reads as completed: whoever waits for it finds the follow-up work already asked for.
-    if (!dryRunReport) await this.events.emit('import.completed', { importId: id });
+    // Recorded before the import reads as completed: a crash in between re-runs the (idempotent) last step.
+    if (!dryRunReport) await this.followUps.record('import.completed', followUpKey(id), { importId: id });
     await this.prisma.contactImport.updateMany({
       where: { id },
       data: {
@@ -299,4 +317,8 @@ export class ImportService {
     if (removedIds.length) await this.events.emit('contact.deleted', { contactIds: removedIds });
     return result;
   }
+}
+
+function followUpKey(importId: number): string {
+  return `import:${importId}`;
 }
