@@ -140,8 +140,10 @@ export class FollowUps {
         .catch((err) => this.logger.warn({ err, followUp: row.id }, 'could not renew a follow-up lease'));
     }, SAVE_MS);
     try {
+      const started = Date.now();
       const counts = await handler(row.payload as never, (done, total) => void (progress = { done, total }));
       clearInterval(renew);
+      this.logger.info({ plugin: row.plugin, event: row.event, key: row.key, ms: Date.now() - started, ...counts }, 'follow-up done');
       await saving;
       await this.prisma.followUp.updateMany({
         where: { id: row.id, holder: this.instanceId },

@@ -19,15 +19,17 @@ function pairs(words: string[], what: string): Record<string, string> {
 export default defineCommands<ContactsServices>('contacts', [
   {
     name: 'import',
-    description: 'Import contacts from a CSV file and wait for the result',
-    usage: 'import <file.csv> [--map header=field ...] [--default field=value ...] [--on-duplicate flag|skip|update] [--dry-run]',
+    description:
+      'Import contacts from a CSV file and print the result once its rows are written; the duplicate check and scoring that follow run before the command exits, or with --detach on the server',
+    usage: 'import <file.csv> [--map header=field ...] [--default field=value ...] [--on-duplicate flag|skip|update] [--dry-run] [--detach]',
     options: {
       map: { type: 'string', multiple: true },
       default: { type: 'string', multiple: true },
       'on-duplicate': { type: 'string' },
       'dry-run': { type: 'boolean' },
+      detach: { type: 'boolean' },
     },
-    run: async ({ services: s, args, options }) => {
+    run: async ({ services: s, host, args, options }) => {
       if (!args[0]) throw new ValidationError('file: give the CSV file to import', [{ path: 'file', message: 'is required' }]);
       const uploaded = await s.imports.upload({ buffer: readFileSync(args[0]), originalName: path.basename(args[0]) });
       await s.imports.configure(uploaded.id, {
@@ -35,12 +37,38 @@ export default defineCommands<ContactsServices>('contacts', [
         defaults: pairs((options.default as string[] | undefined) ?? [], 'default'),
         ...(options['on-duplicate'] ? { onDuplicate: String(options['on-duplicate']).toUpperCase() as never } : {}),
       });
+      // Detached, the work after the import is only recorded: a running server (or the next start) does it.
+      if (options.detach === true) host.followUps.defer();
       await s.imports.start(uploaded.id, { dryRun: options['dry-run'] === true });
       const { id, status, totalRows, processed, created, updated, flagged, skipped, failed, dryRunReport, error } = await s.imports.waitFor(uploaded.id);
-      return { id, status, totalRows, processed, created, updated, flagged, skipped, failed, error, ...(dryRunReport ? { dryRun: dryRunReport } : {}) };
+      const downstream = (await s.imports.downstream(id)).map(({ plugin, status }) => ({ plugin, status }));
+      return {
+        id,
+        status,
+        totalRows,
+        processed,
+        created,
+        updated,
+        flagged,
+        skipped,
+        failed,
+        error,
+        downstream,
+        ...(dryRunReport ? { dryRun: dryRunReport } : {}),
+      };
     },
-    format: (r: { id: number; status: string; created: number; updated: number; flagged: number; skipped: number; failed: number }) =>
-      `Import ${r.id} ${r.status}: ${r.created} created, ${r.updated} updated, ${r.flagged} flagged, ${r.skipped} skipped, ${r.failed} failed`,
+    format: (r: {
+      id: number;
+      status: string;
+      created: number;
+      updated: number;
+      flagged: number;
+      skipped: number;
+      failed: number;
+      downstream: { plugin: string }[];
+    }) =>
+      `Import ${r.id} ${r.status}: ${r.created} created, ${r.updated} updated, ${r.flagged} flagged, ${r.skipped} skipped, ${r.failed} failed` +
+      (r.downstream.length ? `\nThen: ${r.downstream.map((d) => d.plugin).join(', ')} (GET /api/v1/imports/${r.id} shows their progress)` : ''),
   },
   {
     name: 'export',
