@@ -44,9 +44,10 @@ export function row(i: number): string[] {
   ];
 }
 
-export function csv(rows: number): Buffer {
+/** `rows` people from the `from`-th on (a second file of other people starts where the first ended). */
+export function csv(rows: number, from = 0): Buffer {
   const lines = ['Email,First Name,Last Name,Company,Job Title,Phone,City,Country,Tags,Lifecycle Stage'];
-  for (let i = 0; i < rows; i++) lines.push(row(i).join(','));
+  for (let i = from; i < from + rows; i++) lines.push(row(i).join(','));
   return Buffer.from(lines.join('\n') + '\n');
 }
 

@@ -55,7 +55,11 @@ export class FollowUps {
     this.deferred = true;
   }
 
-  /** Records the work each handler of the event owes for this key (once), then starts it here. */
+  /**
+   * Records the work each handler of the event owes for this key (once). It starts here with `start`
+   * (call it once the caller's own writes are done: the work competes for the database), or on
+   * `resume` after a crash.
+   */
   async record<E extends EventName>(event: E, key: string, payload: EventMap[E]): Promise<void> {
     const list = this.handlers.get(event) ?? [];
     if (!list.length) return;
@@ -66,6 +70,10 @@ export class FollowUps {
         data: fresh.map(({ plugin }) => ({ event, key, plugin, payload: payload as Prisma.InputJsonValue })),
       });
     }
+  }
+
+  /** Starts the work recorded for this key, unless it is left to a server (`defer`). */
+  start(key: string): void {
     if (!this.deferred) this.startOwed({ key });
   }
 

@@ -68,6 +68,7 @@ for (const run of runs) {
     it('checks an import of them for duplicates and scores them in the background', async () => {
       // What a finished import records: the checks and scoring of the contacts it wrote (import 1, here).
       await t.host.followUps.record('import.completed', 'import:1', { importId: 1 } as never);
+      t.host.followUps.start('import:1');
       await dedup.idle();
       await scoring.idle();
       expect(await t.host.prisma.duplicateCandidate.count({ where: { status: 'OPEN' } })).toBe(PAIRS);

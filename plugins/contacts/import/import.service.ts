@@ -280,6 +280,8 @@ export class ImportService {
         failed: final.failed,
       },
     });
+    // The import is done; the work it owes (duplicate check, scoring, ...) starts now.
+    this.followUps.start(followUpKey(id));
   }
 
   /** The import, which must have a column mapped to email. */
