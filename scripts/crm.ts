@@ -22,7 +22,10 @@ const exitCode = await runCli(process.argv.slice(2), {
       import('../plugins/index.js'),
     ]);
     const config = { ...loadConfig(env), JOBS_ENABLED: false };
-    return createHost({ config, plugins: shippedPlugins, env, logger: createLogger(config.LOG_LEVEL, 2) });
+    const host = await createHost({ config, plugins: shippedPlugins, env, logger: createLogger(config.LOG_LEVEL, 2) });
+    // Work a command sets off for other plugins (the checks after an import) runs once its result is printed.
+    host.followUps.holdUntilStop();
+    return host;
   },
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),

@@ -35,7 +35,9 @@ const MAX_ATTEMPTS = 3;
 export class FollowUps {
   private readonly handlers = new Map<string, { plugin: string; handler: FollowUpHandler<never> }[]>();
   private readonly running = new Set<Promise<void>>();
-  private deferred = false;
+  /** When recorded work starts here: at once (a server), when the host stops (the CLI, after its output), or never (detached). */
+  private mode: 'now' | 'at-stop' | 'never' = 'now';
+  private readonly held = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -52,7 +54,12 @@ export class FollowUps {
 
   /** Leaves the work recorded from now on to a server (the CLI's `--detach`): nothing starts here. */
   defer(): void {
-    this.deferred = true;
+    this.mode = 'never';
+  }
+
+  /** Holds the work recorded from now on until the host stops: the CLI prints its result first. */
+  holdUntilStop(): void {
+    this.mode = 'at-stop';
   }
 
   /**
@@ -72,9 +79,10 @@ export class FollowUps {
     }
   }
 
-  /** Starts the work recorded for this key, unless it is left to a server (`defer`). */
+  /** Starts the work recorded for this key (or holds it, or leaves it to a server: `holdUntilStop`, `defer`). */
   start(key: string): void {
-    if (!this.deferred) this.startOwed({ key });
+    if (this.mode === 'now') this.startOwed({ key });
+    else if (this.mode === 'at-stop') this.held.add(key);
   }
 
   /** Starts what is owed and unclaimed: pending, failed with attempts left, or running under an expired lease. */
@@ -101,7 +109,11 @@ export class FollowUps {
     while (this.running.size) await Promise.all(this.running);
   }
 
+  /** Runs held work to its end, then lets running work finish its current follow-up and starts no more. */
   async stop(): Promise<void> {
+    for (const key of this.held) this.startOwed({ key });
+    this.held.clear();
+    await this.idle();
     this.stopped = true;
     await this.idle();
   }

@@ -54,6 +54,7 @@ export default defineCommands<ContactsServices>('contacts', [
         failed,
         error,
         downstream,
+        detached: options.detach === true,
         ...(dryRunReport ? { dryRun: dryRunReport } : {}),
       };
     },
@@ -66,9 +67,12 @@ export default defineCommands<ContactsServices>('contacts', [
       skipped: number;
       failed: number;
       downstream: { plugin: string }[];
+      detached: boolean;
     }) =>
       `Import ${r.id} ${r.status}: ${r.created} created, ${r.updated} updated, ${r.flagged} flagged, ${r.skipped} skipped, ${r.failed} failed` +
-      (r.downstream.length ? `\nThen: ${r.downstream.map((d) => d.plugin).join(', ')} (GET /api/v1/imports/${r.id} shows their progress)` : ''),
+      (r.downstream.length
+        ? `\nThen: ${r.downstream.map((d) => d.plugin).join(', ')}, ${r.detached ? 'left to the server' : 'before this command exits'} (GET /api/v1/imports/${r.id} shows their progress)`
+        : ''),
   },
   {
     name: 'export',
