@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrate } from '../server/migrations.js';
 import { openSqliteConnection } from '../server/sqlite.js';
@@ -24,6 +24,8 @@ interface Run {
   resultSeconds: number;
   /** Until the process exited (the duplicate check and scoring done, unless detached). */
   seconds: number;
+  /** CPU time of all its threads (user + system): steadier than wall time on a shared machine. */
+  cpuSeconds: number;
   rssMb: number;
   created: number;
 }
@@ -34,7 +36,7 @@ async function cliImport(plugins: string | undefined, extra: string[] = []): Pro
   // The database is created and migrated first, so the figure is the import's.
   execFileSync('npm', ['run', '--silent', 'crm', '--', 'migrate', '--json'], { cwd: ROOT, env, stdio: 'ignore' });
   const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%e %M', 'npm', 'run', '--silent', 'crm', '--', 'import', file, '--json', ...extra], { cwd: ROOT, env });
+  const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', 'npm', 'run', '--silent', 'crm', '--', 'import', file, '--json', ...extra], { cwd: ROOT, env });
   let stdout = '';
   let stderr = '';
   let resultSeconds = 0;
@@ -45,10 +47,10 @@ async function cliImport(plugins: string | undefined, extra: string[] = []): Pro
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`import failed (${plugins ?? 'all plugins'}): ${stderr.slice(-2000)}`);
-  const [seconds, kb] = stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  const [seconds, kb, user, system] = stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   const result = JSON.parse(stdout) as { created: number };
   rmSync(dataDir, { recursive: true, force: true });
-  return { resultSeconds, seconds: seconds!, rssMb: Math.round(kb! / 1024), created: result.created };
+  return { resultSeconds, seconds: seconds!, cpuSeconds: user! + system!, rssMb: Math.round(kb! / 1024), created: result.created };
 }
 
 async function rawInsert(): Promise<number> {
@@ -80,13 +82,19 @@ rmSync(work, { recursive: true, force: true });
 const rate = (seconds: number) => Math.round(ROWS / seconds).toLocaleString('en');
 const line = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
 console.log(`\nImport of ${ROWS.toLocaleString('en')} CSV rows through the CLI, empty SQLite database\n`);
-line(['plugins', 'result printed', 'process exited', 'rows/s (to exit)', 'peak RSS', 'created']);
-line(['---', '---', '---', '---', '---', '---']);
+line(['plugins', 'result printed', 'process exited', 'rows/s (to exit)', 'CPU time', 'peak RSS', 'created']);
+line(['---', '---', '---', '---', '---', '---', '---']);
 const show = (name: string, r: Run) =>
-  line([name, `${r.resultSeconds.toFixed(1)} s`, `${r.seconds.toFixed(1)} s`, rate(r.seconds), `${r.rssMb} MB`, r.created]);
+  line([name, `${r.resultSeconds.toFixed(1)} s`, `${r.seconds.toFixed(1)} s`, rate(r.seconds), `${r.cpuSeconds.toFixed(1)} s`, `${r.rssMb} MB`, r.created]);
 show('contacts', alone);
 show('all (default)', all);
 show('all, --detach (checks left to the server)', detached);
-line(['raw prepared insert (baseline)', '', `${raw.toFixed(1)} s`, rate(raw), '', '']);
+line(['raw prepared insert (baseline)', '', `${raw.toFixed(1)} s`, rate(raw), '', '', '']);
 console.log(`\nall plugins / contacts alone, to the result: ${(alone.resultSeconds / all.resultSeconds).toFixed(2)} of the speed`);
 console.log(`all plugins / contacts alone, to exit: ${(alone.seconds / all.seconds).toFixed(2)} of the speed (goal >= 0.5)`);
+console.log(`all plugins / contacts alone, CPU time: ${(alone.cpuSeconds / all.cpuSeconds).toFixed(2)}`);
+console.log(
+  `load average while measuring: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);

@@ -124,10 +124,16 @@ try {
   const health: number[] = [];
   let rowsWritten = 0;
   let downstreamDone = 0;
+  let healthErrors = 0;
   for (let i = 0; !downstreamDone; i++) {
     const started = performance.now();
-    const res = await fetch(`${BASE}/healthz`);
-    await res.text();
+    try {
+      const res = await fetch(`${BASE}/healthz`);
+      await res.text();
+      if (!res.ok) healthErrors++;
+    } catch {
+      healthErrors++;
+    }
     health.push(performance.now() - started);
     if (i % 10 === 0) {
       const state = (await call('GET', `/api/v1/imports/${importId}`)).json as { status: string; downstream: { status: string }[] };
@@ -174,6 +180,7 @@ try {
   console.log(
     `\nimport through the API: rows written after ${(rowsWritten / 1000).toFixed(1)} s, duplicate check and scoring done after ${(downstreamDone / 1000).toFixed(1)} s`,
   );
+  console.log(`/healthz during the import: ${healthErrors} errors`);
   console.log(`mix: ${(mix.length / MIX_SECONDS).toFixed(0)} requests/s, ${errors} errors`);
 } finally {
   server.kill('SIGTERM');

@@ -161,6 +161,10 @@ async function listen(host: Host, app: Express): Promise<Server> {
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(host.config.PORT, host.config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  // Idle keep-alive connections stay open longer than clients and proxies keep theirs (undici 4 s,
+  // most load balancers 60 s), so the server never closes one just as a request arrives on it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   host.server = server;
   for (const plugin of host.plugins) {
     await plugin.setup.onStart?.().catch((err) => host.logger.error({ err, plugin: plugin.name }, 'plugin start-up task failed'));

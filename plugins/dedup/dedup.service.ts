@@ -2,6 +2,7 @@ import { Prisma, type DuplicateCandidate } from '@prisma/client';
 import type { Database, SqlDialect } from '../../server/db.js';
 import { NotFoundError } from '../../server/errors.js';
 import { OneAtATime } from '../../server/one-at-a-time.js';
+import { Slices } from '../../server/slices.js';
 import { countInChunks, findInChunks } from '../../server/id-lists.js';
 import { blockingKeys, candidatePairs, compareAtLeast, MAX_BLOCK, prepare, type PreparedPerson } from './matching.js';
 import { DedupStore, type MatchingRow, type NewCandidate } from './dedup.store.js';
@@ -44,7 +45,7 @@ export class DedupService {
   /** Everyone, with the key table rebuilt from scratch. */
   private async everyone(): Promise<{ rows: MatchingRow[]; prepared: PreparedPerson[] }> {
     const rows = await this.store.loadAll();
-    const prepared = rows.map(prepare);
+    const prepared = await new Slices().map(rows, prepare);
     await this.store.replaceKeys(new Map(prepared.map((p) => [p.person.id, blockingKeys(p)])), true);
     return { rows, prepared };
   }
@@ -104,8 +105,9 @@ export class DedupService {
     const only = onlyIds ? new Set(onlyIds) : null;
     const found = new Map<string, { a: PreparedPerson; b: PreparedPerson; score: number; reasons: string[] }>();
     let compared = 0;
+    const slices = new Slices();
     for (const [a, b] of candidatePairs(prepared, { involving: only ?? undefined, keyAllowed })) {
-      compared++;
+      if ((++compared & 255) === 0 && slices.due()) await slices.pause();
       const match = compareAtLeast(a, b, this.settings.reviewThreshold);
       if (match) found.set(`${a.person.id}:${b.person.id}`, { a, b, ...match });
     }

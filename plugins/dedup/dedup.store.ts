@@ -4,6 +4,7 @@ import type { Database, SqlDialect } from '../../server/db.js';
 import { openSqliteConnection } from '../../server/sqlite.js';
 import { retryWhileBusy } from '../../server/sqlite-busy.js';
 import { chunksOf } from '../../server/id-lists.js';
+import { Slices } from '../../server/slices.js';
 import type { Person } from './matching.js';
 
 export interface MatchingRow extends Person {
@@ -12,8 +13,10 @@ export interface MatchingRow extends Person {
 
 /** Key rows per insert statement (two parameters each). */
 const INSERT_ROWS = 400;
-/** Candidate rows per insert statement (six parameters each). */
+/** Candidate rows per insert statement (seven parameters each). */
 const CANDIDATE_ROWS = 150;
+/** Contacts whose keys a rebuild replaces per transaction. */
+const REBUILD_SLICE = 1_000;
 
 export interface NewCandidate {
   contactAId: number;
@@ -87,15 +90,26 @@ export class DedupStore {
     );
   }
 
-  /** One IMMEDIATE transaction, retried while another connection writes, so the event loop never waits on the lock. */
+  /**
+   * Contacts' keys replaced a slice at a time, each slice one IMMEDIATE transaction retried while
+   * another connection writes, with the event loop free between slices: a contact's keys are always
+   * whole, and requests are answered while a large import is checked.
+   */
   private async rebuildSqlite(file: string, keysById: Map<number, string[]>): Promise<void> {
     const db = (this.writer ??= openSqliteConnection(file, 'write', 'short'));
+    const remove = db.prepare('DELETE FROM "DedupKey" WHERE "contactId" = ?');
     const insert = db.prepare('INSERT OR IGNORE INTO "DedupKey" ("key", "contactId") SELECT ?, ? WHERE EXISTS (SELECT 1 FROM "Contact" WHERE id = ?)');
-    const rebuild = db.transaction(() => {
-      db.prepare('DELETE FROM "DedupKey"').run();
-      for (const [contactId, keys] of keysById) for (const key of keys) insert.run(key, contactId, contactId);
+    const replace = db.transaction((slice: [number, string[]][]) => {
+      for (const [contactId, keys] of slice) {
+        remove.run(contactId);
+        for (const key of keys) insert.run(key, contactId, contactId);
+      }
     });
-    await retryWhileBusy(() => rebuild.immediate());
+    const slices = new Slices();
+    for (const slice of chunksOf(keysById, REBUILD_SLICE)) {
+      await retryWhileBusy(() => replace.immediate(slice));
+      if (slices.due()) await slices.pause();
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackgroundBatches } from '../../server/background-batches.js';
+import { chunksOf } from '../../server/id-lists.js';
 import { definePlugin } from '../../server/plugin.js';
 import '../contacts/public.js';
 import './public.js';
@@ -8,8 +9,8 @@ import { ScoringService } from './scoring.service.js';
 import { scoringRoutes } from './scoring.routes.js';
 import { ScoreRecords } from './score-records.js';
 
-/** Past this many changed contacts, one set-based rescore of everyone is cheaper than scoring them in groups. */
-const FULL_RESCORE_ABOVE = 5_000;
+/** Contacts an import's rescore takes per slice (each slice blocks the event loop while its SQL runs on SQLite). */
+const RESCORE_SLICE = 2_000;
 
 /** Lead scores 0-100 with grade, breakdown, decay and history, kept fresh as contacts act. */
 export const scoringPlugin = definePlugin({
@@ -73,10 +74,14 @@ export const scoringPlugin = definePlugin({
         // An import is scored once it has written all its rows (recorded: a crash resumes it).
         'import.completed': async ({ importId }, progress) => {
           const ids = await deps.contacts.imports.contactIdsOf(importId);
-          progress(0, ids.length);
-          const result = ids.length > FULL_RESCORE_ABOVE ? await scoring.rescoreAll() : await scoring.rescore(ids);
+          // In slices, each the full rescore's SQL for its contacts: the server answers in between.
+          let scored = 0;
+          for (const slice of chunksOf(ids, RESCORE_SLICE)) {
+            progress(scored, ids.length);
+            scored += (await scoring.rescore(slice)).contacts;
+          }
           progress(ids.length, ids.length);
-          return { contacts: ids.length, scored: result.contacts };
+          return { contacts: ids.length, scored };
         },
       },
       on: {
