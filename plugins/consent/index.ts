@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { definePlugin } from '../../server/plugin.js';
+import '../contacts/public.js';
+import './public.js';
+import { ConsentService } from './consent.service.js';
+import { consentRoutes } from './consent.routes.js';
+import { ConsentGate } from './gate.service.js';
+import { ConsentKeys } from './keys.js';
+import { ConsentPurposes } from './purposes.js';
+import { SuppressionService } from './suppression.service.js';
+
+/** Consent per channel and purpose with proof, the contact gate, data-subject requests and erasure. */
+export const consentPlugin = definePlugin({
+  name: 'consent',
+  dependsOn: ['contacts'],
+  settings: z.object({
+    /** Signs public links and keys suppression hashes (PLUGIN_CONSENT_SECRET); required in production. */
+    secret: z.string().min(32, 'must be at least 32 characters').optional(),
+  }),
+  schema: './schema.prisma',
+  setup({ prisma, settings, config }) {
+    const keys = ConsentKeys.fromSettings(settings.secret, config.NODE_ENV);
+    const purposes = new ConsentPurposes();
+    const consent = new ConsentService(prisma, purposes);
+    const suppressions = new SuppressionService(prisma, keys);
+    const gate = new ConsentGate(prisma, consent, purposes, suppressions);
+    return {
+      services: { consent, gate, purposes, suppressions },
+      routes: consentRoutes(consent, gate),
+      extend: {
+        contacts: {
+          gate: { check: (ids, channel, purpose) => gate.check(ids, channel, purpose) },
+          gdpr: { collect: (id) => consent.collect(id), erase: (tx, id) => consent.erase(tx, id) },
+        },
+      },
+    };
+  },
+});
