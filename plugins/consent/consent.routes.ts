@@ -3,9 +3,10 @@ import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js
 import { CHANNELS, consentChangeInput } from './consent.schemas.js';
 import type { ConsentService } from './consent.service.js';
 import type { ConsentGate } from './gate.service.js';
+import type { ConsentLinks } from './links.service.js';
 
 /** The consent of one contact (read and change), and the gate asked for many. */
-export function consentRoutes(consent: ConsentService, gate: ConsentGate): ApiRoute[] {
+export function consentRoutes(consent: ConsentService, gate: ConsentGate, links: ConsentLinks): ApiRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -43,6 +44,20 @@ export function consentRoutes(consent: ConsentService, gate: ConsentGate): ApiRo
         const verdicts = await gate.check(query.ids, query.channel, query.purpose);
         return query.ids.map((id) => ({ contactId: id, ...verdicts.get(id)! }));
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/consent/links',
+      summary: 'Create a signed, expiring public link for a contact: one-click unsubscribe, or double opt-in confirmation',
+      tags: ['consent'],
+      body: z.strictObject({
+        contactId: z.number().int().positive(),
+        kind: z.enum(['unsubscribe', 'confirm']),
+        channel: z.enum(CHANNELS),
+        purpose: z.string().min(1).max(40),
+      }),
+      status: 201,
+      handler: ({ body }) => links.create(body.contactId, body.kind, body.channel, body.purpose),
     }),
   ];
 }

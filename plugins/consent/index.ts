@@ -6,6 +6,8 @@ import { ConsentService } from './consent.service.js';
 import { consentRoutes } from './consent.routes.js';
 import { ConsentGate } from './gate.service.js';
 import { ConsentKeys } from './keys.js';
+import { ConsentLinks } from './links.service.js';
+import { consentPages } from './consent.pages.js';
 import { ConsentPurposes } from './purposes.js';
 import { SuppressionService } from './suppression.service.js';
 
@@ -16,6 +18,10 @@ export const consentPlugin = definePlugin({
   settings: z.object({
     /** Signs public links and keys suppression hashes (PLUGIN_CONSENT_SECRET); required in production. */
     secret: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Where the public pages are reached from outside (the links in emails). */
+    publicUrl: z.url().default('http://localhost:3000'),
+    unsubscribeTtlDays: z.coerce.number().int().min(30).max(3650).default(365),
+    confirmTtlDays: z.coerce.number().int().min(1).max(90).default(7),
   }),
   schema: './schema.prisma',
   setup({ prisma, settings, config }) {
@@ -24,12 +30,17 @@ export const consentPlugin = definePlugin({
     const consent = new ConsentService(prisma, purposes);
     const suppressions = new SuppressionService(prisma, keys);
     const gate = new ConsentGate(prisma, consent, purposes, suppressions);
+    const links = new ConsentLinks(prisma, consent, purposes, keys, settings);
     return {
-      services: { consent, gate, purposes, suppressions },
-      routes: consentRoutes(consent, gate),
+      services: { consent, gate, purposes, suppressions, links },
+      routes: consentRoutes(consent, gate, links),
+      publicRoutes: consentPages(links),
       extend: {
         contacts: {
-          gate: { check: (ids, channel, purpose) => gate.check(ids, channel, purpose) },
+          gate: {
+            check: (ids, channel, purpose) => gate.check(ids, channel, purpose),
+            unsubscribeUrl: async (id, channel, purpose) => (await links.create(id, 'unsubscribe', channel, purpose)).url,
+          },
           gdpr: { collect: (id) => consent.collect(id), erase: (tx, id) => consent.erase(tx, id) },
         },
       },

@@ -4,6 +4,7 @@
  */
 import type { ConsentService } from './consent.service.js';
 import type { ConsentGate } from './gate.service.js';
+import type { ConsentLinks } from './links.service.js';
 import type { ConsentPurposes } from './purposes.js';
 import type { SuppressionService } from './suppression.service.js';
 
@@ -13,6 +14,8 @@ export interface ConsentApi {
   /** Register a purpose of your own (`purposes.register('NEWSLETTER', { consentRequired: true })`). */
   purposes: ConsentPurposes;
   suppressions: SuppressionService;
+  /** Signed public links (unsubscribe, double opt-in). */
+  links: ConsentLinks;
 }
 
 declare module '../../server/plugin.js' {
