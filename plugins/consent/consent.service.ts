@@ -136,10 +136,23 @@ export class ConsentService {
     return { consentStates: states, consentLedger: ledger };
   }
 
-  /** Erasure: the ledger and states go with the person (the wording, shared by many, stays). */
+  /**
+   * Erasure: the ledger and states go with the person (the wording, shared by many, stays); the
+   * person's data-subject requests are kept as proof of compliance, without who asked.
+   */
   async erase(tx: Prisma.TransactionClient, contactId: number): Promise<{ removed: number }> {
     const events = await tx.consentEvent.deleteMany({ where: { contactId } });
     const states = await tx.consentState.deleteMany({ where: { contactId } });
-    return { removed: events.count + states.count };
+    const contact = await tx.contact.findUnique({
+      where: { id: contactId },
+      select: { email: true, firstName: true, lastName: true, phone: true, mobile: true },
+    });
+    const values = Object.values(contact ?? {}).filter((v): v is string => !!v && v.length > 1);
+    const requests = await tx.dataSubjectRequest.findMany({ where: { contactId }, select: { id: true, verification: true } });
+    for (const request of requests) {
+      const verification = values.reduce((text, value) => text.split(value).join('[erased]'), request.verification);
+      await tx.dataSubjectRequest.update({ where: { id: request.id }, data: { requester: '[erased]', notes: null, verification } });
+    }
+    return { removed: events.count + states.count + requests.length };
   }
 }

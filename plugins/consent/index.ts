@@ -8,6 +8,8 @@ import { ConsentGate } from './gate.service.js';
 import { ConsentKeys } from './keys.js';
 import { ConsentLinks } from './links.service.js';
 import { consentPages } from './consent.pages.js';
+import { ErasureService } from './erasure.service.js';
+import { erasureRoutes } from './erasure.routes.js';
 import { ConsentPurposes } from './purposes.js';
 import { SuppressionService } from './suppression.service.js';
 
@@ -24,16 +26,18 @@ export const consentPlugin = definePlugin({
     confirmTtlDays: z.coerce.number().int().min(1).max(90).default(7),
   }),
   schema: './schema.prisma',
-  setup({ prisma, settings, config }) {
+  setup({ prisma, settings, config, deps }) {
     const keys = ConsentKeys.fromSettings(settings.secret, config.NODE_ENV);
     const purposes = new ConsentPurposes();
     const consent = new ConsentService(prisma, purposes);
     const suppressions = new SuppressionService(prisma, keys);
     const gate = new ConsentGate(prisma, consent, purposes, suppressions);
     const links = new ConsentLinks(prisma, consent, purposes, keys, settings);
+    const erasure = new ErasureService(prisma, deps.contacts, suppressions);
+    const suppressed = { code: 'SUPPRESSED', message: 'This person was erased and is on the suppression list; an admin must lift the suppression first' };
     return {
-      services: { consent, gate, purposes, suppressions, links },
-      routes: consentRoutes(consent, gate, links),
+      services: { consent, gate, purposes, suppressions, links, erasure },
+      routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions)],
       publicRoutes: consentPages(links),
       extend: {
         contacts: {
@@ -42,6 +46,7 @@ export const consentPlugin = definePlugin({
             unsubscribeUrl: async (id, channel, purpose) => (await links.create(id, 'unsubscribe', channel, purpose)).url,
           },
           gdpr: { collect: (id) => consent.collect(id), erase: (tx, id) => consent.erase(tx, id) },
+          screen: async (people) => (await suppressions.screen(people)).map((hit) => (hit ? suppressed : null)),
         },
       },
     };

@@ -5,6 +5,7 @@
 import type { ConsentService } from './consent.service.js';
 import type { ConsentGate } from './gate.service.js';
 import type { ConsentLinks } from './links.service.js';
+import type { ErasureService } from './erasure.service.js';
 import type { ConsentPurposes } from './purposes.js';
 import type { SuppressionService } from './suppression.service.js';
 
@@ -16,6 +17,7 @@ export interface ConsentApi {
   suppressions: SuppressionService;
   /** Signed public links (unsubscribe, double opt-in). */
   links: ConsentLinks;
+  erasure: ErasureService;
 }
 
 declare module '../../server/plugin.js' {

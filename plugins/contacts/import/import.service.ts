@@ -295,7 +295,9 @@ export class ImportService {
       .at(-1);
     const updateRule = record.onDuplicate === 'UPDATE' && loadUpdateRule ? await loadUpdateRule() : null;
     const defaults = Object.assign({}, ...this.hooks().map((h) => h.defaults?.() ?? {}), (record.defaults as Record<string, string> | null) ?? {});
-    return mapContext({ ...record, defaults }, await this.customFields.list(), this.customFields, updateRule);
+    const context = mapContext({ ...record, defaults }, await this.customFields.list(), this.customFields, updateRule);
+    if (this.extensions.of('screen').length) context.screen = (people) => this.extensions.screen(people);
+    return context;
   }
 
   /** Rows with one outcome (flagged ones to review, say), with their cells and the contact they met. */
