@@ -130,6 +130,40 @@ export class ConsentService {
     return new Map(rows.map((r) => [r.contactId, r]));
   }
 
+  /**
+   * The daily job: implied consent past its legal lifetime (CASL: two years) becomes UNKNOWN, by a
+   * ledger event that says why. Each contact's change is its own transaction; a rerun finds nothing.
+   */
+  async expireImplied(signal?: AbortSignal): Promise<{ expired: number }> {
+    let expired = 0;
+    for (;;) {
+      if (signal?.aborted) break;
+      const due = await this.prisma.consentState.findMany({
+        where: { status: 'OPTED_IN', expiresAt: { lte: this.now() } },
+        orderBy: { id: 'asc' },
+        take: 500,
+      });
+      if (!due.length) break;
+      for (const state of due) {
+        await this.record(
+          state.contactId,
+          {
+            channel: state.channel as never,
+            purpose: state.purpose,
+            status: 'UNKNOWN',
+            type: state.type,
+            source: 'consent expiry',
+            occurredAt: this.now(),
+            reason: `${state.jurisdiction} implied consent given ${state.occurredAt.toISOString().slice(0, 10)} lapsed on ${state.expiresAt!.toISOString().slice(0, 10)}`,
+          },
+          { via: 'job' },
+        );
+        expired++;
+      }
+    }
+    return { expired };
+  }
+
   /** Everything consent holds on a contact (for an access export). */
   async collect(contactId: number): Promise<Record<string, unknown>> {
     const { states, ledger } = await this.get(contactId).catch(() => ({ states: [], ledger: [] }));

@@ -10,6 +10,8 @@ import { ConsentLinks } from './links.service.js';
 import { consentPages } from './consent.pages.js';
 import { ErasureService } from './erasure.service.js';
 import { erasureRoutes } from './erasure.routes.js';
+import { DsrService } from './dsr.service.js';
+import { dsrRoutes } from './dsr.routes.js';
 import { ConsentPurposes } from './purposes.js';
 import { SuppressionService } from './suppression.service.js';
 
@@ -24,6 +26,12 @@ export const consentPlugin = definePlugin({
     publicUrl: z.url().default('http://localhost:3000'),
     unsubscribeTtlDays: z.coerce.number().int().min(30).max(3650).default(365),
     confirmTtlDays: z.coerce.number().int().min(1).max(90).default(7),
+    /** A data-subject request is due this many months after receipt. */
+    dsrDueMonths: z.coerce.number().int().min(1).max(3).default(1),
+    /** Requests due within this many days are flagged on the dashboard. */
+    dsrDueSoonDays: z.coerce.number().int().min(1).max(30).default(7),
+    deadlineSchedule: z.string().default('10 6 * * *'),
+    expirySchedule: z.string().default('20 2 * * *'),
   }),
   schema: './schema.prisma',
   setup({ prisma, settings, config, deps }) {
@@ -34,10 +42,25 @@ export const consentPlugin = definePlugin({
     const gate = new ConsentGate(prisma, consent, purposes, suppressions);
     const links = new ConsentLinks(prisma, consent, purposes, keys, settings);
     const erasure = new ErasureService(prisma, deps.contacts, suppressions);
+    const dsr = new DsrService(prisma, { dueMonths: settings.dsrDueMonths, dueSoonDays: settings.dsrDueSoonDays });
     const suppressed = { code: 'SUPPRESSED', message: 'This person was erased and is on the suppression list; an admin must lift the suppression first' };
     return {
-      services: { consent, gate, purposes, suppressions, links, erasure },
-      routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions)],
+      services: { consent, gate, purposes, suppressions, links, erasure, dsr },
+      routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions), ...dsrRoutes(prisma, deps.contacts, dsr)],
+      jobs: [
+        {
+          name: 'consent.flag-deadlines',
+          schedule: settings.deadlineSchedule,
+          description: 'Flags data-subject requests due within days, or overdue',
+          run: () => dsr.flagDeadlines(),
+        },
+        {
+          name: 'consent.expire-implied',
+          schedule: settings.expirySchedule,
+          description: 'Moves implied consent past its legal lifetime (CASL: two years) to UNKNOWN, saying why',
+          run: ({ signal }) => consent.expireImplied(signal),
+        },
+      ],
       publicRoutes: consentPages(links),
       extend: {
         contacts: {

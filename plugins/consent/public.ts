@@ -6,6 +6,7 @@ import type { ConsentService } from './consent.service.js';
 import type { ConsentGate } from './gate.service.js';
 import type { ConsentLinks } from './links.service.js';
 import type { ErasureService } from './erasure.service.js';
+import type { DsrService } from './dsr.service.js';
 import type { ConsentPurposes } from './purposes.js';
 import type { SuppressionService } from './suppression.service.js';
 
@@ -18,6 +19,7 @@ export interface ConsentApi {
   /** Signed public links (unsubscribe, double opt-in). */
   links: ConsentLinks;
   erasure: ErasureService;
+  dsr: DsrService;
 }
 
 declare module '../../server/plugin.js' {
