@@ -108,6 +108,83 @@ export class ConsentService {
     return tx ? write(tx) : this.prisma.$transaction(write);
   }
 
+  /**
+   * Records many changes (an import's rows) set-based: per chunk, one transaction that adds the
+   * wordings, the events and the states. Contacts that already have an event from the same import
+   * are skipped, so a resumed follow-up records nothing twice.
+   */
+  async recordMany(changes: { contactId: number; change: ConsentChangeInput }[], actor: ConsentActor): Promise<{ recorded: number }> {
+    let recorded = 0;
+    for (let i = 0; i < changes.length; i += 500) {
+      const chunk = changes.slice(i, i + 500).map(({ contactId, change }) => ({ contactId, change: this.parse(change) }));
+      recorded += await this.prisma.$transaction(async (tx) => {
+        const ids = chunk.map((c) => c.contactId);
+        const importIds = [...new Set(chunk.flatMap((c) => (c.change.importId ? [c.change.importId] : [])))];
+        const done = new Set(
+          (await tx.consentEvent.findMany({ where: { contactId: { in: ids }, importId: { in: importIds } }, select: { contactId: true } })).map(
+            (e) => e.contactId,
+          ),
+        );
+        const countries = new Map(
+          (await tx.contact.findMany({ where: { id: { in: ids } }, select: { id: true, country: true } })).map((c) => [c.id, c.country]),
+        );
+        const todo = chunk.filter((c) => !done.has(c.contactId) && countries.has(c.contactId));
+        if (!todo.length) return 0;
+        for (const wording of new Set(todo.flatMap((c) => (c.change.wording ? [c.change.wording] : [])))) {
+          const hash = sha256(wording);
+          await tx.consentWording.upsert({ where: { sha256: hash }, create: { sha256: hash, text: wording }, update: {} });
+        }
+        const rows = todo.map(({ contactId, change }) => {
+          const jurisdiction = jurisdictionOf(countries.get(contactId));
+          const months = change.status === 'OPTED_IN' && change.type === 'IMPLIED' ? impliedConsentMonths(jurisdiction) : undefined;
+          return {
+            event: {
+              contactId,
+              channel: change.channel,
+              purpose: change.purpose,
+              status: change.status,
+              type: change.type,
+              basis: change.basis ?? (change.status === 'OPTED_IN' ? ('CONSENT' as const) : null),
+              jurisdiction,
+              source: change.source,
+              occurredAt: change.occurredAt,
+              recordedAt: this.now(),
+              actorId: actor.userId ?? null,
+              via: actor.via,
+              wordingSha256: change.wording ? sha256(change.wording) : (change.wordingSha256 ?? null),
+              reference: change.reference ?? null,
+              importId: change.importId ?? null,
+              importRow: change.importRow ?? null,
+              reason: change.reason ?? null,
+            },
+            expiresAt: months ? addMonths(change.occurredAt, months) : null,
+          };
+        });
+        const events = await tx.consentEvent.createManyAndReturn({
+          data: rows.map((r) => r.event),
+          select: { id: true, contactId: true, channel: true, purpose: true },
+        });
+        const eventId = new Map(events.map((e) => [`${e.contactId}:${e.channel}:${e.purpose}`, e.id]));
+        for (const { event, expiresAt } of rows) {
+          const key = { contactId: event.contactId, channel: event.channel, purpose: event.purpose };
+          const state = {
+            status: event.status,
+            type: event.type,
+            basis: event.basis,
+            jurisdiction: event.jurisdiction,
+            source: event.source,
+            occurredAt: event.occurredAt,
+            expiresAt,
+            lastEventId: eventId.get(`${key.contactId}:${key.channel}:${key.purpose}`)!,
+          };
+          await tx.consentState.upsert({ where: { contactId_channel_purpose: key }, create: { ...key, ...state }, update: state });
+        }
+        return rows.length;
+      });
+    }
+    return { recorded };
+  }
+
   /** A contact's state per channel and purpose, and its ledger (newest first) with the wording shown. */
   async get(contactId: number): Promise<ContactConsent> {
     const contact = await this.prisma.contact.findUnique({ where: { id: contactId }, select: { country: true } });

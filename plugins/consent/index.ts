@@ -12,6 +12,8 @@ import { ErasureService } from './erasure.service.js';
 import { erasureRoutes } from './erasure.routes.js';
 import { DsrService } from './dsr.service.js';
 import { dsrRoutes } from './dsr.routes.js';
+import { consentListExtension } from './consent.list.js';
+import { consentOfRow, hasConsentColumns } from './consent.import.js';
 import { ConsentPurposes } from './purposes.js';
 import { SuppressionService } from './suppression.service.js';
 
@@ -47,6 +49,26 @@ export const consentPlugin = definePlugin({
     return {
       services: { consent, gate, purposes, suppressions, links, erasure, dsr },
       routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions), ...dsrRoutes(prisma, deps.contacts, dsr)],
+      followUps: {
+        // The people an import created get their consent from the file: IMPORTED and PENDING unless it says more.
+        'import.completed': async ({ importId }, progress) => {
+          const record = await deps.contacts.imports.get(importId);
+          let recorded = 0;
+          for (let page = 1; ; page++) {
+            const rows = await deps.contacts.imports.rowsWithOutcome(importId, 'CREATED', { page, pageSize: 2000 });
+            if (page === 1) progress(0, rows.total);
+            const changes = rows.data.flatMap((row) =>
+              row.contactId
+                ? [{ contactId: row.contactId, change: consentOfRow(row.cells, { fileName: record.fileName, importId, rowNumber: row.rowNumber }).change }]
+                : [],
+            );
+            recorded += (await consent.recordMany(changes, { userId: record.createdById ?? undefined, via: 'import' })).recorded;
+            progress(Math.min(page * 2000, rows.total), rows.total);
+            if (page * 2000 >= rows.total) break;
+          }
+          return { recorded };
+        },
+      },
       jobs: [
         {
           name: 'consent.flag-deadlines',
@@ -64,6 +86,10 @@ export const consentPlugin = definePlugin({
       publicRoutes: consentPages(links),
       extend: {
         contacts: {
+          list: consentListExtension(prisma),
+          import: {
+            rowNotes: (cells) => (hasConsentColumns(Object.keys(cells)) ? consentOfRow(cells, { fileName: '', importId: 0, rowNumber: 0 }).notes : []),
+          },
           gate: {
             check: (ids, channel, purpose) => gate.check(ids, channel, purpose),
             unsubscribeUrl: async (id, channel, purpose) => (await links.create(id, 'unsubscribe', channel, purpose)).url,

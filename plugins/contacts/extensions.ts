@@ -39,6 +39,11 @@ export interface ImportExtension {
   updateRule?: () => Promise<ImportUpdateRule>;
   /** Of the contacts an import created, those a revert must keep (e.g. they took in another by a merge). */
   keepOnRevert?: (contactIds: number[], tx: Prisma.TransactionClient) => Promise<number[]>;
+  /**
+   * What a plugin notes on a row of the file, by header (e.g. consent: "OPTED_IN without a date is
+   * imported as PENDING"); the preview shows the notes per row, the row is still imported.
+   */
+  rowNotes?: (cells: Record<string, string>) => string[];
 }
 
 /** Moves a plugin's own rows from a duplicate to the primary, inside the merge's transaction. */

@@ -166,6 +166,12 @@ export class ImportService {
     const record = await this.mappedImport(id);
     const cells = (await this.records(id, { toLine: 1 + limit })).rows(0, limit);
     const rows = await previewRows(this.prisma, cells, await this.context(record), record.onDuplicate);
+    const noters = this.hooks().flatMap((h) => (h.rowNotes ? [h.rowNotes] : []));
+    const headers = record.headers as string[];
+    for (const [i, row] of rows.entries()) {
+      const byHeader = Object.fromEntries(headers.map((header, col) => [header, cells[i]![col] ?? '']));
+      row.notes = noters.flatMap((note) => note(byHeader));
+    }
     return { rows, mappedFields: (record.mapping as (string | null)[]).filter((f): f is string => !!f) };
   }
 

@@ -10,6 +10,8 @@ export interface RowPreview {
   outcome: 'CREATE' | 'UPDATE' | 'FLAG' | 'SKIP' | 'FAIL';
   error: string | null;
   existingContactId: number | null;
+  /** What other plugins note on the row (it is imported all the same). */
+  notes?: string[];
 }
 
 export async function previewRows(prisma: Database, cells: string[][], context: MapContext, onDuplicate: 'FLAG' | 'SKIP' | 'UPDATE'): Promise<RowPreview[]> {
