@@ -90,3 +90,34 @@ export async function recordAudit(
 ): Promise<void> {
   await prisma.auditLog.create({ data: { ...entry, changes: json(entry.changes) } });
 }
+
+/**
+ * An erasure: audit entries that recorded a person's details (the entity's own entries, and any entry
+ * whose changes mention the contact id or one of the values) keep who did what and when, and lose
+ * the details. Runs inside the erasure's transaction; answers how many entries it changed.
+ */
+export async function forgetInAuditLog(
+  tx: { $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number> },
+  dialect: 'sqlite' | 'postgres',
+  subject: { entities: { entity: string; entityId: string }[]; contactId?: number; values: string[] },
+): Promise<number> {
+  const patterns = subject.values.map((v) => `%${v.toLowerCase()}%`);
+  if (subject.contactId !== undefined) {
+    for (const space of ['', ' ']) for (const end of [',', '}']) patterns.push(`%"contactid":${space}${subject.contactId}${end}%`);
+  }
+  const pg = dialect === 'postgres';
+  const param = (i: number) => (pg ? `$${i}` : '?');
+  const text = pg ? 'lower("changes"::text)' : 'lower("changes")';
+  const values: unknown[] = [];
+  const next = (value: unknown) => {
+    values.push(value);
+    return param(values.length);
+  };
+  const conditions = [
+    ...subject.entities.map(({ entity, entityId }) => `("entity" = ${next(entity)} AND "entityId" = ${next(entityId)})`),
+    ...patterns.map((pattern) => `${text} LIKE ${next(pattern)}`),
+  ];
+  if (!conditions.length) return 0;
+  const erased = pg ? `'{"erased":true}'::jsonb` : `'{"erased":true}'`;
+  return tx.$executeRawUnsafe(`UPDATE "AuditLog" SET "changes" = ${erased} WHERE ${conditions.join(' OR ')}`, ...values);
+}

@@ -39,6 +39,11 @@ export interface ImportExtension {
   updateRule?: () => Promise<ImportUpdateRule>;
   /** Of the contacts an import created, those a revert must keep (e.g. they took in another by a merge). */
   keepOnRevert?: (contactIds: number[], tx: Prisma.TransactionClient) => Promise<number[]>;
+  /**
+   * What a plugin notes on a row of the file, by header (e.g. consent: "OPTED_IN without a date is
+   * imported as PENDING"); the preview shows the notes per row, the row is still imported.
+   */
+  rowNotes?: (cells: Record<string, string>) => string[];
 }
 
 /** Moves a plugin's own rows from a duplicate to the primary, inside the merge's transaction. */
@@ -73,6 +78,19 @@ export interface ContactGate {
   unsubscribeUrl?: (contactId: number, channel: string, purpose: string) => Promise<string>;
 }
 
+/** Why a person may not be created or imported (e.g. `SUPPRESSED`: erased, and must not come back). */
+export interface ScreenRefusal {
+  code: string;
+  message: string;
+}
+
+/** A person about to be created or imported: the values a screen matches on (phones normalized). */
+export interface ScreenedPerson {
+  email: string;
+  phone?: string | null;
+  mobile?: string | null;
+}
+
 export interface ContactsExtension {
   list?: ListExtension;
   page?: { panels?: PagePanel[] };
@@ -83,6 +101,11 @@ export interface ContactsExtension {
   merge?: MergeExtension;
   gdpr?: GdprExtension;
   gate?: ContactGate;
+  /**
+   * Refuses people who must not be created (the API answers 409 with the refusal's code) or imported
+   * (the row fails with the reason). Set-based: one answer per person, null when allowed.
+   */
+  screen?: (people: ScreenedPerson[]) => Promise<(ScreenRefusal | null)[]>;
 }
 
 /** The contributions received, in plugin load order, each with the plugin that made it. */
@@ -110,6 +133,19 @@ export class ContactsExtensions {
 
   lists(): ListExtension[] {
     return this.of('list').map((e) => e.value);
+  }
+
+  /** Every screen's answer per person: the first refusal, or null. */
+  async screen(people: ScreenedPerson[]): Promise<(ScreenRefusal | null)[]> {
+    const answers: (ScreenRefusal | null)[] = people.map(() => null);
+    if (!people.length) return answers;
+    for (const { value: screen } of this.of('screen')) {
+      const refusals = await screen(people);
+      refusals.forEach((refusal, i) => {
+        if (refusal && !answers[i]) answers[i] = refusal;
+      });
+    }
+    return answers;
   }
 
   timelineTypes(): Record<string, TimelineType> {

@@ -51,7 +51,7 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
   const listStore = sql.kind === 'sqlite' ? new SqliteListStore(prisma, new SplitSearch(prisma, sqliteFile)) : new PostgresListStore(prisma);
   const list = new ContactListService(prisma, customFields, extensions, pageReaderFor(prisma, sql, settings.bulkDriver), listStore, sql.kind === 'postgres');
   const merges = new ContactMergeService(prisma, extensions, contacts);
-  const privacy = new ContactPrivacyService(prisma, events, extensions);
+  const privacy = new ContactPrivacyService(prisma, events, extensions, sql.kind);
   const gate = new ContactGateService(extensions);
   const activities = new ActivityService(prisma, events, extensions);
   const companies = new CompanyService(prisma);

@@ -30,6 +30,8 @@ export type {
   GdprExtension,
   ContactGate,
   GateVerdict,
+  ScreenRefusal,
+  ScreenedPerson,
 } from './extensions.js';
 export type { ContactView, ContactPage } from './people/contact-view.js';
 export type { ContactWithTags, MergeReceipt } from './people/merge.service.js';

@@ -137,6 +137,12 @@ export function createHttpApp(host: Host, options: { mounts?: Mount[] } = {}): E
 
   for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
 
+  // Plugins' public pages (signed links): no sign-in, a small form body at most.
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  for (const route of host.publicRoutes) {
+    app[route.method](route.path, form, (req: Request, res: Response) => runWithContext({ via: 'system' }, () => route.handler(req, res)));
+  }
+
   const api = express.Router();
   api.use(async (req, _res, next) => {
     req.actor = await resolveActor(host, req);

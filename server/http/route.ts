@@ -55,3 +55,16 @@ export function requiredRole(route: Pick<ApiRoute, 'method' | 'role'>): Role {
 
 /** `:id` path parameters: a positive integer. */
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+/**
+ * A public page outside /api/v1 that anyone may open without signing in (the link in an email, say).
+ * The path starts with `/<plugin>/`; the handler answers itself (HTML). The link must carry its own
+ * proof (a signed, expiring token), and a GET must change nothing.
+ */
+export interface PublicRoute {
+  method: 'get' | 'post';
+  /** Express path, e.g. `/consent/u/:token`. */
+  path: string;
+  summary: string;
+  handler: (req: Request, res: Response) => Promise<void>;
+}

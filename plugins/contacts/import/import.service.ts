@@ -166,6 +166,12 @@ export class ImportService {
     const record = await this.mappedImport(id);
     const cells = (await this.records(id, { toLine: 1 + limit })).rows(0, limit);
     const rows = await previewRows(this.prisma, cells, await this.context(record), record.onDuplicate);
+    const noters = this.hooks().flatMap((h) => (h.rowNotes ? [h.rowNotes] : []));
+    const headers = record.headers as string[];
+    for (const [i, row] of rows.entries()) {
+      const byHeader = Object.fromEntries(headers.map((header, col) => [header, cells[i]![col] ?? '']));
+      row.notes = noters.flatMap((note) => note(byHeader));
+    }
     return { rows, mappedFields: (record.mapping as (string | null)[]).filter((f): f is string => !!f) };
   }
 
@@ -297,7 +303,9 @@ export class ImportService {
       .at(-1);
     const updateRule = record.onDuplicate === 'UPDATE' && loadUpdateRule ? await loadUpdateRule() : null;
     const defaults = Object.assign({}, ...this.hooks().map((h) => h.defaults?.() ?? {}), (record.defaults as Record<string, string> | null) ?? {});
-    return mapContext({ ...record, defaults }, await this.customFields.list(), this.customFields, updateRule);
+    const context = mapContext({ ...record, defaults }, await this.customFields.list(), this.customFields, updateRule);
+    if (this.extensions.of('screen').length) context.screen = (people) => this.extensions.screen(people);
+    return context;
   }
 
   /** Rows with one outcome (flagged ones to review, say), with their cells and the contact they met. */

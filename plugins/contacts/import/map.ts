@@ -7,6 +7,7 @@ import { normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from '../peo
 import { MAX_CELL_LENGTH } from './decode.js';
 import type { ContactColumns } from './batch.js';
 import type { ImportUpdateRule } from './plan.js';
+import type { ContactsExtensions } from '../extensions.js';
 
 /** Target fields a column can map to, beyond the contact's own: company by name, owner by email. */
 export const SPECIAL_FIELDS = ['company', 'owner'] as const;
@@ -100,6 +101,8 @@ export interface MapContext {
   defaults: [field: string, value: string][];
   definitions: CustomFieldDefinition[];
   customFields: Pick<CustomFieldService, 'validate'>;
+  /** Other plugins' screens (consent's suppression list): a refused row fails with the reason. */
+  screen?: ContactsExtensions['screen'];
 }
 
 export function mapContext(
@@ -224,4 +227,18 @@ export function mapRow(cells: string[], rowNumber: number, context: MapContext):
   result.columns = columns;
   result.tags = data.tags ?? [];
   return result;
+}
+
+/** Fails the rows that a screen refuses (e.g. a suppressed, erased person), naming the refusal. */
+export async function screenRows(mapped: MappedRow[], context: MapContext): Promise<void> {
+  if (!context.screen) return;
+  const candidates = mapped.filter((m) => !m.error && m.email);
+  if (!candidates.length) return;
+  const refusals = await context.screen(
+    candidates.map((m) => ({ email: m.email!, phone: (m.columns.phone as string | null) ?? null, mobile: (m.columns.mobile as string | null) ?? null })),
+  );
+  candidates.forEach((m, i) => {
+    const refusal = refusals[i];
+    if (refusal) m.error = `${refusal.code}: ${refusal.message}`;
+  });
 }

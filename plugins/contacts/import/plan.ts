@@ -7,7 +7,7 @@ import { ADDRESS_FIELDS, IMPORTABLE_FIELDS } from '../people/contact.schemas.js'
 import { searchTextOf, sortNameOf } from '../people/normalize.js';
 import { chunksOf } from '../../../server/id-lists.js';
 import { contactValues, inIndexOrder, type BatchPlan, type ContactColumns, type PlannedOther, type PlannedUpdate } from './batch.js';
-import { filledFields, type MapContext, type MappedRow } from './map.js';
+import { filledFields, screenRows, type MapContext, type MappedRow } from './map.js';
 import type { ImportStore } from './write.js';
 
 /**
@@ -82,6 +82,7 @@ export async function lookUpAndPlan(
   settings: PlanSettings,
   context: MapContext,
 ): Promise<BatchPlan> {
+  await screenRows(mapped, context);
   const emails = settings.lookUp ? [...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))] : [];
   const ids = emails.length ? await store.existingIds(emails) : new Map<string, number>();
   const found = { existing: await existingByEmail(prisma, [...ids.keys()]), owners: await ownerIds(prisma, mapped) };

@@ -1,7 +1,7 @@
 // The first rows of a file as they would be imported, with what would happen to each and why a row
 // fails: mapped as a run maps them, against the contacts that exist now.
 import type { Database } from '../../../server/db.js';
-import { mapRow, type MapContext } from './map.js';
+import { mapRow, screenRows, type MapContext } from './map.js';
 import { existingByEmail } from './plan.js';
 
 export interface RowPreview {
@@ -10,10 +10,13 @@ export interface RowPreview {
   outcome: 'CREATE' | 'UPDATE' | 'FLAG' | 'SKIP' | 'FAIL';
   error: string | null;
   existingContactId: number | null;
+  /** What other plugins note on the row (it is imported all the same). */
+  notes?: string[];
 }
 
 export async function previewRows(prisma: Database, cells: string[][], context: MapContext, onDuplicate: 'FLAG' | 'SKIP' | 'UPDATE'): Promise<RowPreview[]> {
   const mapped = cells.map((row, i) => mapRow(row, i + 1, context));
+  await screenRows(mapped, context);
   const existing = await existingByEmail(
     prisma,
     mapped.flatMap((m) => (m.email ? [m.email] : [])),

@@ -3,7 +3,7 @@ import { Prisma, type Contact } from '@prisma/client';
 import type { Database } from '../../../server/db.js';
 import type { EventBus } from '../../../server/events.js';
 import { chunksOf, countInChunks, findInChunks } from '../../../server/id-lists.js';
-import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../../server/errors.js';
+import { AppError, ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../../server/errors.js';
 import '../events.js';
 import type { ContactsExtensions } from '../extensions.js';
 import { contactCreateInput, contactUpdateInput, type ContactCreateInput, type ContactData, type ContactUpdateInput } from './contact.schemas.js';
@@ -63,6 +63,7 @@ export class ContactService {
     if (!parsed.success) throw ValidationError.fromZod(parsed.error);
     const data = parsed.data;
     await this.assertEmailFree(data.email);
+    await this.assertAdmitted({ email: data.email, phone: normalizePhone(data.phone, data.country), mobile: normalizePhone(data.mobile, data.country) });
     const definitions = await this.customFields.list();
     const custom = this.customFields.validate(definitions, data.customFields, { requireAll: true });
     await this.assertReferences(data, custom.issues);
@@ -92,7 +93,10 @@ export class ContactService {
     const data = parsed.data;
     const existing = await this.prisma.contact.findUnique({ where: { id } });
     if (!existing) throw new NotFoundError('Contact', id);
-    if (data.email && data.email !== existing.email) await this.assertEmailFree(data.email);
+    if (data.email && data.email !== existing.email) {
+      await this.assertEmailFree(data.email);
+      await this.assertAdmitted({ email: data.email });
+    }
     const custom = data.customFields
       ? this.customFields.validate(await this.customFields.list(), data.customFields, {
           requireAll: false,
@@ -210,6 +214,12 @@ export class ContactService {
   async searchText(tx: Prisma.TransactionClient, data: Pick<ContactData, 'firstName' | 'lastName' | 'email' | 'companyId'>): Promise<string> {
     const company = data.companyId ? await tx.company.findUnique({ where: { id: data.companyId }, select: { name: true } }) : null;
     return searchTextOf([data.firstName, data.lastName, data.email, company?.name]);
+  }
+
+  /** Screens a person about to be created (or to take a new email) with every plugin's screen: 409 with the refusal's code. */
+  private async assertAdmitted(person: { email: string; phone?: string | null; mobile?: string | null }): Promise<void> {
+    const [refusal] = await this.extensions.screen([person]);
+    if (refusal) throw new AppError(409, refusal.code, refusal.message);
   }
 
   private async assertEmailFree(email: string): Promise<void> {

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { definePlugin } from '../../server/plugin.js';
+import '../contacts/public.js';
+import './public.js';
+import { ConsentService } from './consent.service.js';
+import { consentRoutes } from './consent.routes.js';
+import { ConsentGate } from './gate.service.js';
+import { ConsentKeys } from './keys.js';
+import { ConsentLinks } from './links.service.js';
+import { consentPages } from './consent.pages.js';
+import { ErasureService } from './erasure.service.js';
+import { erasureRoutes } from './erasure.routes.js';
+import { DsrService } from './dsr.service.js';
+import { dsrRoutes } from './dsr.routes.js';
+import { consentListExtension } from './consent.list.js';
+import { consentOfRow, hasConsentColumns } from './consent.import.js';
+import { ConsentPurposes } from './purposes.js';
+import { SuppressionService } from './suppression.service.js';
+
+/** Consent per channel and purpose with proof, the contact gate, data-subject requests and erasure. */
+export const consentPlugin = definePlugin({
+  name: 'consent',
+  dependsOn: ['contacts'],
+  settings: z.object({
+    /** Signs public links and keys suppression hashes (PLUGIN_CONSENT_SECRET); required in production. */
+    secret: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Where the public pages are reached from outside (the links in emails). */
+    publicUrl: z.url().default('http://localhost:3000'),
+    unsubscribeTtlDays: z.coerce.number().int().min(30).max(3650).default(365),
+    confirmTtlDays: z.coerce.number().int().min(1).max(90).default(7),
+    /** A data-subject request is due this many months after receipt. */
+    dsrDueMonths: z.coerce.number().int().min(1).max(3).default(1),
+    /** Requests due within this many days are flagged on the dashboard. */
+    dsrDueSoonDays: z.coerce.number().int().min(1).max(30).default(7),
+    deadlineSchedule: z.string().default('10 6 * * *'),
+    expirySchedule: z.string().default('20 2 * * *'),
+  }),
+  schema: './schema.prisma',
+  setup({ prisma, settings, config, deps }) {
+    const keys = ConsentKeys.fromSettings(settings.secret, config.NODE_ENV);
+    const purposes = new ConsentPurposes();
+    const consent = new ConsentService(prisma, purposes);
+    const suppressions = new SuppressionService(prisma, keys);
+    const gate = new ConsentGate(prisma, consent, purposes, suppressions);
+    const links = new ConsentLinks(prisma, consent, purposes, keys, settings);
+    const erasure = new ErasureService(prisma, deps.contacts, suppressions);
+    const dsr = new DsrService(prisma, { dueMonths: settings.dsrDueMonths, dueSoonDays: settings.dsrDueSoonDays });
+    const suppressed = { code: 'SUPPRESSED', message: 'This person was erased and is on the suppression list; an admin must lift the suppression first' };
+    return {
+      services: { consent, gate, purposes, suppressions, links, erasure, dsr },
+      routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions), ...dsrRoutes(prisma, deps.contacts, dsr)],
+      followUps: {
+        // The people an import created get their consent from the file: IMPORTED and PENDING unless it says more.
+        'import.completed': async ({ importId }, progress) => {
+          const record = await deps.contacts.imports.get(importId);
+          let recorded = 0;
+          for (let page = 1; ; page++) {
+            const rows = await deps.contacts.imports.rowsWithOutcome(importId, 'CREATED', { page, pageSize: 2000 });
+            if (page === 1) progress(0, rows.total);
+            const changes = rows.data.flatMap((row) =>
+              row.contactId
+                ? [{ contactId: row.contactId, change: consentOfRow(row.cells, { fileName: record.fileName, importId, rowNumber: row.rowNumber }).change }]
+                : [],
+            );
+            recorded += (await consent.recordMany(changes, { userId: record.createdById ?? undefined, via: 'import' })).recorded;
+            progress(Math.min(page * 2000, rows.total), rows.total);
+            if (page * 2000 >= rows.total) break;
+          }
+          return { recorded };
+        },
+      },
+      jobs: [
+        {
+          name: 'consent.flag-deadlines',
+          schedule: settings.deadlineSchedule,
+          description: 'Flags data-subject requests due within days, or overdue',
+          run: () => dsr.flagDeadlines(),
+        },
+        {
+          name: 'consent.expire-implied',
+          schedule: settings.expirySchedule,
+          description: 'Moves implied consent past its legal lifetime (CASL: two years) to UNKNOWN, saying why',
+          run: ({ signal }) => consent.expireImplied(signal),
+        },
+      ],
+      publicRoutes: consentPages(links),
+      extend: {
+        contacts: {
+          list: consentListExtension(prisma),
+          import: {
+            rowNotes: (cells) => (hasConsentColumns(Object.keys(cells)) ? consentOfRow(cells, { fileName: '', importId: 0, rowNumber: 0 }).notes : []),
+          },
+          gate: {
+            check: (ids, channel, purpose) => gate.check(ids, channel, purpose),
+            unsubscribeUrl: async (id, channel, purpose) => (await links.create(id, 'unsubscribe', channel, purpose)).url,
+          },
+          gdpr: { collect: (id) => consent.collect(id), erase: (tx, id) => consent.erase(tx, id) },
+          screen: async (people) => (await suppressions.screen(people)).map((hit) => (hit ? suppressed : null)),
+        },
+      },
+    };
+  },
+});
