@@ -48,13 +48,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         await imports.start(id);
         expect(await imports.waitFor(id)).toMatchObject({ status: 'COMPLETED', created: 2 * PAIRS });
         const owed = await first.host.prisma.followUp.findMany({ where: { key: `import:${id}` }, orderBy: { plugin: 'asc' } });
-        expect(owed.map((f) => [f.plugin, f.status])).toEqual([
-          ['dedup', 'PENDING'],
-          ['scoring', 'PENDING'],
-        ]);
+        expect(owed.map((f) => f.plugin)).toEqual(expect.arrayContaining(['dedup', 'scoring']));
+        expect(new Set(owed.map((f) => f.status))).toEqual(new Set(['PENDING']));
         // Dedup's check had started when the process died: its lease is held by an instance that is gone.
         await first.host.prisma.followUp.update({
-          where: { id: owed[0]!.id },
+          where: { id: owed.find((f) => f.plugin === 'dedup')!.id },
           data: { status: 'RUNNING', holder: 'gone', attempts: 1, leaseUntil: new Date(Date.now() - 1_000), startedAt: new Date() },
         });
         expect(await first.host.prisma.duplicateCandidate.count()).toBe(0);
@@ -65,13 +63,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         server = await second.host.listen(second.app);
         const viewer = (await second.signIn('VIEWER')).agent;
         await expect
-          .poll(async () => (await viewer.get(`/api/v1/imports/${id}`)).body.downstream?.map((d: { status: string }) => d.status), { timeout: 30_000 })
-          .toEqual(['DONE', 'DONE']);
+          .poll(async () => new Set((await viewer.get(`/api/v1/imports/${id}`)).body.downstream?.map((d: { status: string }) => d.status)), { timeout: 30_000 })
+          .toEqual(new Set(['DONE']));
         const { downstream } = (await viewer.get(`/api/v1/imports/${id}`)).body as {
           downstream: { plugin: string; done: number; total: number; lagSeconds: number }[];
         };
-        expect(downstream.map((d) => d.plugin).sort()).toEqual(['dedup', 'scoring']);
-        for (const d of downstream) {
+        expect(downstream.map((d) => d.plugin).sort()).toEqual(owed.map((f) => f.plugin));
+        for (const d of downstream.filter((f) => f.plugin === 'dedup' || f.plugin === 'scoring')) {
           expect(d).toMatchObject({ done: 2 * PAIRS, total: 2 * PAIRS });
           expect(d.lagSeconds).toBeGreaterThanOrEqual(0);
         }
@@ -99,13 +97,13 @@ describe('the CLI import', () => {
     const detached = await crm(['import', file, '--detach', '--json'], env);
     expect(detached.stderr).toBe('');
     const left = JSON.parse(detached.stdout) as { id: number; created: number; downstream: { plugin: string; status: string }[] };
-    expect(left).toMatchObject({
-      created: 2 * PAIRS,
-      downstream: [
+    expect(left.created).toBe(2 * PAIRS);
+    expect(left.downstream).toEqual(
+      expect.arrayContaining([
         { plugin: 'dedup', status: 'PENDING' },
         { plugin: 'scoring', status: 'PENDING' },
-      ],
-    });
+      ]),
+    );
 
     const waited = await crm(['import', file, '--on-duplicate', 'skip', '--json'], env);
     const done = JSON.parse(waited.stdout) as { id: number; skipped: number };
@@ -113,10 +111,9 @@ describe('the CLI import', () => {
 
     const t = await bootTestHost({ dir, plugins: shippedPlugins, pluginSettings: settings });
     try {
-      const status = async (id: number) =>
-        (await t.host.prisma.followUp.findMany({ where: { key: `import:${id}` }, orderBy: { plugin: 'asc' } })).map((f) => f.status);
-      expect(await status(left.id)).toEqual(['PENDING', 'PENDING']);
-      expect(await status(done.id)).toEqual(['DONE', 'DONE']);
+      const status = async (id: number) => new Set((await t.host.prisma.followUp.findMany({ where: { key: `import:${id}` } })).map((f) => f.status));
+      expect(await status(left.id)).toEqual(new Set(['PENDING']));
+      expect(await status(done.id)).toEqual(new Set(['DONE']));
     } finally {
       await t.close();
     }
