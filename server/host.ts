@@ -9,7 +9,7 @@ import { createLogger } from './logger.js';
 import { migrate } from './migrations.js';
 import type { AdminSource, PluginDefinition, PluginSetup } from './plugin.js';
 import { PluginGraphError, resolvePluginOrder, settingsFromEnv, validatePluginSettings } from './plugin-loader.js';
-import type { ApiRoute } from './http/route.js';
+import { checkPublicPath, type ApiRoute, type PublicRoute } from './http/route.js';
 import type { CliCommand } from './cli/command.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { UserService } from './auth/users.service.js';
@@ -49,6 +49,8 @@ export interface Host {
   sessions: DatabaseSessionStore;
   plugins: LoadedPlugin[];
   routes: (ApiRoute & { plugin: string })[];
+  /** Plugins' endpoints outside /api/v1 (webhooks, tracking links), served without a session. */
+  publicRoutes: (PublicRoute & { plugin: string })[];
   /** Commands plugins return from setup (most declare theirs in a commands module: plugins/commands.ts). */
   commands: (CliCommand & { plugin: string })[];
   /** Each plugin's admin contribution (loaded by the admin assembly), in plugin order. */
@@ -98,6 +100,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     apiKeys: new ApiKeyService(prisma),
     plugins: [],
     routes: [],
+    publicRoutes: [],
     commands: [],
     admin: [],
     services: {},
@@ -130,6 +133,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       host.plugins.push({ name: definition.name, definition, settings: settings.get(definition.name), setup });
       host.services[definition.name] = setup.services ?? {};
       for (const route of setup.routes ?? []) host.routes.push({ ...route, plugin: definition.name });
+      for (const route of setup.publicRoutes ?? []) host.publicRoutes.push({ ...checkPublicPath(route, definition.name), plugin: definition.name });
       for (const command of setup.commands ?? []) host.commands.push({ ...command, plugin: definition.name });
       for (const job of setup.jobs ?? []) jobs.register(job, definition.name);
       for (const [event, handler] of Object.entries(setup.on ?? {})) {

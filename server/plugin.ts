@@ -6,7 +6,7 @@ import type { Database, SqlDialect } from './db.js';
 export type { SqlDialect };
 import type { EventBus, EventHandlers } from './events.js';
 import type { FollowUpHandlers, FollowUps } from './follow-ups.js';
-import type { ApiRoute } from './http/route.js';
+import type { ApiRoute, PublicRoute } from './http/route.js';
 import type { JobDefinition } from './jobs/job.js';
 import type { CliCommand } from './cli/command.js';
 
@@ -79,6 +79,8 @@ export interface PluginSetup<Services = object, Extend = Record<string, unknown>
   /** Receives the extension objects other plugins declared for this one, after each one's setup. */
   accept?: (plugin: string, extension: Accepts) => void;
   routes?: ApiRoute[];
+  /** Endpoints outside /api/v1 that need no login (webhooks, tracking links); each checks its caller itself. */
+  publicRoutes?: PublicRoute[];
   admin?: AdminSource;
   commands?: CliCommand[];
   jobs?: JobDefinition[];

@@ -121,6 +121,22 @@ export function createHttpApp(host: Host, options: { mounts?: Mount[] } = {}): E
     }
   });
 
+  // Webhooks and tracking links: no session, no cross-origin check (providers post from elsewhere);
+  // each route authenticates its caller itself.
+  for (const route of host.publicRoutes) {
+    const parse =
+      route.body === 'form'
+        ? express.urlencoded({ extended: false, limit: route.limit ?? '1mb' })
+        : route.body === 'raw'
+          ? express.raw({ type: () => true, limit: route.limit ?? '1mb' })
+          : route.body === 'json'
+            ? express.json({ limit: route.limit ?? '1mb' })
+            : (_req: Request, _res: Response, next: NextFunction) => next();
+    app[route.method](route.path, parse, async (req, res) => {
+      await route.handler(req, res);
+    });
+  }
+
   app.use(
     session({
       name: SESSION_COOKIE,

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { PluginGraphError } from '../plugin-loader.js';
 import { z } from 'zod';
 import type { Actor } from '../request-context.js';
 import type { Role } from '../auth/roles.js';
@@ -55,3 +56,27 @@ export function requiredRole(route: Pick<ApiRoute, 'method' | 'role'>): Role {
 
 /** `:id` path parameters: a positive integer. */
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+/**
+ * An endpoint outside /api/v1 that needs no login: a provider's webhook or a link in an email. It
+ * authenticates its caller itself (a signature, a shared secret, a signed token) and answers itself.
+ */
+export interface PublicRoute {
+  method: 'get' | 'post';
+  /** Absolute path, under /webhooks/ or /t/ (e.g. `/webhooks/twilio/sms`, `/t/o/:token`). */
+  path: string;
+  summary: string;
+  /** How the body is read before the handler runs: a URL-encoded form, the raw bytes (`req.body` a Buffer), or JSON. */
+  body?: 'form' | 'raw' | 'json';
+  /** Largest body accepted (default 1mb). */
+  limit?: string;
+  handler: (req: Request, res: Response) => unknown | Promise<unknown>;
+}
+
+/** Public routes live under /webhooks/ and /t/ only, so that a plugin cannot shadow the API or the admin. */
+export function checkPublicPath(route: PublicRoute, plugin: string): PublicRoute {
+  if (!/^\/(webhooks|t)\/[A-Za-z0-9/:_-]+$/.test(route.path)) {
+    throw new PluginGraphError(`Plugin "${plugin}" declares public route ${route.path}: public routes must be under /webhooks/ or /t/`);
+  }
+  return route;
+}
