@@ -83,12 +83,12 @@ export const messagingPlugin = definePlugin({
           name: 'messaging.resume-campaigns',
           schedule: '* * * * *',
           description: 'Resumes campaigns whose instance stopped, and sends one-off messages whose retry is due',
-          run: async () => ({ resumed: (await runner.resumeInterrupted()).length, retried: (await messages.retryDue()).retried }),
+          run: async () => ({ resumed: (await campaigns.resumeInterrupted()).length, retried: (await messages.retryDue()).retried }),
         },
       ],
       onStart: async () => {
         await templates.ensureSystemTemplates();
-        await runner.resumeInterrupted();
+        await campaigns.resumeInterrupted();
         await messages.retryDue();
       },
       onStop: async () => {

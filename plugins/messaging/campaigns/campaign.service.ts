@@ -155,6 +155,11 @@ export class CampaignService {
     return this.report(id);
   }
 
+  /** Takes over the running campaigns no live instance holds (after a crash or a restart). */
+  resumeInterrupted(): Promise<number[]> {
+    return this.runner.resumeInterrupted();
+  }
+
   /** Resolves once the campaign has stopped running in this process (tests, the CLI). */
   async waitFor(id: number): Promise<CampaignReport> {
     await this.runner.settled(id);
