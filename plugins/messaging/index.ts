@@ -5,6 +5,7 @@ import './public.js';
 import { CampaignRunner } from './campaigns/campaign.runner.js';
 import { campaignRoutes } from './campaigns/campaign.routes.js';
 import { CampaignService } from './campaigns/campaign.service.js';
+import { PrismaSendStore, SqliteSendStore } from './campaigns/send-store.js';
 import { BounceService } from './inbound/bounce.service.js';
 import { messageRoutes } from './messages/message.routes.js';
 import { MessageService } from './messages/message.service.js';
@@ -22,7 +23,7 @@ export const messagingPlugin = definePlugin({
   dependsOn: ['contacts'],
   settings: messagingSettings,
   schema: './schema.prisma',
-  setup({ prisma, settings: given, config, events, logger, deps }) {
+  setup({ prisma, settings: given, config, sql, events, logger, deps }) {
     const settings = withConventionalEnv(given, process.env);
     const outbox = new OutboxTransport(prisma);
     const email = settings.smtpUrl ? new SmtpTransport({ url: settings.smtpUrl, poolSize: settings.smtpPoolSize, rateLimit: settings.smtpRateLimit }) : outbox;
@@ -56,6 +57,7 @@ export const messagingPlugin = definePlugin({
         frequencyCap: settings.frequencyCap,
         frequencyCapHours: settings.frequencyCapHours,
       },
+      sql.kind === 'sqlite' ? new SqliteSendStore(sql.sqliteFile) : new PrismaSendStore(prisma),
     );
     const campaigns = new CampaignService(prisma, deps.contacts.list, runner);
 
@@ -94,6 +96,7 @@ export const messagingPlugin = definePlugin({
       onStop: async () => {
         messages.stop();
         await runner.stop();
+        runner.closeStore();
         await email.close();
       },
     };

@@ -189,7 +189,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         expect(new Set(received).size).toBe(received.length);
         const interrupted = report.failed.filter((f) => f.error === INTERRUPTED);
         expect(report.counts.sent + interrupted.length).toBe(120);
-        expect(interrupted.length).toBeLessThanOrEqual(20);
+        // At most the batches in flight at the kill (two of 20): handed over, unconfirmed, never resent.
+        expect(interrupted.length).toBeLessThanOrEqual(40);
         const sentRows = await resumed.host.prisma.campaignSend.findMany({
           where: { campaignId, status: 'SENT' },
           select: { contact: { select: { email: true } } },

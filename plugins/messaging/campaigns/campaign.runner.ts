@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Campaign, Message, MessageTemplate, Prisma } from '@prisma/client';
+import type { Campaign, MessageTemplate } from '@prisma/client';
 import type { Logger } from 'pino';
 import type { Database } from '../../../server/db.js';
 import type { ContactsApi } from '../../contacts/public.js';
 import type { BounceService } from '../inbound/bounce.service.js';
 import { composeFor, type ComposeSettings } from '../messages/compose.js';
 import type { MessageService } from '../messages/message.service.js';
-import { contactForMessageSelect } from '../templates/variables.js';
 import type { TrackingTokens } from '../tracking/tokens.js';
 import { backoff, type Delivery } from '../transport/delivery.js';
 import { TransportError } from '../transport/transport.js';
 import { RateLimiter } from './rate-limiter.js';
+import type { NewMessage, OutgoingRow, SendStore } from './send-store.js';
 
 export interface RunnerSettings {
   batchSize: number;
@@ -26,10 +26,13 @@ export interface RunnerSettings {
 /** A claimed batch: the rows taken for sending, each with its stored message. */
 interface Batch {
   token: string;
-  items: { sendId: number; contactId: number; attempts: number; message: Message }[];
+  items: { sendId: number; contactId: number; attempts: number; message: OutgoingRow }[];
   /** Rows claimed and then skipped or found with nothing to do. */
   handled: number;
 }
+
+/** Batches handed to the transport and not yet recorded, at most. */
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 export const INTERRUPTED =
   'INTERRUPTED: the instance sending it stopped while the message was being handed to the mail server; it is not sent again so that no one gets it twice';
@@ -58,6 +61,7 @@ export class CampaignRunner {
       logger: Logger;
     },
     private readonly settings: RunnerSettings,
+    private readonly store: SendStore,
   ) {}
 
   /** Runs the campaign here unless it already runs (here or, with a live lease, elsewhere). */
@@ -92,39 +96,41 @@ export class CampaignRunner {
     await Promise.all(this.running.values());
   }
 
+  closeStore(): void {
+    this.store.close();
+  }
+
   private async run(id: number): Promise<void> {
     if (!(await this.acquire(id))) return;
     const campaign = (await this.prisma.campaign.findUnique({ where: { id }, include: { template: true } }))!;
     const limiter = new RateLimiter(campaign.rateLimit ?? this.settings.rateLimit);
-    let next: Promise<Batch | undefined> | undefined;
+    // Batches overlap: while one goes out, the next is claimed, rendered and handed over, so the
+    // transport's queue never runs dry between batches.
+    const inFlight = new Set<Promise<void>>();
     try {
       await this.recoverInterrupted(id);
-      next = this.prepare(campaign, campaign.template);
       while (true) {
-        const batch = await next;
-        next = undefined;
+        const batch = await this.prepare(campaign, campaign.template);
+        if (!(await this.renew(id))) {
+          if (batch) await this.release(batch, id);
+          break;
+        }
         if (!batch) {
-          if (!(await this.renew(id))) break;
+          await Promise.all(inFlight);
           const waitMs = await this.untilNextDue(id);
           if (waitMs === undefined) {
             await this.complete(id);
             break;
           }
           await sleep(Math.min(waitMs, this.settings.leaseMs / 3));
-          next = this.prepare(campaign, campaign.template);
           continue;
         }
-        if (!(await this.renew(id))) {
-          await this.release(batch, id);
-          break;
-        }
-        // The next batch is claimed and rendered while this one goes out.
-        next = this.prepare(campaign, campaign.template);
-        await this.sendBatch(batch, limiter, campaign);
+        const sending: Promise<void> = this.sendBatch(batch, limiter, campaign).finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
+        if (inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(inFlight);
       }
     } finally {
-      const pending = await next?.catch(() => undefined);
-      if (pending) await this.release(pending, id);
+      await Promise.allSettled(inFlight);
       await this.prisma.campaign.updateMany({ where: { id, leaseOwner: this.instance }, data: { leaseOwner: null, leaseUntil: null } });
     }
   }
@@ -178,23 +184,8 @@ export class CampaignRunner {
     if (this.stopped) return undefined;
     const now = new Date();
     const token = randomUUID();
-    const due = await this.prisma.campaignSend.findMany({
-      where: { campaignId: campaign.id, status: 'PENDING', OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] },
-      select: { id: true },
-      orderBy: { id: 'asc' },
-      take: this.settings.batchSize,
-    });
-    if (!due.length) return undefined;
-    await this.prisma.campaignSend.updateMany({
-      where: { id: { in: due.map((d) => d.id) }, status: 'PENDING' },
-      data: { status: 'SENDING', claimedBy: token, handedAt: null },
-    });
-    const rows = await this.prisma.campaignSend.findMany({
-      where: { claimedBy: token, status: 'SENDING' },
-      select: { id: true, contactId: true, attempts: true },
-      orderBy: { id: 'asc' },
-    });
-    if (!rows.length) return this.prepare(campaign, template);
+    const rows = await this.store.claim(campaign.id, now, this.settings.batchSize, token);
+    if (!rows.length) return undefined;
     const contactIds = rows.map((r) => r.contactId);
 
     const skips = new Map<number, string>();
@@ -203,19 +194,21 @@ export class CampaignRunner {
     for (const contactId of await this.overCap(
       campaign,
       contactIds.filter((c) => !skips.has(c)),
-    ))
+    )) {
       skips.set(contactId, 'FREQUENCY_CAP');
+    }
 
     // A row met before (a retry, or a batch claimed but never handed) keeps its stored message and Message-ID.
-    const stored = new Map(
-      (await this.prisma.message.findMany({ where: { campaignId: campaign.id, contactId: { in: contactIds }, status: 'QUEUED' } })).map((m) => [
-        m.contactId!,
-        m,
-      ]),
-    );
+    const stored = new Map<number, OutgoingRow>();
+    const queuedIds = await this.store.queued(campaign.id, contactIds);
+    if (queuedIds.length) {
+      for (const m of await this.prisma.message.findMany({ where: { id: { in: queuedIds } } })) {
+        stored.set(m.contactId!, { ...m, contactId: m.contactId!, headers: m.headers as Record<string, string> | null });
+      }
+    }
     const toRender = contactIds.filter((c) => !skips.has(c) && !stored.has(c));
-    const contacts = toRender.length ? await this.prisma.contact.findMany({ where: { id: { in: toRender } }, select: contactForMessageSelect }) : [];
-    const fresh: Prisma.MessageCreateManyInput[] = [];
+    const contacts = toRender.length ? await this.store.contacts(toRender) : [];
+    const fresh: NewMessage[] = [];
     for (const contact of contacts) {
       const unsubscribeUrl = template.channel === 'EMAIL' ? await this.deps.gate.unsubscribeUrl(contact.id, 'EMAIL', campaign.purpose) : undefined;
       const composed = composeFor(contact, template, {
@@ -235,26 +228,29 @@ export class CampaignRunner {
         templateId: template.id,
         campaignId: campaign.id,
         userId: campaign.createdById,
-      } as Prisma.MessageCreateManyInput);
-    }
-    for (const id of toRender) if (!skips.has(id) && !contacts.some((c) => c.id === id)) skips.set(id, 'CONTACT_REMOVED');
-
-    await this.prisma.$transaction(async (tx) => {
-      if (fresh.length) await tx.message.createMany({ data: fresh });
-      const byReason = new Map<string, number[]>();
-      for (const [contactId, reason] of skips) byReason.set(reason, [...(byReason.get(reason) ?? []), contactId]);
-      for (const [reason, ids] of byReason) {
-        await tx.campaignSend.updateMany({
-          where: { claimedBy: token, contactId: { in: ids } },
-          data: { status: 'SKIPPED', reason: reason.slice(0, 500), claimedBy: null },
-        });
-      }
-    });
-    if (fresh.length) {
-      const created = await this.prisma.message.findMany({
-        where: { campaignId: campaign.id, contactId: { in: fresh.map((f) => f.contactId!) }, status: 'QUEUED' },
+        contactId: contact.id,
       });
-      for (const m of created) stored.set(m.contactId!, m);
+    }
+    const found = new Set(contacts.map((c) => c.id));
+    for (const id of toRender) if (!found.has(id)) skips.set(id, 'CONTACT_REMOVED');
+
+    const byReason = new Map<string, number[]>();
+    for (const [contactId, reason] of skips) byReason.set(reason, [...(byReason.get(reason) ?? []), contactId]);
+    const created = await this.store.writePrepared(token, fresh, byReason, now);
+    for (const m of fresh) {
+      stored.set(m.contactId, {
+        id: created.get(m.contactId)!,
+        contactId: m.contactId,
+        channel: m.channel,
+        fromAddress: m.fromAddress ?? null,
+        toAddress: m.toAddress,
+        subject: m.subject ?? null,
+        text: m.text ?? null,
+        html: m.html ?? null,
+        messageId: m.messageId ?? null,
+        inReplyTo: m.inReplyTo ?? null,
+        headers: (m.headers as Record<string, string> | undefined) ?? null,
+      });
     }
     const items = rows
       .filter((r) => !skips.has(r.contactId) && stored.has(r.contactId))
@@ -282,7 +278,7 @@ export class CampaignRunner {
   /** Hands the batch to the transport (within the rate limit) and records every outcome in one transaction. */
   private async sendBatch(batch: Batch, limiter: RateLimiter, campaign: Campaign): Promise<void> {
     if (!batch.items.length) return;
-    await this.prisma.campaignSend.updateMany({ where: { claimedBy: batch.token, status: 'SENDING' }, data: { handedAt: new Date() } });
+    await this.store.markHanded(batch.token, new Date());
     const outcomes = await Promise.all(
       batch.items.map(async (item) => {
         await limiter.take();
@@ -304,28 +300,31 @@ export class CampaignRunner {
     const failed = outcomes.filter((o) => !o.ok);
     const bounced: { messageId: number; reason: string }[] = [];
     const now = new Date();
-    await this.prisma.$transaction(async (tx) => {
-      if (sent.length) {
-        await tx.campaignSend.updateMany({ where: { id: { in: sent.map((o) => o.item.sendId) } }, data: { status: 'SENT', claimedBy: null, error: null } });
-        await tx.message.updateMany({ where: { id: { in: sent.map((o) => o.item.message.id) } }, data: { status: 'SENT', sentAt: now, error: null } });
-      }
-      for (const o of failed) {
-        const attempts = o.item.attempts + 1;
-        const error = o.error.message.slice(0, 1000);
-        if (o.error.temporary && attempts < this.settings.maxAttempts) {
-          const nextAttemptAt = new Date(now.getTime() + backoff(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs));
-          await tx.campaignSend.update({
-            where: { id: o.item.sendId },
-            data: { status: 'PENDING', attempts, nextAttemptAt, error, claimedBy: null, handedAt: null },
-          });
-          await tx.message.update({ where: { id: o.item.message.id }, data: { attempts, error, nextAttemptAt } });
-        } else {
-          await tx.campaignSend.update({ where: { id: o.item.sendId }, data: { status: 'FAILED', attempts, error, claimedBy: null } });
-          if (o.error.hardBounce) bounced.push({ messageId: o.item.message.id, reason: error });
-          else await tx.message.update({ where: { id: o.item.message.id }, data: { status: 'FAILED', attempts, error, nextAttemptAt: null } });
+    if (sent.length)
+      await this.store.markSent(
+        sent.map((o) => o.item.sendId),
+        sent.map((o) => o.item.message.id),
+        now,
+      );
+    if (failed.length)
+      await this.prisma.$transaction(async (tx) => {
+        for (const o of failed) {
+          const attempts = o.item.attempts + 1;
+          const error = o.error.message.slice(0, 1000);
+          if (o.error.temporary && attempts < this.settings.maxAttempts) {
+            const nextAttemptAt = new Date(now.getTime() + backoff(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs));
+            await tx.campaignSend.update({
+              where: { id: o.item.sendId },
+              data: { status: 'PENDING', attempts, nextAttemptAt, error, claimedBy: null, handedAt: null },
+            });
+            await tx.message.update({ where: { id: o.item.message.id }, data: { attempts, error, nextAttemptAt } });
+          } else {
+            await tx.campaignSend.update({ where: { id: o.item.sendId }, data: { status: 'FAILED', attempts, error, claimedBy: null } });
+            if (o.error.hardBounce) bounced.push({ messageId: o.item.message.id, reason: error });
+            else await tx.message.update({ where: { id: o.item.message.id }, data: { status: 'FAILED', attempts, error, nextAttemptAt: null } });
+          }
         }
-      }
-    });
+      });
     for (const b of bounced) await this.deps.bounces.record(b.messageId, true, b.reason);
     if (failed.length) this.deps.logger.warn({ campaignId: campaign.id, failed: failed.length, sent: sent.length }, 'campaign batch had failures');
   }
