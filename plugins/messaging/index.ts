@@ -59,7 +59,7 @@ export const messagingPlugin = definePlugin({
       },
       sql.kind === 'sqlite' ? new SqliteSendStore(sql.sqliteFile) : new PrismaSendStore(prisma),
     );
-    const campaigns = new CampaignService(prisma, deps.contacts.list, runner);
+    const campaigns = new CampaignService(prisma, deps.contacts.list, runner, sql.kind);
 
     return {
       services: { messages, templates, campaigns },
