@@ -7,6 +7,9 @@ import { campaignRoutes } from './campaigns/campaign.routes.js';
 import { CampaignService } from './campaigns/campaign.service.js';
 import { PrismaSendStore, SqliteSendStore } from './campaigns/send-store.js';
 import { BounceService } from './inbound/bounce.service.js';
+import { InboundService } from './inbound/inbound.service.js';
+import { webhookRoutes } from './inbound/webhook.routes.js';
+import { TrackingService } from './tracking/tracking.service.js';
 import { messageRoutes } from './messages/message.routes.js';
 import { MessageService } from './messages/message.service.js';
 import { messagingSettings, withConventionalEnv } from './settings.js';
@@ -61,8 +64,12 @@ export const messagingPlugin = definePlugin({
     );
     const campaigns = new CampaignService(prisma, deps.contacts.list, runner, sql.kind);
 
+    const inbound = new InboundService(prisma, events, deps.contacts.activities, bounces);
+    const tracking = new TrackingService(prisma, tokens, deps.contacts.activities);
+
     return {
       services: { messages, templates, campaigns },
+      publicRoutes: webhookRoutes({ inbound, tracking, publicUrl, twilioAuthToken: settings.twilioAuthToken, inboundSecret: settings.inboundSecret }),
       routes: [...messageRoutes(messages, templates, deps.contacts.gate), ...campaignRoutes(campaigns)],
       extend: {
         contacts: {
