@@ -2,6 +2,7 @@ import type { PluginDefinition } from '../server/plugin.js';
 import { consentPlugin } from './consent/index.js';
 import { contactsPlugin } from './contacts/index.js';
 import { dedupPlugin } from './dedup/index.js';
+import { messagingPlugin } from './messaging/index.js';
 import { scoringPlugin } from './scoring/index.js';
 
 /** The plugins this platform ships, in no particular order: the host orders them by `dependsOn`. */
@@ -10,4 +11,5 @@ export const shippedPlugins: PluginDefinition[] = [
   dedupPlugin as PluginDefinition,
   scoringPlugin as PluginDefinition,
   consentPlugin as PluginDefinition,
+  messagingPlugin as PluginDefinition,
 ];

@@ -9,7 +9,7 @@ import { createLogger } from './logger.js';
 import { migrate } from './migrations.js';
 import type { AdminSource, PluginDefinition, PluginSetup } from './plugin.js';
 import { PluginGraphError, resolvePluginOrder, settingsFromEnv, validatePluginSettings } from './plugin-loader.js';
-import type { ApiRoute, PublicRoute } from './http/route.js';
+import { checkPublicPath, type ApiRoute, type PublicRoute } from './http/route.js';
 import type { CliCommand } from './cli/command.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { UserService } from './auth/users.service.js';
@@ -49,7 +49,7 @@ export interface Host {
   sessions: DatabaseSessionStore;
   plugins: LoadedPlugin[];
   routes: (ApiRoute & { plugin: string })[];
-  /** Pages outside /api/v1 that need no sign-in, each under its plugin's own path. */
+  /** Plugins' endpoints outside /api/v1 (webhooks, tracking links), served without a session. */
   publicRoutes: (PublicRoute & { plugin: string })[];
   /** Commands plugins return from setup (most declare theirs in a commands module: plugins/commands.ts). */
   commands: (CliCommand & { plugin: string })[];
@@ -133,11 +133,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       host.plugins.push({ name: definition.name, definition, settings: settings.get(definition.name), setup });
       host.services[definition.name] = setup.services ?? {};
       for (const route of setup.routes ?? []) host.routes.push({ ...route, plugin: definition.name });
-      for (const route of setup.publicRoutes ?? []) {
-        if (!route.path.startsWith(`/${definition.name}/`))
-          throw new PluginGraphError(`Plugin "${definition.name}": public route ${route.path} must start with /${definition.name}/`);
-        host.publicRoutes.push({ ...route, plugin: definition.name });
-      }
+      for (const route of setup.publicRoutes ?? []) host.publicRoutes.push({ ...checkPublicPath(route, definition.name), plugin: definition.name });
       for (const command of setup.commands ?? []) host.commands.push({ ...command, plugin: definition.name });
       for (const job of setup.jobs ?? []) jobs.register(job, definition.name);
       for (const [event, handler] of Object.entries(setup.on ?? {})) {

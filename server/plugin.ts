@@ -79,7 +79,7 @@ export interface PluginSetup<Services = object, Extend = Record<string, unknown>
   /** Receives the extension objects other plugins declared for this one, after each one's setup. */
   accept?: (plugin: string, extension: Accepts) => void;
   routes?: ApiRoute[];
-  /** Pages anyone may open without signing in, under `/<plugin>/` (e.g. signed unsubscribe links). */
+  /** Endpoints outside /api/v1 that need no login (signed links, webhooks, tracking); each checks its caller itself. */
   publicRoutes?: PublicRoute[];
   admin?: AdminSource;
   commands?: CliCommand[];

@@ -121,6 +121,22 @@ export function createHttpApp(host: Host, options: { mounts?: Mount[] } = {}): E
     }
   });
 
+  // Signed links, webhooks and tracking: no session, no cross-origin check (providers post from
+  // elsewhere); each route authenticates its caller itself. A body is read as a small form unless the
+  // route asks for more.
+  for (const route of host.publicRoutes) {
+    const limit = route.limit ?? (route.body ? '1mb' : '4kb');
+    const parse =
+      route.body === 'raw'
+        ? express.raw({ type: () => true, limit })
+        : route.body === 'json'
+          ? express.json({ limit })
+          : express.urlencoded({ extended: false, limit });
+    app[route.method](route.path, parse, async (req: Request, res: Response) => {
+      await runWithContext({ via: 'system' }, () => route.handler(req, res));
+    });
+  }
+
   app.use(
     session({
       name: SESSION_COOKIE,
@@ -136,12 +152,6 @@ export function createHttpApp(host: Host, options: { mounts?: Mount[] } = {}): E
   app.use(rejectCrossOrigin);
 
   for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
-
-  // Plugins' public pages (signed links): no sign-in, a small form body at most.
-  const form = express.urlencoded({ extended: false, limit: '4kb' });
-  for (const route of host.publicRoutes) {
-    app[route.method](route.path, form, (req: Request, res: Response) => runWithContext({ via: 'system' }, () => route.handler(req, res)));
-  }
 
   const api = express.Router();
   api.use(async (req, _res, next) => {

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { PluginGraphError } from '../plugin-loader.js';
 import { z } from 'zod';
 import type { Actor } from '../request-context.js';
 import type { Role } from '../auth/roles.js';
@@ -57,14 +58,26 @@ export function requiredRole(route: Pick<ApiRoute, 'method' | 'role'>): Role {
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 /**
- * A public page outside /api/v1 that anyone may open without signing in (the link in an email, say).
- * The path starts with `/<plugin>/`; the handler answers itself (HTML). The link must carry its own
- * proof (a signed, expiring token), and a GET must change nothing.
+ * An endpoint outside /api/v1 that needs no login: a provider's webhook or a link in an email. It
+ * authenticates its caller itself (a signature, a shared secret, a signed token) and answers itself.
  */
 export interface PublicRoute {
   method: 'get' | 'post';
-  /** Express path, e.g. `/consent/u/:token`. */
+  /** Absolute path, under `/<plugin>/`, /webhooks/ or /t/ (e.g. `/consent/u/:token`, `/webhooks/twilio/sms`, `/t/o/:token`). */
   path: string;
   summary: string;
-  handler: (req: Request, res: Response) => Promise<void>;
+  /** How the body is read before the handler runs: a URL-encoded form (the default), the raw bytes (`req.body` a Buffer), or JSON. */
+  body?: 'form' | 'raw' | 'json';
+  /** Largest body accepted (default 1mb when `body` is given, else a 4kb form). */
+  limit?: string;
+  handler: (req: Request, res: Response) => unknown | Promise<unknown>;
+}
+
+/** Public routes live under the plugin's own path, /webhooks/ or /t/ only, so that a plugin cannot shadow the API or the admin. */
+export function checkPublicPath(route: PublicRoute, plugin: string): PublicRoute {
+  const prefixes = [plugin, 'webhooks', 't'];
+  if (!/^\/[A-Za-z0-9/:_-]+$/.test(route.path) || !prefixes.some((prefix) => route.path.startsWith(`/${prefix}/`))) {
+    throw new PluginGraphError(`Plugin "${plugin}" declares public route ${route.path}: public routes must be under /${plugin}/, /webhooks/ or /t/`);
+  }
+  return route;
 }
