@@ -5,9 +5,10 @@ import './public.js';
 import { CallLog } from './call-log.js';
 import { ContactRecords } from './contact-records.js';
 import { InputReader } from './evidence.js';
-import { insightsRoutes } from './insights.routes.js';
+import { insightsRoutes, usageRoutes } from './insights.routes.js';
 import { InsightsService } from './insights.service.js';
 import { chooseProvider } from './providers/choose.js';
+import { OpenAiProvider } from './providers/openai.provider.js';
 import { aiSettings } from './settings.js';
 import { SummaryService } from './summary.service.js';
 
@@ -21,15 +22,31 @@ export const aiInsightsPlugin = definePlugin({
     const settings = { ...raw, openaiApiKey: raw.openaiApiKey ?? process.env.OPENAI_API_KEY };
     const now = () => new Date();
     const calls = new CallLog(prisma);
-    const provider = chooseProvider(settings, () => undefined);
+    const provider = chooseProvider(settings, () =>
+      settings.openaiApiKey
+        ? new OpenAiProvider(
+            {
+              apiKey: settings.openaiApiKey,
+              baseURL: settings.openaiBaseUrl,
+              model: settings.openaiModel,
+              embeddingModel: settings.openaiEmbeddingModel,
+              timeoutMs: settings.timeoutMs,
+              maxRetries: settings.maxRetries,
+              maxTokens: settings.maxTokens,
+              inputPricePerMTok: settings.inputPricePerMTok,
+              outputPricePerMTok: settings.outputPricePerMTok,
+            },
+            calls,
+          )
+        : undefined,
+    );
     const inputs = new InputReader(deps.contacts, deps.scoring, now);
     const summaries = new SummaryService(prisma, () => provider, settings.summaryTtlHours, now);
     const insights = new InsightsService(inputs, summaries, deps.contacts.gate, async () => [], now);
     const records = new ContactRecords(prisma);
-    void calls;
     return {
       services: { insights },
-      routes: insightsRoutes(insights),
+      routes: [...insightsRoutes(insights), ...usageRoutes(calls)],
       extend: {
         contacts: {
           gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
+import type { CallLog } from './call-log.js';
 import type { InsightsService } from './insights.service.js';
 
 export function insightsRoutes(insights: InsightsService): ApiRoute[] {
@@ -18,6 +20,21 @@ export function insightsRoutes(insights: InsightsService): ApiRoute[] {
       tags: ['ai-insights'],
       params: idParams,
       handler: ({ params }) => insights.insights(params.id, { force: true }),
+    }),
+  ];
+}
+
+/** The AI page's figures: calls, tokens, latency and estimated cost per provider and model. */
+export function usageRoutes(calls: CallLog): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/ai/usage',
+      summary: 'Model calls of the last days: count, failures, tokens, average latency and estimated cost per provider, model and purpose',
+      tags: ['ai-insights'],
+      role: 'MANAGER',
+      query: z.strictObject({ days: z.coerce.number().int().min(1).max(365).default(30) }),
+      handler: ({ query }) => calls.usage(new Date(Date.now() - query.days * 86_400_000)),
     }),
   ];
 }

@@ -70,7 +70,8 @@ export class SummaryService {
       provider = this.local;
       output = await provider.summarize(inputs.summary);
     }
-    const grounded = ground(output, inputs.allowed);
+    const evidenceText = [inputs.contact.email, inputs.summary.profile, ...inputs.summary.evidence.map((e) => e.text)].join('\n');
+    const grounded = ground(output, inputs.allowed, evidenceText);
     const generatedAt = this.now();
     const data = {
       inputHash: hash,
