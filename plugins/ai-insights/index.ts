@@ -3,6 +3,8 @@ import { definePlugin } from '../../server/plugin.js';
 import '../contacts/public.js';
 import '../scoring/public.js';
 import './public.js';
+import { assistantRoutes } from './assistant/assistant.routes.js';
+import { AssistantService } from './assistant/assistant.service.js';
 import { CallLog } from './call-log.js';
 import { ContactRecords } from './contact-records.js';
 import { InputReader } from './evidence.js';
@@ -52,6 +54,7 @@ export const aiInsightsPlugin = definePlugin({
     const inputs = new InputReader(deps.contacts, deps.scoring, now);
     const summaries = new SummaryService(prisma, () => provider, settings.summaryTtlHours, now);
     const insights = new InsightsService(inputs, summaries, deps.contacts.gate, (id, limit) => search.similar(id, limit), now);
+    const assistant = new AssistantService(prisma, deps.contacts, deps.scoring, () => provider, now);
     const records = new ContactRecords(prisma);
 
     // Contacts that changed get their vector after the request, together.
@@ -77,8 +80,8 @@ export const aiInsightsPlugin = definePlugin({
       );
 
     return {
-      services: { insights, search, embeddings, summaries, idle: () => changed.idle(), refreshSummaries: refreshRun },
-      routes: [...insightsRoutes(insights), ...usageRoutes(calls), ...searchRoutes(search)],
+      services: { insights, assistant, search, embeddings, summaries, idle: () => changed.idle(), refreshSummaries: refreshRun },
+      routes: [...insightsRoutes(insights), ...usageRoutes(calls), ...searchRoutes(search), ...assistantRoutes(assistant)],
       extend: {
         contacts: {
           gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },

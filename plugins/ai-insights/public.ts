@@ -1,6 +1,7 @@
 /**
  * The ai-insights plugin's public surface: what another plugin may import from it.
  */
+import type { AssistantService } from './assistant/assistant.service.js';
 import type { InsightsService } from './insights.service.js';
 import type { EmbeddingService } from './search/embedding.service.js';
 import type { SearchService } from './search/search.service.js';
@@ -9,6 +10,7 @@ import type { refreshStaleSummaries } from './summary-refresh.js';
 
 export interface AiInsightsApi {
   insights: InsightsService;
+  assistant: AssistantService;
   search: SearchService;
   embeddings: EmbeddingService;
   summaries: SummaryService;
