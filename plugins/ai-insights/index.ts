@@ -82,6 +82,7 @@ export const aiInsightsPlugin = definePlugin({
     return {
       services: { insights, assistant, search, embeddings, summaries, idle: () => changed.idle(), refreshSummaries: refreshRun },
       routes: [...insightsRoutes(insights), ...usageRoutes(calls), ...searchRoutes(search), ...assistantRoutes(assistant)],
+      admin: async () => (await import('./admin/ai.resource.js')).aiAdmin(),
       extend: {
         contacts: {
           gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },
