@@ -85,6 +85,8 @@ export const aiInsightsPlugin = definePlugin({
       admin: async () => (await import('./admin/ai.resource.js')).aiAdmin(),
       extend: {
         contacts: {
+          // Registered with the admin's component loader by admin/ai.resource.ts.
+          page: { panels: [{ component: 'InsightsPanel', placement: 'hero' }] },
           gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },
         },
       },

@@ -72,6 +72,15 @@ describe.runIf(chromiumAvailable())('Cmd+K and the AI page, in a real browser', 
     expect(await page.locator('[data-testid="command-menu"]').count()).toBe(0);
   }, 60_000);
 
+  it('shows the grounded summary, next steps and similar contacts on the contact page', async () => {
+    await page.goto(`${base}/admin/resources/Contact/records/${target}/show`);
+    const summary = page.locator('[data-testid="insights-summary"]');
+    await summary.waitFor({ timeout: 15_000 });
+    expect(await summary.textContent()).toContain('Hanna Schulz is CFO at Finly');
+    expect(await summary.locator('a').first().getAttribute('href')).toContain(`/Contact/records/${target}/show`);
+    expect(await page.textContent('[data-testid="insights-actions"]')).toContain('Make the first contact');
+  }, 60_000);
+
   it('asks the assistant from the AI page', async () => {
     await page.goto(`${base}/admin/pages/aiAssistant?ask=${encodeURIComponent('Find all contacts at Finly')}`);
     const answer = page.locator('[data-testid="assistant-answer"]');

@@ -44,7 +44,7 @@ export class SearchService {
     const insensitive = this.sql.kind === 'postgres' ? ({ mode: 'insensitive' } as const) : {};
     const digits = q.replace(/\D/g, '');
     const [page, phones, companies, deals] = await Promise.all([
-      this.contacts.list.list(this.contacts.list.parseListQuery({ q, pageSize: '50' })),
+      this.contacts.list.list(this.contacts.list.parseListQuery({ q, pageSize: '20' })),
       digits.length >= 4 && /^[\d\s()+.-]+$/.test(q)
         ? this.prisma.contact.findMany({
             where: { OR: [{ phone: { contains: digits.slice(-10) } }, { mobile: { contains: digits.slice(-10) } }] },
@@ -52,7 +52,13 @@ export class SearchService {
             take: 10,
           })
         : Promise.resolve([]),
-      this.contacts.companies.list({ q, page: 1, pageSize: 5 }),
+      // A page of names, without the count companies' list pays for.
+      this.prisma.company.findMany({
+        where: { name: { contains: q, ...insensitive } as Prisma.StringFilter },
+        select: { id: true, name: true, domain: true },
+        orderBy: { name: 'asc' },
+        take: 5,
+      }),
       this.prisma.deal.findMany({
         where: { title: { contains: q, ...insensitive } as Prisma.StringFilter },
         select: { id: true, title: true, stage: true, status: true },
@@ -104,7 +110,7 @@ export class SearchService {
         score: phone ? 99 : 70,
       });
     }
-    for (const c of companies.data as { id: number; name: string; domain: string | null }[]) {
+    for (const c of companies) {
       const prefix = c.name.toLowerCase().startsWith(lower);
       results.push({
         type: 'company',
