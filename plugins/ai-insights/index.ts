@@ -110,6 +110,8 @@ export const aiInsightsPlugin = definePlugin({
         'activity.logged': ({ contactId }) => embedSoon([contactId]),
         'contact.merged': ({ primaryId }) => embedSoon([primaryId]),
         'contacts.imported': ({ createdIds, updatedIds }) => embedSoon([...createdIds, ...updatedIds]),
+        'contact.deleted': ({ contactIds }) => index.remove(contactIds),
+        'contact.erased': ({ contactIds }) => index.remove(contactIds),
       },
       onStop: () => changed.idle(),
     };

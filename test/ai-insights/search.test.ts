@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
-import { contactsPlugin } from '../../plugins/contacts/index.js';
+import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { scoringPlugin } from '../../plugins/scoring/index.js';
 import { aiInsightsPlugin } from '../../plugins/ai-insights/index.js';
 import type { AiInsightsApi } from '../../plugins/ai-insights/public.js';
@@ -154,6 +154,20 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const cfo = (await viewer.get(`/api/v1/contacts/${ids.cfoFintech}/insights`)).body.similar;
       expect(cfo.map((s: { id: number }) => s.id)).toContain(ids.ctoFintech);
       expect(cfo.find((s: { id: number }) => s.id === ids.cfoFarm).shared).toEqual(expect.arrayContaining(['title: cfo', 'role: decision maker']));
+    });
+
+    it('hands its records to data-subject requests and erases them with the contact', async () => {
+      const id = ids.acme2!;
+      await viewer.get(`/api/v1/contacts/${id}/insights`);
+      const privacy = (t.host.services.contacts as ContactsServices).privacy;
+      const exported = (await privacy.collect(id)).plugins['ai-insights'] as { summary: { sentences: unknown[] }; searchProfile: { traits: { text: string } } };
+      expect(exported.summary.sentences.length).toBeGreaterThan(0);
+      expect(exported.searchProfile.traits.text).toContain('Jane Roe');
+      const erased = await privacy.erase(id);
+      expect(erased.removed['ai-insights']).toBe(2);
+      expect(await t.host.prisma.contactEmbedding.count({ where: { contactId: id } })).toBe(0);
+      expect((await search('Jane Roe')).map((r) => r.id)).not.toContain(id);
+      expect((await viewer.get(`/api/v1/contacts/${ids.acme1}/insights`)).body.similar.map((s: { id: number }) => s.id)).not.toContain(id);
     });
 
     it('refreshes stale summaries of active contacts in batches, a few at once, within the run’s budget', async () => {

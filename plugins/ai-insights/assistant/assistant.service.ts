@@ -132,6 +132,7 @@ export class AssistantService {
       const changes = proposals.flatMap((p) =>
         p.change.op === 'create_contact' && p.change.companyName ? [{ op: 'create_company', name: p.change.companyName } as Change, p.change] : [p.change],
       );
+      await this.prisma.aiProposal.deleteMany({ where: { expiresAt: { lt: new Date(this.now().getTime() - 86_400_000) } } });
       await this.prisma.aiProposal.create({
         data: { tokenHash: hash(token), userId: user.userId, changes: changes as unknown as Prisma.InputJsonValue, expiresAt },
       });
