@@ -1,5 +1,6 @@
 import type { PluginDefinition } from '../server/plugin.js';
 import { consentPlugin } from './consent/index.js';
+import { aiInsightsPlugin } from './ai-insights/index.js';
 import { contactsPlugin } from './contacts/index.js';
 import { dedupPlugin } from './dedup/index.js';
 import { messagingPlugin } from './messaging/index.js';
@@ -12,4 +13,5 @@ export const shippedPlugins: PluginDefinition[] = [
   scoringPlugin as PluginDefinition,
   consentPlugin as PluginDefinition,
   messagingPlugin as PluginDefinition,
+  aiInsightsPlugin as PluginDefinition,
 ];
