@@ -11,6 +11,7 @@ import { consentPages } from './consent.pages.js';
 import { ErasureService } from './erasure.service.js';
 import { erasureRoutes } from './erasure.routes.js';
 import { DsrService } from './dsr.service.js';
+import { AccessService } from './access.service.js';
 import { dsrRoutes } from './dsr.routes.js';
 import { consentListExtension } from './consent.list.js';
 import { consentOfRow, hasConsentColumns } from './consent.import.js';
@@ -44,11 +45,12 @@ export const consentPlugin = definePlugin({
     const gate = new ConsentGate(prisma, consent, purposes, suppressions);
     const links = new ConsentLinks(prisma, consent, purposes, keys, settings);
     const erasure = new ErasureService(prisma, deps.contacts, suppressions);
+    const access = new AccessService(prisma, deps.contacts);
     const dsr = new DsrService(prisma, { dueMonths: settings.dsrDueMonths, dueSoonDays: settings.dsrDueSoonDays });
     const suppressed = { code: 'SUPPRESSED', message: 'This person was erased and is on the suppression list; an admin must lift the suppression first' };
     return {
-      services: { consent, gate, purposes, suppressions, links, erasure, dsr },
-      routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions), ...dsrRoutes(prisma, deps.contacts, dsr)],
+      services: { consent, gate, purposes, suppressions, links, erasure, dsr, access },
+      routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions), ...dsrRoutes(access, dsr)],
       followUps: {
         // The people an import created get their consent from the file: IMPORTED and PENDING unless it says more.
         'import.completed': async ({ importId }, progress) => {
