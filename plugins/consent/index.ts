@@ -51,6 +51,7 @@ export const consentPlugin = definePlugin({
     return {
       services: { consent, gate, purposes, suppressions, links, erasure, dsr, access },
       routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions), ...dsrRoutes(access, dsr)],
+      admin: async () => (await import('./consent.resource.js')).consentAdmin(prisma, { consent, gate, purposes, suppressions, links, erasure, dsr, access }),
       followUps: {
         // The people an import created get their consent from the file: IMPORTED and PENDING unless it says more.
         'import.completed': async ({ importId }, progress) => {
@@ -89,6 +90,7 @@ export const consentPlugin = definePlugin({
       extend: {
         contacts: {
           list: consentListExtension(prisma),
+          page: { panels: [{ component: 'ConsentPanel', placement: 'hero' }] },
           import: {
             rowNotes: (cells) => (hasConsentColumns(Object.keys(cells)) ? consentOfRow(cells, { fileName: '', importId: 0, rowNumber: 0 }).notes : []),
           },
