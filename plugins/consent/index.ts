@@ -99,6 +99,7 @@ export const consentPlugin = definePlugin({
             unsubscribeUrl: async (id, channel, purpose) => (await links.create(id, 'unsubscribe', channel, purpose)).url,
           },
           gdpr: { collect: (id) => consent.collect(id), erase: (tx, id) => consent.erase(tx, id) },
+          merge: { absorb: (tx, merge) => consent.absorb(tx, merge), restore: (tx, merge) => consent.restore(tx, merge) },
           screen: async (people) => (await suppressions.screen(people)).map((hit) => (hit ? suppressed : null)),
         },
       },
