@@ -12,6 +12,7 @@ import { ErasureService } from './erasure.service.js';
 import { erasureRoutes } from './erasure.routes.js';
 import { DsrService } from './dsr.service.js';
 import { AccessService } from './access.service.js';
+import { RetentionService } from './retention.service.js';
 import { dsrRoutes } from './dsr.routes.js';
 import { consentListExtension } from './consent.list.js';
 import { consentOfRow, hasConsentColumns } from './consent.import.js';
@@ -35,6 +36,11 @@ export const consentPlugin = definePlugin({
     dsrDueSoonDays: z.coerce.number().int().min(1).max(30).default(7),
     deadlineSchedule: z.string().default('10 6 * * *'),
     expirySchedule: z.string().default('20 2 * * *'),
+    /** Erase contacts without activity or change for this many months; 0 (the default) turns retention off. */
+    retentionMonths: z.coerce.number().int().min(0).max(600).default(0),
+    /** Until true, the retention job only reports how many contacts it would erase. */
+    retentionApply: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
+    retentionSchedule: z.string().default('40 3 * * *'),
   }),
   schema: './schema.prisma',
   setup({ prisma, settings, config, deps }) {
@@ -46,12 +52,14 @@ export const consentPlugin = definePlugin({
     const links = new ConsentLinks(prisma, consent, purposes, keys, settings);
     const erasure = new ErasureService(prisma, deps.contacts, suppressions);
     const access = new AccessService(prisma, deps.contacts);
+    const retention = new RetentionService(prisma, erasure, { months: settings.retentionMonths, apply: settings.retentionApply });
     const dsr = new DsrService(prisma, { dueMonths: settings.dsrDueMonths, dueSoonDays: settings.dsrDueSoonDays });
     const suppressed = { code: 'SUPPRESSED', message: 'This person was erased and is on the suppression list; an admin must lift the suppression first' };
     return {
-      services: { consent, gate, purposes, suppressions, links, erasure, dsr, access },
-      routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions), ...dsrRoutes(access, dsr)],
-      admin: async () => (await import('./consent.resource.js')).consentAdmin(prisma, { consent, gate, purposes, suppressions, links, erasure, dsr, access }),
+      services: { consent, gate, purposes, suppressions, links, erasure, dsr, access, retention },
+      routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions, retention), ...dsrRoutes(access, dsr)],
+      admin: async () =>
+        (await import('./consent.resource.js')).consentAdmin(prisma, { consent, gate, purposes, suppressions, links, erasure, dsr, access, retention }),
       followUps: {
         // The people an import created get their consent from the file: IMPORTED and PENDING unless it says more.
         'import.completed': async ({ importId }, progress) => {
@@ -78,6 +86,12 @@ export const consentPlugin = definePlugin({
           schedule: settings.deadlineSchedule,
           description: 'Flags data-subject requests due within days, or overdue',
           run: () => dsr.flagDeadlines(),
+        },
+        {
+          name: 'consent.apply-retention',
+          schedule: settings.retentionSchedule,
+          description: 'Retention (off unless PLUGIN_CONSENT_RETENTION_MONTHS is set): erases long-inactive contacts, or reports how many it would',
+          run: ({ signal }) => retention.run(signal),
         },
         {
           name: 'consent.expire-implied',

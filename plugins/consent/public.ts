@@ -8,6 +8,7 @@ import type { ConsentLinks } from './links.service.js';
 import type { ErasureService } from './erasure.service.js';
 import type { DsrService } from './dsr.service.js';
 import type { AccessService } from './access.service.js';
+import type { RetentionService } from './retention.service.js';
 import type { ConsentPurposes } from './purposes.js';
 import type { SuppressionService } from './suppression.service.js';
 
@@ -22,6 +23,7 @@ export interface ConsentApi {
   erasure: ErasureService;
   dsr: DsrService;
   access: AccessService;
+  retention: RetentionService;
 }
 
 declare module '../../server/plugin.js' {
