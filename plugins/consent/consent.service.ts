@@ -21,6 +21,16 @@ export interface ContactConsent {
   ledger: (ConsentEvent & { wording: string | null })[];
 }
 
+/** Ids per query for the gate: larger than the default chunk, well under both databases' parameter limits. */
+export const GATE_CHUNK = 5_000;
+
+/** What a merge moved, kept with the merge for an undo. */
+interface MergeMoved {
+  eventIds: number[];
+  duplicateStates: ConsentState[];
+  primaryStates: ConsentState[];
+}
+
 export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
@@ -207,6 +217,20 @@ export class ConsentService {
     return new Map(rows.map((r) => [r.contactId, r]));
   }
 
+  /** What the gate needs of many contacts' states for one channel and purpose (fewer columns read). */
+  async gateStatesOf(contactIds: number[], channel: string, purpose: string) {
+    const rows = await findInChunks(
+      contactIds,
+      (chunk) =>
+        this.prisma.consentState.findMany({
+          where: { contactId: { in: chunk }, channel, purpose },
+          select: { contactId: true, status: true, basis: true, expiresAt: true },
+        }),
+      GATE_CHUNK,
+    );
+    return new Map(rows.map((r) => [r.contactId, r]));
+  }
+
   /**
    * The daily job: implied consent past its legal lifetime (CASL: two years) becomes UNKNOWN, by a
    * ledger event that says why. Each contact's change is its own transaction; a rerun finds nothing.
@@ -245,6 +269,41 @@ export class ConsentService {
   async collect(contactId: number): Promise<Record<string, unknown>> {
     const { states, ledger } = await this.get(contactId).catch(() => ({ states: [], ledger: [] }));
     return { consentStates: states, consentLedger: ledger };
+  }
+
+  /**
+   * A merge: the duplicate's ledger moves to the primary; for each channel and purpose the state of
+   * the most recent event wins (an opt-out given last stays an opt-out). Answers what an undo needs.
+   */
+  async absorb(tx: Prisma.TransactionClient, { primaryId, duplicateId }: { primaryId: number; duplicateId: number }): Promise<MergeMoved> {
+    const eventIds = (await tx.consentEvent.findMany({ where: { contactId: duplicateId }, select: { id: true } })).map((e) => e.id);
+    const duplicateStates = await tx.consentState.findMany({ where: { contactId: duplicateId } });
+    const primaryStates = await tx.consentState.findMany({ where: { contactId: primaryId } });
+    await tx.consentEvent.updateMany({ where: { contactId: duplicateId }, data: { contactId: primaryId } });
+    await tx.consentState.deleteMany({ where: { contactId: duplicateId } });
+    for (const state of duplicateStates) {
+      const mine = primaryStates.find((p) => p.channel === state.channel && p.purpose === state.purpose);
+      if (mine && mine.lastEventId > state.lastEventId) continue;
+      const { id: _id, contactId: _c, updatedAt: _u, ...fields } = state;
+      const key = { contactId: primaryId, channel: state.channel, purpose: state.purpose };
+      await tx.consentState.upsert({ where: { contactId_channel_purpose: key }, create: { ...key, ...fields }, update: fields });
+    }
+    return { eventIds, duplicateStates, primaryStates };
+  }
+
+  /** Undo of a merge: the moved events go back, and both contacts' states are as they were. */
+  async restore(tx: Prisma.TransactionClient, { primaryId, duplicateId, moved }: { primaryId: number; duplicateId: number; moved: unknown }): Promise<void> {
+    const { eventIds, duplicateStates, primaryStates } = moved as MergeMoved;
+    if (eventIds.length) await tx.consentEvent.updateMany({ where: { id: { in: eventIds } }, data: { contactId: duplicateId } });
+    await tx.consentState.deleteMany({ where: { contactId: { in: [primaryId, duplicateId] } } });
+    const revive = (rows: ConsentState[]) =>
+      rows.map(({ id: _id, updatedAt: _u, occurredAt, expiresAt, ...rest }) => ({
+        ...rest,
+        occurredAt: new Date(occurredAt),
+        expiresAt: expiresAt ? new Date(expiresAt) : null,
+      }));
+    const rows = [...revive(primaryStates), ...revive(duplicateStates)];
+    if (rows.length) await tx.consentState.createMany({ data: rows });
   }
 
   /**

@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { recordAudit } from '../../server/audit.js';
-import type { Database } from '../../server/db.js';
 import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
-import type { ContactsApi } from '../contacts/public.js';
+import type { AccessService } from './access.service.js';
 import { DSR_STATUSES, DSR_TYPES, dsrCreateInput, dsrUpdateInput, type DsrService } from './dsr.service.js';
 
 /** Access exports (audited), and data-subject requests with their deadlines. */
-export function dsrRoutes(prisma: Database, contacts: Pick<ContactsApi, 'privacy'>, dsr: DsrService): ApiRoute[] {
+export function dsrRoutes(access: AccessService, dsr: DsrService): ApiRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -16,15 +14,7 @@ export function dsrRoutes(prisma: Database, contacts: Pick<ContactsApi, 'privacy
       role: 'MANAGER',
       params: idParams,
       handler: async ({ params, actor, res }) => {
-        const document = { exportedAt: new Date().toISOString(), contactId: params.id, ...(await contacts.privacy.collect(params.id)) };
-        await recordAudit(prisma, {
-          action: 'CREATE',
-          entity: 'GdprExport',
-          entityId: String(params.id),
-          actorId: actor.userId,
-          via: 'api',
-          changes: { contactId: params.id, plugins: Object.keys(document.plugins) },
-        });
+        const document = await access.export(params.id, { userId: actor.userId, via: 'api' });
         res.setHeader('Content-Disposition', `attachment; filename="gdpr-export-contact-${params.id}.json"`);
         return document;
       },

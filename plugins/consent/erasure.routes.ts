@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js';
 import type { ErasureService } from './erasure.service.js';
 import type { SuppressionService } from './suppression.service.js';
+import type { RetentionService } from './retention.service.js';
 
 const pageQuery = z.strictObject({
   page: z.coerce.number().int().min(1).default(1),
@@ -9,7 +10,7 @@ const pageQuery = z.strictObject({
 });
 
 /** Erasure (admins), its certificates, and the suppression list (admins). */
-export function erasureRoutes(erasure: ErasureService, suppressions: SuppressionService): ApiRoute[] {
+export function erasureRoutes(erasure: ErasureService, suppressions: SuppressionService, retention: RetentionService): ApiRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -39,6 +40,15 @@ export function erasureRoutes(erasure: ErasureService, suppressions: Suppression
       role: 'ADMIN',
       params: idParams,
       handler: ({ params }) => erasure.certificate(params.id),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/consent/retention',
+      summary: 'Retention dry run: how many contacts without activity for N months (default: the setting) would be erased now',
+      tags: ['consent'],
+      role: 'ADMIN',
+      query: z.strictObject({ months: z.coerce.number().int().min(1).max(600).optional() }),
+      handler: ({ query }) => retention.dryRun(query.months),
     }),
     defineRoute({
       method: 'get',

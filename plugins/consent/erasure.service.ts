@@ -19,7 +19,13 @@ export class ErasureService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async erase(contactId: number, actor: { userId?: number; via: string }, requestId?: number): Promise<ErasureCertificate> {
+  /** `suppress: false` (retention) lets the person come back; an erasure on request always suppresses. */
+  async erase(
+    contactId: number,
+    actor: { userId?: number; via: string },
+    requestId?: number,
+    options: { suppress?: boolean } = {},
+  ): Promise<ErasureCertificate> {
     await this.checkRequest(contactId, requestId);
     const reference = randomUUID();
     const { within } = await this.contacts.privacy.erase(contactId, {
@@ -27,7 +33,8 @@ export class ErasureService {
         const certificate = await tx.erasureCertificate.create({
           data: { reference, contactId, erasedAt: this.now(), erasedById: actor.userId ?? null, via: actor.via, removed, requestId: requestId ?? null },
         });
-        const suppressed = await this.suppressions.add(tx, contact, 'erasure', { certificateId: certificate.id, userId: actor.userId });
+        const suppressed =
+          options.suppress === false ? 0 : await this.suppressions.add(tx, contact, 'erasure', { certificateId: certificate.id, userId: actor.userId });
         if (requestId) {
           await tx.dataSubjectRequest.update({
             where: { id: requestId },

@@ -1,7 +1,7 @@
 import type { Database } from '../../server/db.js';
 import type { GateVerdict } from '../contacts/public.js';
 import { findInChunks } from '../../server/id-lists.js';
-import type { ConsentService } from './consent.service.js';
+import { GATE_CHUNK, type ConsentService } from './consent.service.js';
 import { decide } from './gate-rules.js';
 import { jurisdictionOf } from './jurisdiction.js';
 import type { ConsentPurposes } from './purposes.js';
@@ -24,11 +24,17 @@ export class ConsentGate {
     const ids = [...new Set(contactIds)];
     const rule = this.purposes.get(purpose);
     if (!rule) return new Map(ids.map((id) => [id, { allowed: false, reason: 'UNKNOWN_PURPOSE' }]));
-    const contacts = await findInChunks(ids, (chunk) =>
-      this.prisma.contact.findMany({ where: { id: { in: chunk } }, select: { id: true, email: true, phone: true, mobile: true, country: true, status: true } }),
+    const contacts = await findInChunks(
+      ids,
+      (chunk) =>
+        this.prisma.contact.findMany({
+          where: { id: { in: chunk } },
+          select: { id: true, email: true, phone: true, mobile: true, country: true, status: true },
+        }),
+      GATE_CHUNK,
     );
     const byId = new Map(contacts.map((c) => [c.id, c]));
-    const [states, suppressed] = await Promise.all([this.consent.statesOf(ids, channel, purpose), this.suppressions.screen(contacts)]);
+    const [states, suppressed] = await Promise.all([this.consent.gateStatesOf(ids, channel, purpose), this.suppressions.screen(contacts)]);
     const suppressedIds = new Set(contacts.filter((_c, i) => suppressed[i]).map((c) => c.id));
     const now = this.now();
     return new Map(

@@ -11,6 +11,8 @@ import { consentPages } from './consent.pages.js';
 import { ErasureService } from './erasure.service.js';
 import { erasureRoutes } from './erasure.routes.js';
 import { DsrService } from './dsr.service.js';
+import { AccessService } from './access.service.js';
+import { RetentionService } from './retention.service.js';
 import { dsrRoutes } from './dsr.routes.js';
 import { consentListExtension } from './consent.list.js';
 import { consentOfRow, hasConsentColumns } from './consent.import.js';
@@ -34,6 +36,11 @@ export const consentPlugin = definePlugin({
     dsrDueSoonDays: z.coerce.number().int().min(1).max(30).default(7),
     deadlineSchedule: z.string().default('10 6 * * *'),
     expirySchedule: z.string().default('20 2 * * *'),
+    /** Erase contacts without activity or change for this many months; 0 (the default) turns retention off. */
+    retentionMonths: z.coerce.number().int().min(0).max(600).default(0),
+    /** Until true, the retention job only reports how many contacts it would erase. */
+    retentionApply: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
+    retentionSchedule: z.string().default('40 3 * * *'),
   }),
   schema: './schema.prisma',
   setup({ prisma, settings, config, deps }) {
@@ -44,11 +51,15 @@ export const consentPlugin = definePlugin({
     const gate = new ConsentGate(prisma, consent, purposes, suppressions);
     const links = new ConsentLinks(prisma, consent, purposes, keys, settings);
     const erasure = new ErasureService(prisma, deps.contacts, suppressions);
+    const access = new AccessService(prisma, deps.contacts);
+    const retention = new RetentionService(prisma, erasure, { months: settings.retentionMonths, apply: settings.retentionApply });
     const dsr = new DsrService(prisma, { dueMonths: settings.dsrDueMonths, dueSoonDays: settings.dsrDueSoonDays });
     const suppressed = { code: 'SUPPRESSED', message: 'This person was erased and is on the suppression list; an admin must lift the suppression first' };
     return {
-      services: { consent, gate, purposes, suppressions, links, erasure, dsr },
-      routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions), ...dsrRoutes(prisma, deps.contacts, dsr)],
+      services: { consent, gate, purposes, suppressions, links, erasure, dsr, access, retention },
+      routes: [...consentRoutes(consent, gate, links), ...erasureRoutes(erasure, suppressions, retention), ...dsrRoutes(access, dsr)],
+      admin: async () =>
+        (await import('./consent.resource.js')).consentAdmin(prisma, { consent, gate, purposes, suppressions, links, erasure, dsr, access, retention }),
       followUps: {
         // The people an import created get their consent from the file: IMPORTED and PENDING unless it says more.
         'import.completed': async ({ importId }, progress) => {
@@ -77,6 +88,12 @@ export const consentPlugin = definePlugin({
           run: () => dsr.flagDeadlines(),
         },
         {
+          name: 'consent.apply-retention',
+          schedule: settings.retentionSchedule,
+          description: 'Retention (off unless PLUGIN_CONSENT_RETENTION_MONTHS is set): erases long-inactive contacts, or reports how many it would',
+          run: ({ signal }) => retention.run(signal),
+        },
+        {
           name: 'consent.expire-implied',
           schedule: settings.expirySchedule,
           description: 'Moves implied consent past its legal lifetime (CASL: two years) to UNKNOWN, saying why',
@@ -87,6 +104,7 @@ export const consentPlugin = definePlugin({
       extend: {
         contacts: {
           list: consentListExtension(prisma),
+          page: { panels: [{ component: 'ConsentPanel', placement: 'hero' }] },
           import: {
             rowNotes: (cells) => (hasConsentColumns(Object.keys(cells)) ? consentOfRow(cells, { fileName: '', importId: 0, rowNumber: 0 }).notes : []),
           },
@@ -95,6 +113,7 @@ export const consentPlugin = definePlugin({
             unsubscribeUrl: async (id, channel, purpose) => (await links.create(id, 'unsubscribe', channel, purpose)).url,
           },
           gdpr: { collect: (id) => consent.collect(id), erase: (tx, id) => consent.erase(tx, id) },
+          merge: { absorb: (tx, merge) => consent.absorb(tx, merge), restore: (tx, merge) => consent.restore(tx, merge) },
           screen: async (people) => (await suppressions.screen(people)).map((hit) => (hit ? suppressed : null)),
         },
       },

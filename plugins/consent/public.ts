@@ -7,6 +7,8 @@ import type { ConsentGate } from './gate.service.js';
 import type { ConsentLinks } from './links.service.js';
 import type { ErasureService } from './erasure.service.js';
 import type { DsrService } from './dsr.service.js';
+import type { AccessService } from './access.service.js';
+import type { RetentionService } from './retention.service.js';
 import type { ConsentPurposes } from './purposes.js';
 import type { SuppressionService } from './suppression.service.js';
 
@@ -20,6 +22,8 @@ export interface ConsentApi {
   links: ConsentLinks;
   erasure: ErasureService;
   dsr: DsrService;
+  access: AccessService;
+  retention: RetentionService;
 }
 
 declare module '../../server/plugin.js' {

@@ -46,9 +46,12 @@ export class SuppressionService {
     const hashes = people.map((p) => this.hashesOf(p).map((h) => h.hash));
     const all = [...new Set(hashes.flat())];
     if (!all.length) return people.map(() => false);
-    const found = new Set(
-      (await findInChunks(all, (chunk) => this.prisma.suppression.findMany({ where: { hash: { in: chunk } }, select: { hash: true } }))).map((r) => r.hash),
-    );
+    // A short list is read whole (one query) rather than asked for each chunk of hashes.
+    const small = all.length > 400 && (await this.prisma.suppression.count()) <= 20_000;
+    const rows = small
+      ? await this.prisma.suppression.findMany({ select: { hash: true } })
+      : await findInChunks(all, (chunk) => this.prisma.suppression.findMany({ where: { hash: { in: chunk } }, select: { hash: true } }));
+    const found = new Set(rows.map((r) => r.hash));
     return hashes.map((list) => list.some((h) => found.has(h)));
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { consentPlugin } from '../../plugins/consent/index.js';
+import { dedupPlugin } from '../../plugins/dedup/index.js';
 import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
 import { databaseEnv, postgresAvailable } from '../helpers/postgres.js';
 
@@ -13,6 +14,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let t: TestHost;
     let rep: supertest.Agent;
     let viewer: supertest.Agent;
+    let manager: supertest.Agent;
     let drop: (() => Promise<void>) | undefined;
     const contacts = () => t.host.services.contacts as ContactsServices;
     const ledgerCount = () => t.host.prisma.consentEvent.count();
@@ -20,8 +22,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     beforeAll(async () => {
       const database = await databaseEnv(kind);
       drop = database.drop;
-      t = await bootTestHost({ plugins: [contactsPlugin, consentPlugin], env: database.env, pluginSettings: { contacts: { demoData: false } } });
+      t = await bootTestHost({ plugins: [contactsPlugin, dedupPlugin, consentPlugin], env: database.env, pluginSettings: { contacts: { demoData: false } } });
       rep = (await t.signIn('REP')).agent;
+      manager = (await t.signIn('MANAGER')).agent;
       viewer = (await t.signIn('VIEWER')).agent;
     });
     afterAll(async () => {
@@ -108,8 +111,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         }
       }
       expect(await t.host.prisma.consentEvent.findUnique({ where: { id: event.id } })).toMatchObject({ status: 'OPTED_IN', source: 'web form' });
-      const routes = t.host.routes.filter((r) => r.plugin === 'consent' && r.path.includes('consent') && r.method !== 'get');
-      expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(['post /contacts/:id/consent']);
+      // Of consent's writing routes, only the one that appends an event touches the ledger (and an erasure, which removes it).
+      const writes = t.host.routes.filter((r) => r.plugin === 'consent' && r.method !== 'get').map((r) => `${r.method} ${r.path}`);
+      expect(writes.sort()).toEqual(
+        [
+          'post /contacts/:id/consent',
+          'post /consent/links',
+          'post /contacts/:id/erase',
+          'post /suppressions/check',
+          'delete /suppressions/:id',
+          'post /dsr',
+          'patch /dsr/:id',
+        ].sort(),
+      );
     });
 
     it('gates marketing by consent and jurisdiction, never blocking transactional mail on a marketing opt-out', async () => {
@@ -178,6 +192,37 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         { contactId: us.id, allowed: true },
       ]);
       expect((await viewer.get('/api/v1/consent/gate?ids=1&channel=FAX&purpose=MARKETING')).status).toBe(400);
+    });
+
+    it('moves the ledger with a merge (the latest event deciding each state) and back with its undo', async () => {
+      const a = await createContact(rep, { email: 'merge.a@consent.test', firstName: 'Mo', lastName: 'Merge' });
+      const b = await createContact(rep, { email: 'merge.b@consent.test', firstName: 'Mo', lastName: 'Merge' });
+      const record = (id: number, body: Record<string, unknown>) =>
+        rep
+          .post(`/api/v1/contacts/${id}/consent`)
+          .send({ purpose: 'MARKETING', source: 'form', ...body })
+          .expect(201);
+      await record(a.id, { channel: 'EMAIL', status: 'OPTED_IN', occurredAt: yearsAgo(1) });
+      await record(b.id, { channel: 'EMAIL', status: 'OPTED_OUT' });
+      await record(b.id, { channel: 'SMS', status: 'OPTED_IN', occurredAt: yearsAgo(1) });
+      const statuses = async (id: number) =>
+        Object.fromEntries(
+          (await viewer.get(`/api/v1/contacts/${id}/consent`)).body.states.map((s: { channel: string; status: string }) => [s.channel, s.status]),
+        );
+      const merged = await manager.post(`/api/v1/contacts/${a.id}/merge`).send({ duplicateId: b.id });
+      expect(merged.status).toBe(201);
+      expect(await statuses(a.id)).toEqual({ EMAIL: 'OPTED_OUT', SMS: 'OPTED_IN' });
+      expect((await viewer.get(`/api/v1/contacts/${a.id}/consent`)).body.ledger).toHaveLength(3);
+      expect((await manager.post(`/api/v1/merges/${merged.body.id}/undo`)).status).toBe(200);
+      expect(await statuses(a.id)).toEqual({ EMAIL: 'OPTED_IN' });
+      expect(await statuses(b.id)).toEqual({ EMAIL: 'OPTED_OUT', SMS: 'OPTED_IN' });
+      expect((await viewer.get(`/api/v1/contacts/${b.id}/consent`)).body.ledger).toHaveLength(2);
+    });
+
+    it('refuses to start in production without a secret for links and suppression hashes', async () => {
+      await expect(bootTestHost({ plugins: [contactsPlugin, consentPlugin], env: { NODE_ENV: 'production' } })).rejects.toThrow(
+        /PLUGIN_CONSENT_SECRET is required in production/,
+      );
     });
   });
 }

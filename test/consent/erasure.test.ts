@@ -104,7 +104,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const erased = await admin.post(`/api/v1/contacts/${id}/erase`).send({});
       expect(erased.status).toBe(201);
       expect(erased.body).toMatchObject({ contactId: id, via: 'api', suppressed: 3, reference: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-      expect(erased.body.removed).toMatchObject({ consent: 2, contacts: expect.any(Number), scoring: expect.any(Number) });
+      // Consent: the import's PENDING event, the opt-in and the state.
+      expect(erased.body.removed).toMatchObject({ consent: 3, contacts: expect.any(Number), scoring: expect.any(Number) });
       expect(JSON.stringify(erased.body).toLowerCase()).not.toMatch(/zephyrine|quackenbush|erasure\.test/);
       expect((await admin.get(`/api/v1/erasure-certificates/${erased.body.id}`)).body).toEqual(erased.body);
 
