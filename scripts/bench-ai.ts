@@ -30,11 +30,102 @@ import { createHttpApp } from '../server/http/app.js';
 const CONTACTS = Number(process.env.AI_CONTACTS ?? 100_000);
 const ACTIVITIES = CONTACTS * 2;
 const DAY_MS = 86_400_000;
-const FIRST = ['Anna', 'Ben', 'Chloe', 'David', 'Elena', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Liam', 'Mara', 'Noah', 'Olga', 'Pavel', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wen', 'Xavi', 'Yara', 'Zoe'];
-const LAST = ['Adler', 'Becker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hansen', 'Ivanova', 'Jansen', 'Kowalski', 'Lopez', 'Meyer', 'Novak', 'Olsen', 'Petrov', 'Rossi', 'Schmidt', 'Tanaka', 'Weber'];
-const TITLES = ['CFO', 'CTO', 'CEO', 'VP Sales', 'Head of Marketing', 'Data Engineer', 'Product Manager', 'Procurement Lead', 'Controller', 'HR Director', 'Designer', 'Account Executive'];
-const INDUSTRIES = ['Fintech', 'Healthcare', 'Logistics', 'Retail', 'Manufacturing', 'Insurance', 'Biotech', 'Education', 'Energy', 'Gaming', 'Agriculture', 'Telecom'];
-const CITIES = ['Berlin', 'Munich', 'Paris', 'Lyon', 'Madrid', 'Lisbon', 'Vienna', 'Zurich', 'Amsterdam', 'Warsaw', 'Prague', 'Oslo', 'Dublin', 'Milan', 'Austin', 'Toronto'];
+const FIRST = [
+  'Anna',
+  'Ben',
+  'Chloe',
+  'David',
+  'Elena',
+  'Farid',
+  'Greta',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Kira',
+  'Liam',
+  'Mara',
+  'Noah',
+  'Olga',
+  'Pavel',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wen',
+  'Xavi',
+  'Yara',
+  'Zoe',
+];
+const LAST = [
+  'Adler',
+  'Becker',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Hansen',
+  'Ivanova',
+  'Jansen',
+  'Kowalski',
+  'Lopez',
+  'Meyer',
+  'Novak',
+  'Olsen',
+  'Petrov',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Weber',
+];
+const TITLES = [
+  'CFO',
+  'CTO',
+  'CEO',
+  'VP Sales',
+  'Head of Marketing',
+  'Data Engineer',
+  'Product Manager',
+  'Procurement Lead',
+  'Controller',
+  'HR Director',
+  'Designer',
+  'Account Executive',
+];
+const INDUSTRIES = [
+  'Fintech',
+  'Healthcare',
+  'Logistics',
+  'Retail',
+  'Manufacturing',
+  'Insurance',
+  'Biotech',
+  'Education',
+  'Energy',
+  'Gaming',
+  'Agriculture',
+  'Telecom',
+];
+const CITIES = [
+  'Berlin',
+  'Munich',
+  'Paris',
+  'Lyon',
+  'Madrid',
+  'Lisbon',
+  'Vienna',
+  'Zurich',
+  'Amsterdam',
+  'Warsaw',
+  'Prague',
+  'Oslo',
+  'Dublin',
+  'Milan',
+  'Austin',
+  'Toronto',
+];
 const TYPES = ['EMAIL_OPENED', 'EMAIL_CLICKED', 'CALL', 'MEETING', 'PAGE_VISITED', 'FORM_SUBMITTED', 'EMAIL_SENT'];
 
 let seed = 11;
@@ -56,7 +147,11 @@ const fillStart = performance.now();
 db.transaction(() => {
   const company = db.prepare('INSERT INTO "Company" (id, name, industry, city, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)');
   for (let c = 1; c <= 2_000; c++) {
-    const row = { name: `${pick(['Nova', 'Blue', 'Apex', 'Terra', 'Quant', 'Helio', 'Iron', 'Silver'])}${pick(['soft', 'works', 'labs', 'logic', 'line', 'point'])} ${c}`, industry: pick(INDUSTRIES), city: pick(CITIES) };
+    const row = {
+      name: `${pick(['Nova', 'Blue', 'Apex', 'Terra', 'Quant', 'Helio', 'Iron', 'Silver'])}${pick(['soft', 'works', 'labs', 'logic', 'line', 'point'])} ${c}`,
+      industry: pick(INDUSTRIES),
+      city: pick(CITIES),
+    };
     companies.push(row);
     company.run(c, row.name, row.industry, row.city, sqliteTime(now), sqliteTime(now));
   }
@@ -98,7 +193,14 @@ db.close();
 console.log(`seeded ${CONTACTS} contacts, 2000 companies, ${ACTIVITIES} activities in ${Math.round(performance.now() - fillStart)} ms`);
 
 const host = await createHost({
-  config: loadConfig({ DATA_DIR: dir, DATABASE_URL: `file:${file}`, LOG_LEVEL: 'error', JOBS_ENABLED: 'false', NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret' }),
+  config: loadConfig({
+    DATA_DIR: dir,
+    DATABASE_URL: `file:${file}`,
+    LOG_LEVEL: 'error',
+    JOBS_ENABLED: 'false',
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
+  }),
   plugins: [contactsPlugin, scoringPlugin, aiInsightsPlugin],
   pluginSettings: { contacts: { demoData: false }, 'ai-insights': { provider: 'local' } },
   env: {},
@@ -113,7 +215,9 @@ await (host.services.scoring as ScoringApi).idle();
 let started = performance.now();
 const backfill = await ai.embeddings.backfill({ batchSize: 2_000 });
 const backfillMs = performance.now() - started;
-console.log(`embedding backfill: ${backfill.embedded} contacts in ${Math.round(backfillMs)} ms = ${Math.round(backfill.embedded / (backfillMs / 1000))} contacts/s`);
+console.log(
+  `embedding backfill: ${backfill.embedded} contacts in ${Math.round(backfillMs)} ms = ${Math.round(backfill.embedded / (backfillMs / 1000))} contacts/s`,
+);
 
 // 2. Search through REST.
 const user = await host.users.create({ email: 'bench@example.com', name: 'Bench', role: 'REP', password: 'correct horse battery staple' });
@@ -138,7 +242,15 @@ for (let i = 0; i < 200; i++) {
   const p = pick(people);
   const c = companies[p.company - 1]!;
   const q = `the ${p.title} from the ${c.industry.toLowerCase()} company in ${c.city}`;
-  if (labelled.length < 50) labelled.push({ q, relevant: new Set(people.filter((o) => o.title === p.title && companies[o.company - 1]!.industry === c.industry && companies[o.company - 1]!.city === c.city).map((o) => o.id)) });
+  if (labelled.length < 50)
+    labelled.push({
+      q,
+      relevant: new Set(
+        people
+          .filter((o) => o.title === p.title && companies[o.company - 1]!.industry === c.industry && companies[o.company - 1]!.city === c.city)
+          .map((o) => o.id),
+      ),
+    });
   semantic.push((await get(q)).ms);
 }
 console.log(`search via REST, lexical (200 queries): p50 ${round(percentile(lexical, 50))} ms, p95 ${round(percentile(lexical, 95))} ms`);
@@ -151,6 +263,12 @@ for (const { q, relevant } of labelled) {
   recall += top.filter((r) => relevant.has(r.id)).length / Math.min(10, relevant.size);
 }
 console.log(`semantic recall@10 over 50 labelled descriptions: ${round(recall / labelled.length)}`);
+
+if (process.env.AI_SEARCH_ONLY) {
+  await host.stop();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 // 4. Summary refresh of 1,000 contacts: local provider, then a local OpenAI-compatible server.
 const ids = people.slice(0, 1_000).map((p) => p.id);
@@ -170,24 +288,50 @@ const fake = createServer((req, res) => {
     const id = /contact:(\d+)/.exec(body.messages[1]!.content)?.[1];
     const content = JSON.stringify({ sentences: [{ text: 'A summary.', citations: [`contact:${id}`] }] });
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop' }], usage: { prompt_tokens: 500, completion_tokens: 30, total_tokens: 530 } }));
+    res.end(
+      JSON.stringify({
+        id: 'x',
+        object: 'chat.completion',
+        created: 0,
+        model: 'm',
+        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 500, completion_tokens: 30, total_tokens: 530 },
+      }),
+    );
   });
 });
 await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
 const calls = new CallLog(host.prisma);
 const openai = new OpenAiProvider(
-  { apiKey: 'sk-bench', baseURL: `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`, model: 'gpt-4o-mini', embeddingModel: 'e', timeoutMs: 30_000, maxRetries: 2, maxTokens: 500, inputPricePerMTok: 0.15, outputPricePerMTok: 0.6 },
+  {
+    apiKey: 'sk-bench',
+    baseURL: `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`,
+    model: 'gpt-4o-mini',
+    embeddingModel: 'e',
+    timeoutMs: 30_000,
+    maxRetries: 2,
+    maxTokens: 500,
+    inputPricePerMTok: 0.15,
+    outputPricePerMTok: 0.6,
+  },
   calls,
 );
 const reader = new InputReader(host.services.contacts as ContactsApi, host.services.scoring as ScoringApi, () => new Date());
-const summaries = new SummaryService(host.prisma, () => openai, 24, () => new Date());
+const summaries = new SummaryService(
+  host.prisma,
+  () => openai,
+  24,
+  () => new Date(),
+);
 started = performance.now();
 const remote = await refreshStaleSummaries(
   async (_since, limit, after) => ids.filter((id) => id > (after ?? 0)).slice(0, limit),
   async (id) => summaries.summary(await reader.read(id), { force: true }),
   { batchSize: 100, concurrency: 4, budget: 1_000, activeSince: new Date(0) },
 );
-console.log(`summary refresh, local OpenAI-compatible server: ${remote.refreshed} contacts in ${Math.round(performance.now() - started)} ms (${remote.failed} failed)`);
+console.log(
+  `summary refresh, local OpenAI-compatible server: ${remote.refreshed} contacts in ${Math.round(performance.now() - started)} ms (${remote.failed} failed)`,
+);
 fake.close();
 
 await host.stop();

@@ -139,7 +139,10 @@ export class SearchService {
 
     let semantic = false;
     const queryWords = words(q);
-    if (queryWords.length && results.length < limit) {
+    // Descriptions go to the vectors; an email, a phone number or a name that already matched does not.
+    const strong = results.filter((r) => r.match === 'exact' || r.match === 'prefix').length;
+    const describes = queryWords.length >= 2 || strong < 3;
+    if (queryWords.length && describes && !q.includes('@') && !/^[\d\s()+.-]+$/.test(q) && results.length < limit) {
       const seen = new Set(results.filter((r) => r.type === 'contact').map((r) => r.id));
       try {
         const [vector] = await this.embedder.embed([q]);
