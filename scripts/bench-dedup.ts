@@ -182,7 +182,7 @@ if (process.env.DEDUP_ONLY === 'quality') process.exit(0);
 
 const full = syntheticPeople(ROWS, 3);
 const scanStart = performance.now();
-const fullPrepared = full.people.map(prepare);
+const fullPrepared = full.people.map((p) => prepare(p));
 let pairsCompared = 0;
 const fullFound = new Set<string>();
 for (const [a, b] of candidatePairs(fullPrepared)) {

@@ -30,11 +30,14 @@ export class DedupService {
 
   constructor(
     private readonly prisma: Database,
-    readonly settings: { reviewThreshold: number },
+    readonly settings: { reviewThreshold: number; phoneRegion?: string },
     sql: SqlDialect,
   ) {
     this.store = new DedupStore(prisma, sql);
   }
+
+  /** A contact as matching reads it (phones in the workspace's region, else the contact's country). */
+  private readonly prepare = (row: MatchingRow): PreparedPerson => prepare(row, { phoneRegion: this.settings.phoneRegion });
 
   /** The host is stopping. */
   stop(): void {
@@ -44,7 +47,7 @@ export class DedupService {
   /** Everyone, with the key table rebuilt from scratch. */
   private async everyone(): Promise<{ rows: MatchingRow[]; prepared: PreparedPerson[] }> {
     const rows = await this.store.loadAll();
-    const prepared = rows.map(prepare);
+    const prepared = rows.map(this.prepare);
     await this.store.replaceKeys(new Map(prepared.map((p) => [p.person.id, blockingKeys(p)])), true);
     return { rows, prepared };
   }
@@ -55,12 +58,12 @@ export class DedupService {
    */
   private async around(ids: number[]): Promise<{ rows: MatchingRow[]; prepared: PreparedPerson[]; keyAllowed: (key: string) => boolean }> {
     const changed = await this.store.load(ids);
-    const preparedChanged = changed.map(prepare);
+    const preparedChanged = changed.map(this.prepare);
     const keys = new Map(preparedChanged.map((p) => [p.person.id, blockingKeys(p)]));
     await this.store.replaceKeys(keys);
     const usable = await this.usableKeys([...new Set([...keys.values()].flat())]);
     const neighbours = await this.store.load((await this.store.contactsWith([...usable])).filter((id) => !keys.has(id)));
-    return { rows: [...changed, ...neighbours], prepared: [...preparedChanged, ...neighbours.map(prepare)], keyAllowed: (key) => usable.has(key) };
+    return { rows: [...changed, ...neighbours], prepared: [...preparedChanged, ...neighbours.map(this.prepare)], keyAllowed: (key) => usable.has(key) };
   }
 
   /** Of these keys, those that two contacts or more carry, and not too many to compare. */
@@ -161,14 +164,14 @@ export class DedupService {
   async possibleDuplicates(contactId: number) {
     const [row] = await this.store.load([contactId]);
     if (!row) return [];
-    const me = prepare(row);
+    const me = this.prepare(row);
     const keys = blockingKeys(me);
     await this.store.replaceKeys(new Map([[contactId, keys]]));
     const usable = await this.usableKeys(keys);
     const others = await this.store.load((await this.store.contactsWith([...usable])).filter((id) => id !== contactId));
     return others
       .flatMap((other) => {
-        const match = compareAtLeast(me, prepare(other), this.settings.reviewThreshold);
+        const match = compareAtLeast(me, this.prepare(other), this.settings.reviewThreshold);
         return match ? [{ id: other.id, email: other.email, name: [other.firstName, other.lastName].filter(Boolean).join(' '), ...match }] : [];
       })
       .sort((a, b) => b.score - a.score)

@@ -23,7 +23,7 @@ export interface NewCandidate {
   fingerprint: string;
 }
 
-const MATCHING_SQL = `SELECT c."id", c."email", c."firstName", c."lastName", c."phone", c."mobile", c."city", c."postalCode", c."updatedAt", co."name" AS "company"
+const MATCHING_SQL = `SELECT c."id", c."email", c."firstName", c."lastName", c."phone", c."mobile", c."city", c."postalCode", c."street", c."region", c."country", c."updatedAt", co."name" AS "company"
   FROM "Contact" c LEFT JOIN "Company" co ON co."id" = c."companyId"`;
 
 type RawRow = Omit<MatchingRow, 'id' | 'updatedAt'> & { id: number | bigint; updatedAt: Date | string };

@@ -21,6 +21,12 @@ export const dedupPlugin = definePlugin({
     /** Pairs at or above this score are merged by the nightly job with the default rules (off unless set). */
     autoMergeThreshold: z.coerce.number().min(0).max(1).optional(),
     scanSchedule: z.string().default('30 2 * * *'),
+    /** ISO 3166 code: the country of phone numbers written without a country code (else each contact's country). */
+    phoneRegion: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166 country code such as US')
+      .transform((v) => v.toUpperCase())
+      .optional(),
   }),
   schema: './schema.prisma',
   setup({ prisma, settings, logger, events, deps, sql, followUps }) {

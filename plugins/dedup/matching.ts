@@ -1,4 +1,6 @@
 import { doubleMetaphone } from 'double-metaphone';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { createRequire } from 'node:module';
 
 /** What duplicate detection looks at in a contact. */
 export interface Person {
@@ -11,6 +13,16 @@ export interface Person {
   company: string | null;
   city: string | null;
   postalCode: string | null;
+  street?: string | null;
+  region?: string | null;
+  /** ISO 3166 code: the region a phone number without a country code is read in, when no default is set. */
+  country?: string | null;
+}
+
+/** How people are read: the region of phone numbers written without a country code. */
+export interface PrepareOptions {
+  /** ISO 3166 code (a workspace setting); else each contact's own country. */
+  phoneRegion?: string;
 }
 
 export interface PreparedPerson {
@@ -32,24 +44,13 @@ export interface Match {
   reasons: string[];
 }
 
-/** Mail providers whose domain says nothing about the employer. */
-const FREE_MAIL = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'yahoo.com',
-  'hotmail.com',
-  'outlook.com',
-  'live.com',
-  'gmx.de',
-  'gmx.net',
-  'web.de',
-  'icloud.com',
-  'aol.com',
-  'proton.me',
-  'protonmail.com',
-  't-online.de',
-  'mail.com',
-]);
+/**
+ * Mail providers whose domain says nothing about the employer: the maintained list of the
+ * email-providers package (free mail, internet providers' mail), with a few the list lacks.
+ */
+const FREE_MAIL = new Set([...(createRequire(import.meta.url)('email-providers/all.json') as string[]), 'googlemail.com', 'proton.me', 'pm.me', 'hey.com']);
+/** A domain of a provider or a mail service, not of one employer. */
+export const isFreeMail = (domain: string) => FREE_MAIL.has(domain) || /^(?:yahoo|hotmail|outlook|live|gmx|aol|icloud)\./.test(domain);
 /** Mailbox names shared by many people. */
 const ROLE_LOCALS = new Set(['info', 'sales', 'contact', 'office', 'admin', 'hello', 'support', 'team', 'mail', 'service']);
 
@@ -67,7 +68,35 @@ function codes(name: string): string[] {
   return [...new Set(doubleMetaphone(name).filter(Boolean))];
 }
 
-export function prepare(person: Person): PreparedPerson {
+const phoneCache = new Map<string, string | null>();
+
+/**
+ * A phone number in E.164 (+ and digits), or null when it has too few digits. A number written with
+ * its country code needs no look-up; one without is read in `region` (the workspace's or the
+ * contact's country), else kept as its digits.
+ */
+export function normalizePhone(text: string | null | undefined, region?: string | null): string | null {
+  const raw = (text ?? '').trim();
+  if (!raw) return null;
+  const international = /^(?:\+|00)/.test(raw);
+  if (international && !/\(0\)/.test(raw)) {
+    const digits = raw.replace(/^00/, '').replace(/\D/g, '');
+    return digits.length >= 7 ? `+${digits}` : null;
+  }
+  const code = region && /^[A-Za-z]{2}$/.test(region) ? (region.toUpperCase() as CountryCode) : undefined;
+  const key = `${code ?? ''}|${raw}`;
+  let value = phoneCache.get(key);
+  if (value === undefined) {
+    const parsed = parsePhoneNumberFromString(raw.replace(/\(0\)/, ''), code ? { defaultCountry: code } : undefined);
+    const digits = raw.replace(/\D/g, '');
+    value = parsed?.isPossible() ? parsed.number : digits.length >= 7 ? digits : null;
+    if (phoneCache.size > 50_000) phoneCache.clear();
+    phoneCache.set(key, value);
+  }
+  return value;
+}
+
+export function prepare(person: Person, options: PrepareOptions = {}): PreparedPerson {
   const first = normalizeName(person.firstName);
   const last = normalizeName(person.lastName);
   const [local = '', domain = ''] = person.email.toLowerCase().split('@');
@@ -80,8 +109,8 @@ export function prepare(person: Person): PreparedPerson {
     local: local.replace(/\+.*$/, '').replace(/[._-]/g, ''),
     domain,
     phones: [person.phone, person.mobile].flatMap((p) => {
-      const digits = (p ?? '').replace(/\D/g, '');
-      return digits.length >= 7 ? [digits] : [];
+      const phone = normalizePhone(p, options.phoneRegion ?? person.country);
+      return phone ? [phone] : [];
     }),
     company: normalizeName(person.company),
     city: normalizeName(person.city),
@@ -138,18 +167,25 @@ export function jaroWinkler(a: string, b: string): number {
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
+/** What a shared Double Metaphone code alone is worth: below any close spelling (Jaro-Winkler >= 0.9). */
+const SOUND_ALIKE = 0.89;
+
 /** Name part similarity: spelling (Jaro-Winkler), sound (Double Metaphone) and initials. */
 function partSimilarity(a: string, b: string, aCodes: string[], bCodes: string[]): number {
   if (!a || !b) return -1;
   if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 0.9 : 0;
   const spelling = jaroWinkler(a, b);
-  const sound = aCodes.some((c) => bCodes.includes(c)) ? 0.93 : 0;
+  // A shared sound is weaker evidence than close spelling ("bullock" and "blake" share one).
+  const sound = aCodes.some((c) => bCodes.includes(c)) ? SOUND_ALIKE : 0;
   return Math.max(spelling, sound);
 }
 
 function nameSimilarity(a: PreparedPerson, b: PreparedPerson): { value: number; swapped: boolean; firstDiffers: boolean } {
   const direct = [partSimilarity(a.first, b.first, a.firstCodes, b.firstCodes), partSimilarity(a.last, b.last, a.lastCodes, b.lastCodes)];
-  const swapped = [partSimilarity(a.first, b.last, a.firstCodes, b.lastCodes), partSimilarity(a.last, b.first, a.lastCodes, b.firstCodes)];
+  // Swapped: a's first against b's last and a's last against b's first, read from either side (one
+  // part may be missing), the better reading kept, so compare(a, b) equals compare(b, a).
+  const crossFirst = partSimilarity(a.first, b.last, a.firstCodes, b.lastCodes);
+  const crossLast = partSimilarity(a.last, b.first, a.lastCodes, b.firstCodes);
   const combine = ([first, last]: number[]) => {
     if (first! < 0 && last! < 0) return 0;
     if (first! < 0) return last! * 0.85;
@@ -157,7 +193,10 @@ function nameSimilarity(a: PreparedPerson, b: PreparedPerson): { value: number; 
     return 0.45 * first! + 0.55 * last!;
   };
   const d = combine(direct);
-  const s = combine(swapped) * 0.98;
+  const fromA = combine([crossFirst, crossLast]);
+  const fromB = combine([crossLast, crossFirst]);
+  const swapped = fromA >= fromB ? [crossFirst, crossLast] : [crossLast, crossFirst];
+  const s = Math.max(fromA, fromB) * 0.98;
   return s > d
     ? { value: s, swapped: true, firstDiffers: swapped[0]! >= 0 && swapped[0]! < 0.8 }
     : { value: d, swapped: false, firstDiffers: direct[0]! >= 0 && direct[0]! < 0.8 };
@@ -184,7 +223,7 @@ export function compareAtLeast(a: PreparedPerson, b: PreparedPerson, minScore: n
   const samePhone = a.phones.some((p) => b.phones.includes(p));
   const sameLocal = a.local.length >= 4 && !ROLE_LOCALS.has(a.local) && a.local === b.local;
   const sameCompany = a.company !== '' && a.company === b.company;
-  const sameEmployer = sameCompany || (a.domain !== '' && a.domain === b.domain && !FREE_MAIL.has(a.domain));
+  const sameEmployer = sameCompany || (a.domain !== '' && a.domain === b.domain && !isFreeMail(a.domain));
   const samePostal = a.postal !== '' && a.postal === b.postal;
   const sameCity = !samePostal && a.city !== '' && a.city === b.city;
   const evidence = (samePhone ? 0.2 : 0) + (sameLocal ? 0.18 : 0) + (sameEmployer ? 0.12 : 0) + (samePostal ? 0.06 : sameCity ? 0.03 : 0);
