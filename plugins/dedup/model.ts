@@ -112,13 +112,24 @@ export class Scorer {
     this.best = {} as Record<Field, number>;
     for (const field of FIELDS) {
       const { m, u } = parameters.fields[field];
-      this.weights[field] = Float64Array.from(m, (mi, i) => Math.log2(clamp(mi) / clamp(u[i]!)));
+      const weights = Float64Array.from(m, (mi, i) => Math.log2(clamp(mi) / clamp(u[i]!)));
+      // Sane bounds: the best agreement never counts against a pair, a clear difference never for it.
+      weights[0] = Math.max(0, weights[0]!);
+      weights[weights.length - 1] = Math.min(0, weights[weights.length - 1]!);
+      this.weights[field] = weights;
       this.best[field] = Math.max(0, ...this.weights[field]);
     }
   }
 
   weight(field: Field, level: number): number {
     return level < 0 ? 0 : this.weights[field][level]!;
+  }
+
+  /** The pair's weight in bits: the prior and every field's (without the family rule or a swap). */
+  bits(levels: Levels): number {
+    let bits = this.prior;
+    for (let i = 0; i < FIELDS.length; i++) if (levels[i]! >= 0) bits += this.weights[FIELDS[i]!][levels[i]!]!;
+    return bits;
   }
 
   /** Each field's part of the weight (missing fields left out), in field order. */
