@@ -5,6 +5,8 @@ import { OneAtATime } from '../../server/one-at-a-time.js';
 import { countInChunks, findInChunks } from '../../server/id-lists.js';
 import { blockingKeys, candidatePairs, compareAtLeast, MAX_BLOCK, prepare, type PreparedPerson } from './matching.js';
 import { DedupStore, type MatchingRow, type NewCandidate } from './dedup.store.js';
+import type { DedupModelService } from './model.service.js';
+import { train } from './training.js';
 
 /** Checks of more contacts than this read everyone at once (and rebuild the key table). */
 const FULL_SCAN_ABOVE = 5_000;
@@ -32,6 +34,7 @@ export class DedupService {
     private readonly prisma: Database,
     readonly settings: { reviewThreshold: number; phoneRegion?: string },
     sql: SqlDialect,
+    readonly models: DedupModelService,
   ) {
     this.store = new DedupStore(prisma, sql);
   }
@@ -103,13 +106,14 @@ export class DedupService {
     // Past a few thousand contacts one set-based pass over everyone costs less than a look-up per key.
     const incremental = onlyIds && onlyIds.length <= FULL_SCAN_ABOVE;
     const { rows, prepared, keyAllowed } = incremental ? await this.around(onlyIds) : { ...(await this.everyone()), keyAllowed: undefined };
+    const scorer = await this.models.scorer(incremental ? undefined : rows.length);
     const updatedAt = new Map(rows.map((c) => [c.id, c.updatedAt.getTime()]));
     const only = onlyIds ? new Set(onlyIds) : null;
     const found = new Map<string, { a: PreparedPerson; b: PreparedPerson; score: number; reasons: string[] }>();
     let compared = 0;
     for (const [a, b] of candidatePairs(prepared, { involving: only ?? undefined, keyAllowed })) {
       compared++;
-      const match = compareAtLeast(a, b, this.settings.reviewThreshold);
+      const match = compareAtLeast(a, b, this.settings.reviewThreshold, scorer);
       if (match) found.set(`${a.person.id}:${b.person.id}`, { a, b, ...match });
     }
     const fingerprint = (a: number, b: number) => `${updatedAt.get(a)}:${updatedAt.get(b)}`;
@@ -157,6 +161,30 @@ export class DedupService {
   }
 
   /**
+   * Learns the workspace's weights from its own contacts (u from random pairs, m by EM on the pairs
+   * that share a blocking key) and stores them as the next model version. Candidates are rescored by
+   * the next scan.
+   */
+  async train(options: { randomPairs?: number } = {}) {
+    const started = Date.now();
+    const rows = await this.store.loadAll();
+    const prepared = rows.map(this.prepare);
+    const report = train(prepared, [...candidatePairs(prepared)], options);
+    const version = await this.models.save(report);
+    return {
+      version,
+      contacts: report.contacts,
+      candidatePairs: report.candidatePairs,
+      randomPairs: report.randomPairs,
+      surePairs: report.surePairs,
+      converged: report.converged,
+      duplicatesPerContact: report.parameters.duplicatesPerContact,
+      rules: report.rules,
+      ms: Date.now() - started,
+    };
+  }
+
+  /**
    * Existing contacts that look like this one, found without a scan: those that share a blocking key
    * with it (read through the key index), then scored. Its own keys are stored on the way, so the
    * next contact created finds it at once.
@@ -169,9 +197,10 @@ export class DedupService {
     await this.store.replaceKeys(new Map([[contactId, keys]]));
     const usable = await this.usableKeys(keys);
     const others = await this.store.load((await this.store.contactsWith([...usable])).filter((id) => id !== contactId));
+    const scorer = await this.models.scorer();
     return others
       .flatMap((other) => {
-        const match = compareAtLeast(me, this.prepare(other), this.settings.reviewThreshold);
+        const match = compareAtLeast(me, this.prepare(other), this.settings.reviewThreshold, scorer);
         return match ? [{ id: other.id, email: other.email, name: [other.firstName, other.lastName].filter(Boolean).join(' '), ...match }] : [];
       })
       .sort((a, b) => b.score - a.score)

@@ -328,7 +328,9 @@ function nameLevels(a: PreparedPerson, b: PreparedPerson, scorer: Scorer, levels
   const y = nameLevel(a.last, b.first, a.lastCodes, b.firstCodes);
   const crossXY = scorer.weight('firstName', x) + scorer.weight('lastName', y) - SWAP_PENALTY;
   const crossYX = scorer.weight('firstName', y) + scorer.weight('lastName', x) - SWAP_PENALTY;
-  if (direct >= crossXY && direct >= crossYX) {
+  // A crossed reading must pair names that agree somewhat: never chosen only to leave a difference out.
+  const agrees = (level: number) => level >= 0 && level <= 4;
+  if ((direct >= crossXY && direct >= crossYX) || (!agrees(x) && !agrees(y))) {
     levels[FIRST] = f;
     levels[LAST] = l;
     return false;
