@@ -198,6 +198,11 @@ export function blockingKeys(p: PreparedPerson): string[] {
   if (p.local.length >= 4 && !ROLE_LOCALS.has(p.local)) keys.add(`e:${p.local}`);
   for (const phone of p.phones) keys.add(`p:${phone.slice(-7)}`);
   if (p.postal && p.first) keys.add(`z:${p.postal}:${p.first.slice(0, 1)}`);
+  // Keys without the first name (it may be missing, replaced or swapped): the home and the surname.
+  // Postcode and surname initial, in the same space as postcode and first initial: swapped names meet.
+  if (p.postal && p.last) keys.add(`z:${p.postal}:${p.last.slice(0, 1)}`);
+  if (p.postal && p.streetNumber) keys.add(`zn:${p.postal}:${p.streetNumber}`);
+  if (p.streetNumber && p.streetName) keys.add(`sn:${p.streetNumber}:${p.streetName.slice(0, 4)}`);
   return [...keys];
 }
 

@@ -25,7 +25,7 @@ export const TRAINING_RULES: { name: string; prefixes: string[]; blocks: Field[]
   { name: 'name', prefixes: ['n', 'u', 'i'], blocks: ['firstName', 'lastName'] },
   { name: 'phone', prefixes: ['p'], blocks: ['phone'] },
   { name: 'email', prefixes: ['e'], blocks: ['email'] },
-  { name: 'address', prefixes: ['z', 'zs', 'zn', 'sn'], blocks: ['address'] },
+  { name: 'address', prefixes: ['z', 'zn', 'sn'], blocks: ['address'] },
 ];
 
 /** A deterministic PRNG (mulberry32), so a training on the same data gives the same model. */
