@@ -63,6 +63,25 @@ describe('duplicate candidates', () => {
   });
 });
 
+describe('personal evidence against the family rule', () => {
+  it('takes a date of birth from a custom field: relatives stay apart, the same birthday makes them a pair', async () => {
+    expect((await manager.post('/api/v1/custom-fields').send({ key: 'date_of_birth', label: 'Date of birth', type: 'DATE' })).status).toBe(201);
+    const home = { lastName: 'Okafor', street: '9 Baker Street', postalCode: '2000', city: 'Sydney', phone: '+61 2 9999 0000' };
+    const a = await make({ ...home, email: 'ada.okafor@example.org', firstName: 'Ada', customFields: { date_of_birth: '1961-03-04' } });
+    const b = await make({ ...home, email: 'chi.okafor@example.org', firstName: 'Chinedu', customFields: { date_of_birth: '1990-11-20' } });
+    await idle();
+    const between = async () =>
+      (await manager.get('/api/v1/dedup/candidates')).body.data.filter(
+        (c: { contactAId: number; contactBId: number }) => [c.contactAId, c.contactBId].sort().join() === [a.id, b.id].sort().join(),
+      );
+    expect(await between()).toEqual([]);
+    await manager.patch(`/api/v1/contacts/${b.id}`).send({ customFields: { date_of_birth: '1961-03-04' } });
+    await idle();
+    const [pair] = await between();
+    expect(pair.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^date of birth: same \+/)]));
+  });
+});
+
 describe('the nightly scan and imports', () => {
   it('checks only the contacts changed since its last run, and checks imported contacts at once', async () => {
     const own = await bootTestHost({ plugins: [contactsPlugin, dedupPlugin], pluginSettings: { contacts: { demoData: false } } });
