@@ -263,11 +263,20 @@ export function nameLevel(a: string, b: string, aCodes: string[], bCodes: string
 /** The phone level: 0 same mobile, 1 same landline, 2 mobiles one digit apart, 3 different; -1 when either has none. */
 export function phoneLevel(a: PreparedPerson, b: PreparedPerson): number {
   if (!a.phones.length || !b.phones.length) return -1;
-  const shared = a.phones.filter((p) => b.phones.includes(p));
-  if (shared.some((p) => p === a.mobile || p === b.mobile)) return 0;
-  if (shared.length) return 1;
+  let shared = false;
+  for (const p of a.phones) {
+    if (!b.phones.includes(p)) continue;
+    if (p === a.mobile || p === b.mobile) return 0;
+    shared = true;
+  }
+  if (shared) return 1;
   if (a.mobile && b.mobile && oneEdit(a.mobile, b.mobile)) return 2;
   return 3;
+}
+
+/** The same city, or one spelt a little apart (compared only when the address level depends on it). */
+function sameCity(a: PreparedPerson, b: PreparedPerson): boolean {
+  return a.city === b.city || (a.city[0] === b.city[0] && similarity(a.city, b.city) >= 0.92);
 }
 
 /**
@@ -283,15 +292,12 @@ export function addressLevel(a: PreparedPerson, b: PreparedPerson): number {
   const postalKnown = !!(a.postal && b.postal);
   const postal = !postalKnown ? 'missing' : a.postal === b.postal ? 'same' : oneEdit(a.postal, b.postal) ? 'close' : 'different';
   const cityKnown = !!(a.city && b.city);
-  const city = cityKnown && (a.city === b.city || similarity(a.city, b.city) >= 0.92);
   const regionKnown = !!(a.region && b.region);
   if (!streetKnown && !postalKnown && !cityKnown && !regionKnown) return -1;
   if (sameStreet && postal === 'same') return 0;
-  if (sameStreet && (postal === 'close' || city)) return 1;
-  if (sameStreet) return 2;
-  if (closeStreet && (postal === 'same' || city)) return 3;
-  if (postal === 'same') return streetKnown ? 5 : 4;
-  if (city) return 6;
+  if (sameStreet) return postal === 'close' || (cityKnown && sameCity(a, b)) ? 1 : 2;
+  if (postal === 'same') return closeStreet ? 3 : streetKnown ? 5 : 4;
+  if (cityKnown && sameCity(a, b)) return closeStreet ? 3 : 6;
   if (postal === 'close') return 7;
   if (regionKnown && a.region === b.region) return 8;
   return 9;
@@ -329,13 +335,18 @@ function nameLevels(a: PreparedPerson, b: PreparedPerson, scorer: Scorer, levels
   const f = nameLevel(a.first, b.first, a.firstCodes, b.firstCodes);
   const l = nameLevel(a.last, b.last, a.lastCodes, b.lastCodes);
   const direct = scorer.weight('firstName', f) + scorer.weight('lastName', l);
+  // No crossed reading can beat this one (both parts agree as well as they can): skip it.
+  if (direct >= scorer.best.firstName + scorer.best.lastName - SWAP_PENALTY) {
+    levels[FIRST] = f;
+    levels[LAST] = l;
+    return false;
+  }
   const x = nameLevel(a.first, b.last, a.firstCodes, b.lastCodes);
   const y = nameLevel(a.last, b.first, a.lastCodes, b.firstCodes);
   const crossXY = scorer.weight('firstName', x) + scorer.weight('lastName', y) - SWAP_PENALTY;
   const crossYX = scorer.weight('firstName', y) + scorer.weight('lastName', x) - SWAP_PENALTY;
   // A crossed reading must pair names that agree somewhat: never chosen only to leave a difference out.
-  const agrees = (level: number) => level >= 0 && level <= 4;
-  if ((direct >= crossXY && direct >= crossYX) || (!agrees(x) && !agrees(y))) {
+  if ((direct >= crossXY && direct >= crossYX) || (!(x >= 0 && x <= 4) && !(y >= 0 && y <= 4))) {
     levels[FIRST] = f;
     levels[LAST] = l;
     return false;
@@ -368,6 +379,9 @@ export function isFamily(levels: Levels): boolean {
   return sameSurname && otherFirst && sameHome && !personal;
 }
 
+/** The levels of the pair being scored (one scan scores one pair at a time). */
+const SCRATCH = new Int8Array(FIELDS.length);
+
 /** Where the family rule puts relatives: below any review threshold. */
 export const FAMILY_CAP = 0.5;
 
@@ -386,12 +400,28 @@ const signed = (bits: number) => `${bits >= 0 ? '+' : '-'}${Math.abs(bits).toFix
  * are weighed first, the names only when their best weight could still lift the pair over it.
  */
 export function compareAtLeast(a: PreparedPerson, b: PreparedPerson, minScore: number, scorer: Scorer = DEFAULT_SCORER): Match | null {
-  if (a.person.email.toLowerCase() === b.person.email.toLowerCase()) return { score: 1, reasons: ['same email'] };
-  const levels = new Int8Array(FIELDS.length);
-  otherLevels(a, b, levels);
+  if (a.person.email === b.person.email || a.person.email.toLowerCase() === b.person.email.toLowerCase()) return { score: 1, reasons: ['same email'] };
+  const levels = SCRATCH;
+  const needed = minScore > 0 ? toBits(Math.min(minScore, 0.9999)) : -Infinity;
+  // The cheap fields first, then the address, then the names, each time leaving as soon as even the
+  // best of what is left could not lift the pair to `minScore`.
+  levels[EMAIL] = a.local && b.local ? (a.local === b.local ? 0 : 1) : -1;
+  const sameEmployer = (!!a.company && a.company === b.company) || (!!a.companyDomain && a.companyDomain === b.companyDomain);
+  levels[EMPLOYER] = (a.company || a.companyDomain) && (b.company || b.companyDomain) ? (sameEmployer ? 0 : 1) : -1;
+  levels[PHONE] = phoneLevel(a, b);
+  levels[COUNTRY] = a.country && b.country ? (a.country === b.country ? 0 : 1) : -1;
+  levels[BIRTH] = a.birthDate && b.birthDate ? (a.birthDate === b.birthDate ? 0 : 1) : -1;
   let bits = scorer.prior;
-  for (let i = EMAIL; i < FIELDS.length; i++) bits += scorer.weight(FIELDS[i]!, levels[i]!);
-  if (minScore > 0 && bits + scorer.best.firstName + scorer.best.lastName < toBits(Math.min(minScore, 0.9999))) return null;
+  bits +=
+    scorer.weight('email', levels[EMAIL]!) +
+    scorer.weight('employer', levels[EMPLOYER]!) +
+    scorer.weight('phone', levels[PHONE]!) +
+    scorer.weight('country', levels[COUNTRY]!) +
+    scorer.weight('birthDate', levels[BIRTH]!);
+  if (bits + scorer.best.address + scorer.best.firstName + scorer.best.lastName < needed) return null;
+  levels[ADDRESS] = addressLevel(a, b);
+  bits += scorer.weight('address', levels[ADDRESS]!);
+  if (bits + scorer.best.firstName + scorer.best.lastName < needed) return null;
   const swapped = nameLevels(a, b, scorer, levels);
   bits += scorer.weight('firstName', levels[FIRST]!) + scorer.weight('lastName', levels[LAST]!) - (swapped ? SWAP_PENALTY : 0);
   const family = isFamily(levels);
