@@ -22,6 +22,13 @@ export default defineCommands<{ dedup: DedupService }>('dedup', [
       `${r.contacts} contacts, ${r.pairsCompared} pairs compared, ${r.created} new, ${r.candidates} open candidates, ${r.ms} ms`,
   },
   {
+    name: 'dedup:train',
+    description: "Learn the duplicate weights from the workspace's own contacts (a new model version); prints what it was trained on",
+    run: ({ services }) => services.dedup.train(),
+    format: (r: { version: number; contacts: number; candidatePairs: number; converged: boolean; duplicatesPerContact: number; ms: number }) =>
+      `model version ${r.version}: ${r.contacts} contacts, ${r.candidatePairs} candidate pairs, ${r.converged ? 'converged' : 'NOT converged (shipped weights kept where a rule failed)'}, ${r.duplicatesPerContact.toFixed(3)} duplicates per contact, ${r.ms} ms`,
+  },
+  {
     name: 'dedup:candidates',
     description: 'Open duplicate pairs with both contacts, score and reasons, best first',
     usage: 'dedup:candidates [--min-score 0.9]',

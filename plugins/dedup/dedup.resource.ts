@@ -17,6 +17,7 @@ export function dedupAdmin(prisma: Database): AdminContribution {
     access: {
       DuplicateCandidate: { list: 'GET /dedup/candidates', show: 'GET /dedup/candidates', search: 'GET /dedup/candidates', ...readOnly },
       MergeLog: { list: 'GET /contacts/:id', show: 'GET /contacts/:id', search: 'GET /contacts/:id', ...readOnly },
+      DedupModel: { list: 'GET /dedup/model', show: 'GET /dedup/model', search: 'GET /dedup/model', ...readOnly },
     },
     resources: [
       {
@@ -24,6 +25,10 @@ export function dedupAdmin(prisma: Database): AdminContribution {
         options: { navigation: { name: 'CRM', icon: 'Users' }, sort: { sortBy: 'score', direction: 'desc' } },
       },
       { resource: prismaResource(prisma, 'MergeLog'), options: { navigation: { name: 'CRM', icon: 'Users' } } },
+      {
+        resource: prismaResource(prisma, 'DedupModel'),
+        options: { navigation: { name: 'CRM', icon: 'Users' }, sort: { sortBy: 'id', direction: 'desc' } },
+      },
     ],
     dashboard: [
       {

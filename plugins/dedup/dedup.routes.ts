@@ -3,10 +3,11 @@ import { defineRoute, idParams, type ApiRoute } from '../../server/http/route.js
 import type { DedupService } from './dedup.service.js';
 import { mergeInput, type MergeService } from './merge.service.js';
 import { mergeRuleInput, type MergeRuleService } from './merge-rule.service.js';
+import type { DedupModelService } from './model.service.js';
 
 const fieldParams = z.object({ field: z.string().min(1).max(50) });
 
-export function dedupRoutes(dedup: DedupService, merges: MergeService, rules: MergeRuleService): ApiRoute[] {
+export function dedupRoutes(dedup: DedupService, merges: MergeService, rules: MergeRuleService, models: DedupModelService): ApiRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -84,6 +85,21 @@ export function dedupRoutes(dedup: DedupService, merges: MergeService, rules: Me
       tags: ['dedup'],
       role: 'MANAGER',
       handler: () => dedup.scan(),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/dedup/model',
+      summary: 'The duplicate-detection model in use: version, what it was trained on, and m, u and weight of every field and level',
+      tags: ['dedup'],
+      handler: () => models.view(),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/dedup/model/train',
+      summary: "Learn the weights from the workspace's own contacts now (a new model version); the next scan rescores with it",
+      tags: ['dedup'],
+      role: 'MANAGER',
+      handler: () => dedup.train(),
     }),
     defineRoute({
       method: 'post',

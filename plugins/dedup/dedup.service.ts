@@ -6,6 +6,8 @@ import { Slices } from '../../server/slices.js';
 import { countInChunks, findInChunks } from '../../server/id-lists.js';
 import { blockingKeys, candidatePairs, compareAtLeast, MAX_BLOCK, prepare, type PreparedPerson } from './matching.js';
 import { DedupStore, type MatchingRow, type NewCandidate } from './dedup.store.js';
+import type { DedupModelService } from './model.service.js';
+import { train } from './training.js';
 
 /** Checks of more contacts than this read everyone at once (and rebuild the key table). */
 const FULL_SCAN_ABOVE = 5_000;
@@ -31,11 +33,15 @@ export class DedupService {
 
   constructor(
     private readonly prisma: Database,
-    readonly settings: { reviewThreshold: number },
+    readonly settings: { reviewThreshold: number; phoneRegion?: string },
     sql: SqlDialect,
+    readonly models: DedupModelService,
   ) {
     this.store = new DedupStore(prisma, sql);
   }
+
+  /** A contact as matching reads it (phones in the workspace's region, else the contact's country). */
+  private readonly prepare = (row: MatchingRow): PreparedPerson => prepare(row, { phoneRegion: this.settings.phoneRegion });
 
   /** The host is stopping. */
   stop(): void {
@@ -45,7 +51,7 @@ export class DedupService {
   /** Everyone, with the key table rebuilt from scratch. */
   private async everyone(): Promise<{ rows: MatchingRow[]; prepared: PreparedPerson[] }> {
     const rows = await this.store.loadAll();
-    const prepared = await new Slices().map(rows, prepare);
+    const prepared = await new Slices().map(rows, this.prepare);
     await this.store.replaceKeys(new Map(prepared.map((p) => [p.person.id, blockingKeys(p)])), true);
     return { rows, prepared };
   }
@@ -56,12 +62,12 @@ export class DedupService {
    */
   private async around(ids: number[]): Promise<{ rows: MatchingRow[]; prepared: PreparedPerson[]; keyAllowed: (key: string) => boolean }> {
     const changed = await this.store.load(ids);
-    const preparedChanged = changed.map(prepare);
+    const preparedChanged = changed.map(this.prepare);
     const keys = new Map(preparedChanged.map((p) => [p.person.id, blockingKeys(p)]));
     await this.store.replaceKeys(keys);
     const usable = await this.usableKeys([...new Set([...keys.values()].flat())]);
     const neighbours = await this.store.load((await this.store.contactsWith([...usable])).filter((id) => !keys.has(id)));
-    return { rows: [...changed, ...neighbours], prepared: [...preparedChanged, ...neighbours.map(prepare)], keyAllowed: (key) => usable.has(key) };
+    return { rows: [...changed, ...neighbours], prepared: [...preparedChanged, ...neighbours.map(this.prepare)], keyAllowed: (key) => usable.has(key) };
   }
 
   /** Of these keys, those that two contacts or more carry, and not too many to compare. */
@@ -101,6 +107,7 @@ export class DedupService {
     // Past a few thousand contacts one set-based pass over everyone costs less than a look-up per key.
     const incremental = onlyIds && onlyIds.length <= FULL_SCAN_ABOVE;
     const { rows, prepared, keyAllowed } = incremental ? await this.around(onlyIds) : { ...(await this.everyone()), keyAllowed: undefined };
+    const scorer = await this.models.scorer(incremental ? undefined : rows.length);
     const updatedAt = new Map(rows.map((c) => [c.id, c.updatedAt.getTime()]));
     const only = onlyIds ? new Set(onlyIds) : null;
     const found = new Map<string, { a: PreparedPerson; b: PreparedPerson; score: number; reasons: string[] }>();
@@ -108,7 +115,7 @@ export class DedupService {
     const slices = new Slices();
     for (const [a, b] of candidatePairs(prepared, { involving: only ?? undefined, keyAllowed })) {
       if ((++compared & 255) === 0 && slices.due()) await slices.pause();
-      const match = compareAtLeast(a, b, this.settings.reviewThreshold);
+      const match = compareAtLeast(a, b, this.settings.reviewThreshold, scorer);
       if (match) found.set(`${a.person.id}:${b.person.id}`, { a, b, ...match });
     }
     const fingerprint = (a: number, b: number) => `${updatedAt.get(a)}:${updatedAt.get(b)}`;
@@ -156,6 +163,30 @@ export class DedupService {
   }
 
   /**
+   * Learns the workspace's weights from its own contacts (u from random pairs, m by EM on the pairs
+   * that share a blocking key) and stores them as the next model version. Candidates are rescored by
+   * the next scan.
+   */
+  async train(options: { randomPairs?: number } = {}) {
+    const started = Date.now();
+    const rows = await this.store.loadAll();
+    const prepared = rows.map(this.prepare);
+    const report = train(prepared, [...candidatePairs(prepared)], options);
+    const version = await this.models.save(report);
+    return {
+      version,
+      contacts: report.contacts,
+      candidatePairs: report.candidatePairs,
+      randomPairs: report.randomPairs,
+      surePairs: report.surePairs,
+      converged: report.converged,
+      duplicatesPerContact: report.parameters.duplicatesPerContact,
+      rules: report.rules,
+      ms: Date.now() - started,
+    };
+  }
+
+  /**
    * Existing contacts that look like this one, found without a scan: those that share a blocking key
    * with it (read through the key index), then scored. Its own keys are stored on the way, so the
    * next contact created finds it at once.
@@ -163,14 +194,15 @@ export class DedupService {
   async possibleDuplicates(contactId: number) {
     const [row] = await this.store.load([contactId]);
     if (!row) return [];
-    const me = prepare(row);
+    const me = this.prepare(row);
     const keys = blockingKeys(me);
     await this.store.replaceKeys(new Map([[contactId, keys]]));
     const usable = await this.usableKeys(keys);
     const others = await this.store.load((await this.store.contactsWith([...usable])).filter((id) => id !== contactId));
+    const scorer = await this.models.scorer();
     return others
       .flatMap((other) => {
-        const match = compareAtLeast(me, prepare(other), this.settings.reviewThreshold);
+        const match = compareAtLeast(me, this.prepare(other), this.settings.reviewThreshold, scorer);
         return match ? [{ id: other.id, email: other.email, name: [other.firstName, other.lastName].filter(Boolean).join(' '), ...match }] : [];
       })
       .sort((a, b) => b.score - a.score)

@@ -26,11 +26,39 @@ export interface NewCandidate {
   fingerprint: string;
 }
 
-const MATCHING_SQL = `SELECT c."id", c."email", c."firstName", c."lastName", c."phone", c."mobile", c."city", c."postalCode", c."updatedAt", co."name" AS "company"
+const MATCHING_SQL = `SELECT c."id", c."email", c."firstName", c."lastName", c."phone", c."mobile", c."city", c."postalCode", c."street", c."region", c."country", c."customFields", c."updatedAt", co."name" AS "company"
   FROM "Contact" c LEFT JOIN "Company" co ON co."id" = c."companyId"`;
 
-type RawRow = Omit<MatchingRow, 'id' | 'updatedAt'> & { id: number | bigint; updatedAt: Date | string };
-const toRow = (r: RawRow): MatchingRow => ({ ...r, id: Number(r.id), updatedAt: new Date(r.updatedAt) });
+type RawRow = Omit<MatchingRow, 'id' | 'updatedAt' | 'birthDate'> & { id: number | bigint; updatedAt: Date | string; customFields: unknown };
+
+/** Custom field keys that hold a date of birth (personal evidence for matching). */
+const BIRTH_KEY = /^(?:date_?of_?birth|birth_?date|birthday|dob|geburtsdatum)$/i;
+
+/** A date of birth from the custom fields (a JSON object; text on SQLite), as YYYY-MM-DD, or null. */
+export function birthDateOf(customFields: unknown): string | null {
+  if (!customFields) return null;
+  let fields = customFields;
+  if (typeof fields === 'string') {
+    if (!/birth|dob|geburt/i.test(fields)) return null;
+    try {
+      fields = JSON.parse(fields);
+    } catch {
+      return null;
+    }
+  }
+  if (typeof fields !== 'object' || fields === null) return null;
+  for (const [key, value] of Object.entries(fields)) {
+    if (BIRTH_KEY.test(key) && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
+  }
+  return null;
+}
+
+const toRow = ({ customFields, ...r }: RawRow): MatchingRow => ({
+  ...r,
+  id: Number(r.id),
+  updatedAt: new Date(r.updatedAt),
+  birthDate: birthDateOf(customFields),
+});
 
 /**
  * Dedup's reads of contacts and its blocking-key table. The SQL is the same on SQLite and PostgreSQL

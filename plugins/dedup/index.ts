@@ -8,6 +8,7 @@ import { dedupRoutes } from './dedup.routes.js';
 import { MergeService } from './merge.service.js';
 import { MergeRuleService } from './merge-rule.service.js';
 import { DedupRecords } from './dedup-records.js';
+import { DedupModelService } from './model.service.js';
 
 /** Edits are checked at once; a bulk change of more contacts waits for the scan job. Imports are always checked. */
 const INCREMENTAL_LIMIT = 50;
@@ -21,10 +22,19 @@ export const dedupPlugin = definePlugin({
     /** Pairs at or above this score are merged by the nightly job with the default rules (off unless set). */
     autoMergeThreshold: z.coerce.number().min(0).max(1).optional(),
     scanSchedule: z.string().default('30 2 * * *'),
+    /** When the model is retrained on the workspace's contacts (then everyone is rescanned with it): weekly. */
+    trainSchedule: z.string().default('0 3 * * 0'),
+    /** ISO 3166 code: the country of phone numbers written without a country code (else each contact's country). */
+    phoneRegion: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166 country code such as US')
+      .transform((v) => v.toUpperCase())
+      .optional(),
   }),
   schema: './schema.prisma',
   setup({ prisma, settings, logger, events, deps, sql, followUps }) {
-    const dedup = new DedupService(prisma, settings, sql);
+    const models = new DedupModelService(prisma);
+    const dedup = new DedupService(prisma, settings, sql, models);
     const mergeRules = new MergeRuleService(prisma);
     const merges = new MergeService(prisma, events, mergeRules, deps.contacts);
     const records = new DedupRecords(prisma);
@@ -40,7 +50,7 @@ export const dedupPlugin = definePlugin({
     };
     const idle = () => Promise.all([checks.idle(), followUps.idle()]).then(() => undefined);
     return {
-      services: { dedup, merges, mergeRules, idle },
+      services: { dedup, merges, mergeRules, models, idle },
       onStop: async () => {
         await idle();
         dedup.stop();
@@ -51,7 +61,7 @@ export const dedupPlugin = definePlugin({
           void dedup.scan().catch((err) => logger.error({ err }, 'building the duplicate keys failed'));
         }
       },
-      routes: dedupRoutes(dedup, merges, mergeRules),
+      routes: dedupRoutes(dedup, merges, mergeRules, models),
       admin: async () => (await import('./dedup.resource.js')).dedupAdmin(prisma),
       extend: {
         contacts: {
@@ -85,6 +95,24 @@ export const dedupPlugin = definePlugin({
               closed: scanned?.closed ?? 0,
               candidates: scanned?.candidates ?? (await dedup.openCount()),
               merged,
+            };
+          },
+        },
+        {
+          name: 'dedup.train',
+          schedule: settings.trainSchedule,
+          description: "Learns the duplicate weights from the workspace's own contacts (a new model version), then rescans everyone with them",
+          run: async () => {
+            const trained = await dedup.train();
+            const scanned = await dedup.scan();
+            return {
+              version: trained.version,
+              contacts: trained.contacts,
+              candidatePairs: trained.candidatePairs,
+              converged: trained.converged ? 1 : 0,
+              created: scanned.created,
+              closed: scanned.closed,
+              candidates: scanned.candidates,
             };
           },
         },

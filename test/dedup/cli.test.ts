@@ -32,7 +32,11 @@ describe('dedup CLI', () => {
       { id: expect.any(Number), email: 'jon.meyer@acme.com', name: 'Jon Meyer' },
     ]);
     expect(pair.a.id).toBeLessThan(pair.b.id);
-    expect(pair.reasons).toEqual(expect.arrayContaining(['same phone']));
+    expect(pair.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^phone: same/)]));
     expect(await crm('dedup:candidates', '--min-score', '0.99', '--json')).toMatchObject({ total: 0, items: [] });
+    // Training on a workspace this small keeps the shipped weights where no rule has pairs enough, and says so.
+    const trained = await crm('dedup:train', '--json');
+    expect(trained).toMatchObject({ version: 1, contacts: 3, candidatePairs: expect.any(Number), rules: expect.any(Array) });
+    expect(await crm('dedup:train', '--json')).toMatchObject({ version: 2 });
   }, 90_000);
 });

@@ -94,6 +94,35 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         const table = await keyTable();
         expect(table.stored).toEqual(table.expected);
       });
+
+      it('finds the pairs of an import of 5,000+ contacts in the check that follows it, without a scan', async () => {
+        const word = (n: number) => Array.from({ length: 4 }, (_, k) => String.fromCharCode(97 + (Math.floor(n / 26 ** k) % 26))).join('');
+        const rows = ['Email,First Name,Last Name,Mobile,Postcode,Country'];
+        const planted: [string, string][] = [];
+        for (let i = 0; i < 5_100; i++) {
+          const first = `Q${word(i * 7 + 3)}`;
+          const last = `Z${word(i * 13 + 5)}son`;
+          const mobile = `(0412) ${String(100_000 + i).padStart(6, '0')}`;
+          rows.push(`bulk${i}@example.net,${first},${last},${mobile},${2000 + (i % 700)},AU`);
+          // Every 50th person comes again, typed another way: same mobile in international form.
+          if (i % 50 === 0) {
+            rows.push(`again${i}@mail.example,${first},${last.slice(0, -1)}n,+61 412 ${String(100_000 + i).padStart(6, '0')},${2000 + (i % 700)},AU`);
+            planted.push([`bulk${i}@example.net`, `again${i}@mail.example`]);
+          }
+        }
+        const imports = (t.host.services.contacts as ContactsServices).imports;
+        const up = await manager.post('/api/v1/imports').attach('file', Buffer.from(rows.join('\n')), 'bulk.csv');
+        expect(up.status).toBe(201);
+        expect((await manager.post(`/api/v1/imports/${up.body.id}/run`).send({})).status).toBe(202);
+        expect(await imports.waitFor(up.body.id)).toMatchObject({ created: 5_202, failed: 0 });
+        await dedup().idle();
+        const downstream = (await manager.get(`/api/v1/imports/${up.body.id}`)).body.downstream as { status: string }[];
+        expect(downstream.every((d) => d.status === 'DONE')).toBe(true);
+        const pairs = await t.host.prisma.duplicateCandidate.findMany({ where: { status: 'OPEN' } });
+        const emails = new Map((await t.host.prisma.contact.findMany({ select: { id: true, email: true } })).map((c) => [c.id, c.email]));
+        const found = new Set(pairs.map((p) => [emails.get(p.contactAId), emails.get(p.contactBId)].sort().join(' ')));
+        for (const pair of planted) expect(found).toContain([...pair].sort().join(' '));
+      }, 180_000);
     });
   });
 }

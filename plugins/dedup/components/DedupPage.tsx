@@ -5,6 +5,14 @@ import MergeWizard, { type Contact } from './MergeWizard.tsx';
 
 type Side = { id: number; email: string; firstName: string | null; lastName: string | null; company: { name: string } | null } | null;
 type Candidate = { id: number; contactAId: number; contactBId: number; score: number; reasons: string[]; contactA: Side; contactB: Side };
+type Model = {
+  version: number;
+  trainedAt: string | null;
+  contacts: number | null;
+  candidatePairs: number | null;
+  converged: boolean | null;
+  fields: { field: string; label: string; levels: { level: string; weight: number }[] }[];
+};
 type Rule = { field: string; strategy: string; trustedSources: string | null; isDefault: boolean; allowed: string[] };
 
 /** "companyId" reads "Company", "linkedinUrl" reads "Linkedin url". */
@@ -18,11 +26,17 @@ const DedupPage: React.FC = () => {
   const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' | 'info'; undo?: number } | null>(null);
 
   const [rules, setRules] = useState<Rule[]>([]);
+  const [model, setModel] = useState<Model | null>(null);
 
   const load = useCallback(async () => {
-    const [candidates, mergeRules] = await Promise.all([api<{ data: Candidate[] }>('/dedup/candidates?pageSize=100'), api<Rule[]>('/dedup/merge-rules')]);
+    const [candidates, mergeRules, current] = await Promise.all([
+      api<{ data: Candidate[] }>('/dedup/candidates?pageSize=100'),
+      api<Rule[]>('/dedup/merge-rules'),
+      api<Model>('/dedup/model'),
+    ]);
     setPairs(candidates.data);
     setRules(mergeRules);
+    setModel(current);
   }, []);
   useEffect(() => {
     load().catch((e) => setMessage({ text: e.message, variant: 'danger' }));
@@ -202,6 +216,32 @@ const DedupPage: React.FC = () => {
           </TableBody>
         </Table>
       </Box>
+      {model ? (
+        <Box variant="white" mt="xl">
+          <Box flex justifyContent="space-between" alignItems="center">
+            <H4>
+              Weights:{' '}
+              {model.version
+                ? `model version ${model.version}, learned from ${model.contacts} contacts and ${model.candidatePairs} candidate pairs${model.converged ? '' : ' (not converged: shipped weights kept)'}`
+                : 'shipped defaults (not trained yet)'}
+            </H4>
+            <Button variant="outlined" onClick={() => act(() => api('/dedup/model/train', { method: 'POST' }), 'Weights learned; the next scan uses them')}>
+              Learn weights now
+            </Button>
+          </Box>
+          <Text mb="default">Bits each level adds to a pair (log2 of m/u): positive for agreement, negative for a difference; missing fields add nothing.</Text>
+          <Table>
+            <TableBody>
+              {model.fields.map((f) => (
+                <TableRow key={f.field}>
+                  <TableCell>{f.label}</TableCell>
+                  <TableCell>{f.levels.map((l) => `${l.level} ${l.weight >= 0 ? '+' : ''}${l.weight.toFixed(1)}`).join(' · ')}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Box>
+      ) : null}
     </Box>
   );
 };
