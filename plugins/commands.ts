@@ -8,4 +8,5 @@ export const shippedCommandModules: (() => Promise<{ default: CommandModule }>)[
   () => import('./contacts/cli/contact.commands.js'),
   () => import('./dedup/dedup.commands.js'),
   () => import('./scoring/scoring.commands.js'),
+  () => import('./messaging/messaging.commands.js'),
 ];

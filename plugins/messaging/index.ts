@@ -11,6 +11,7 @@ import { InboundService } from './inbound/inbound.service.js';
 import { webhookRoutes } from './inbound/webhook.routes.js';
 import { TrackingService } from './tracking/tracking.service.js';
 import { messageRoutes } from './messages/message.routes.js';
+import { MessageRecords } from './messages/message-records.js';
 import { MessageService } from './messages/message.service.js';
 import { messagingSettings, withConventionalEnv } from './settings.js';
 import { TemplateService } from './templates/template.service.js';
@@ -66,6 +67,7 @@ export const messagingPlugin = definePlugin({
 
     const inbound = new InboundService(prisma, events, deps.contacts.activities, bounces);
     const tracking = new TrackingService(prisma, tokens, deps.contacts.activities);
+    const records = new MessageRecords(prisma);
 
     return {
       services: { messages, templates, campaigns },
@@ -74,6 +76,8 @@ export const messagingPlugin = definePlugin({
       extend: {
         contacts: {
           gate: { check: (ids, channel) => bounces.check(ids, channel) },
+          gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },
+          merge: { absorb: (tx, merge) => records.absorb(tx, merge), restore: (tx, merge) => records.restore(tx, merge) },
           timeline: {
             types: {
               EMAIL_SENT: { label: 'Email sent', icon: 'Mail' },
