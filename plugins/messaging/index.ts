@@ -72,10 +72,12 @@ export const messagingPlugin = definePlugin({
     return {
       services: { messages, templates, campaigns },
       publicRoutes: webhookRoutes({ inbound, tracking, publicUrl, twilioAuthToken: settings.twilioAuthToken, inboundSecret: settings.inboundSecret }),
+      admin: async () => (await import('./admin/messaging.resource.js')).messagingAdmin(prisma, templates),
       routes: [...messageRoutes(messages, templates, deps.contacts.gate), ...campaignRoutes(campaigns)],
       extend: {
         contacts: {
           gate: { check: (ids, channel) => bounces.check(ids, channel) },
+          page: { panels: [{ component: 'MessagesPanel', placement: 'hero' }] },
           gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },
           merge: { absorb: (tx, merge) => records.absorb(tx, merge), restore: (tx, merge) => records.restore(tx, merge) },
           timeline: {
