@@ -38,6 +38,8 @@ export default defineCommands<MessagingApi>('messaging', [
         if (at < 1) throw new Error(`filter: "${pair}" must be key=value`);
         filter[pair.slice(0, at)] = pair.slice(at + 1);
       }
+      // The CLI does not run the platform's start: the shipped templates are made here when missing.
+      await services.templates.ensureSystemTemplates();
       const created = await services.campaigns.create({
         templateId: options.template as number,
         ...(contactIds?.length ? { contactIds } : { filter }),
