@@ -9,4 +9,5 @@ export const shippedCommandModules: (() => Promise<{ default: CommandModule }>)[
   () => import('./dedup/dedup.commands.js'),
   () => import('./scoring/scoring.commands.js'),
   () => import('./consent/consent.commands.js'),
+  () => import('./messaging/messaging.commands.js'),
 ];

@@ -11,6 +11,7 @@ import { InboundService } from './inbound/inbound.service.js';
 import { webhookRoutes } from './inbound/webhook.routes.js';
 import { TrackingService } from './tracking/tracking.service.js';
 import { messageRoutes } from './messages/message.routes.js';
+import { MessageRecords } from './messages/message-records.js';
 import { MessageService } from './messages/message.service.js';
 import { messagingSettings, withConventionalEnv } from './settings.js';
 import { TemplateService } from './templates/template.service.js';
@@ -66,14 +67,19 @@ export const messagingPlugin = definePlugin({
 
     const inbound = new InboundService(prisma, events, deps.contacts.activities, bounces);
     const tracking = new TrackingService(prisma, tokens, deps.contacts.activities);
+    const records = new MessageRecords(prisma);
 
     return {
       services: { messages, templates, campaigns },
       publicRoutes: webhookRoutes({ inbound, tracking, publicUrl, twilioAuthToken: settings.twilioAuthToken, inboundSecret: settings.inboundSecret }),
+      admin: async () => (await import('./admin/messaging.resource.js')).messagingAdmin(prisma, templates),
       routes: [...messageRoutes(messages, templates, deps.contacts.gate), ...campaignRoutes(campaigns)],
       extend: {
         contacts: {
           gate: { check: (ids, channel) => bounces.check(ids, channel) },
+          page: { panels: [{ component: 'MessagesPanel', placement: 'hero' }] },
+          gdpr: { collect: (id) => records.collect(id), erase: (tx, id) => records.erase(tx, id) },
+          merge: { absorb: (tx, merge) => records.absorb(tx, merge), restore: (tx, merge) => records.restore(tx, merge) },
           timeline: {
             types: {
               EMAIL_SENT: { label: 'Email sent', icon: 'Mail' },

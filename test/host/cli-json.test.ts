@@ -26,6 +26,8 @@ function invocations(dir: string): [string, string[]][] {
     ['dedup:scan', []],
     ['dedup:candidates', []],
     ['score:recompute', []],
+    ['messages:send', ['--template', '1', '--filter', 'status=ACTIVE']],
+    ['messages:outbox', []],
     ['jobs:list', []],
     ['jobs:run', ['host.prune-sessions']],
     ['backup', [path.join(dir, 'copy.db')]],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
-import { contactsPlugin } from '../../plugins/contacts/index.js';
+import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
 import { messagingPlugin } from '../../plugins/messaging/index.js';
 import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
 import { databaseEnv, postgresAvailable } from '../helpers/postgres.js';
@@ -176,6 +176,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(again.body.error).toMatchObject({ code: 'CONSENT_REQUIRED', details: { reason: 'BOUNCING' } });
       const timeline = (await manager.get(`/api/v1/contacts/${gone.id}/activities`)).body;
       expect(JSON.stringify(timeline)).toContain('EMAIL_BOUNCED');
+    });
+
+    it('gives a contact’s messages to a data-subject access request and erases them with the contact', async () => {
+      const gil = await createContact(manager, { email: 'gil@example.test', firstName: 'Gil' });
+      const sent = await rep.post('/api/v1/messages').send({ contactId: gil.id, purpose: 'TRANSACTIONAL', subject: 'Private', body: 'Hello Gil' });
+      const privacy = (t.host.services.contacts as ContactsServices).privacy;
+      const data = (await privacy.collect(gil.id)) as unknown as { plugins: Record<string, { messages: { id: number }[] }> };
+      expect(JSON.stringify(data)).toContain('Hello Gil');
+      await privacy.erase(gil.id);
+      expect(await t.host.prisma.message.findUnique({ where: { id: sent.body.id } })).toBeNull();
     });
 
     it('lists messages filtered by contact, channel, direction and status', async () => {

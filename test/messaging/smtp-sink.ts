@@ -50,6 +50,10 @@ export class SmtpSink {
       },
       ...options,
     });
+    // A client killed mid-connection (the crash test) resets its socket: that is expected, not a failure.
+    this.server.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') throw err;
+    });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;

@@ -48,6 +48,8 @@ export const INTERRUPTED =
 export class CampaignRunner {
   readonly instance = randomUUID();
   private readonly running = new Map<number, Promise<void>>();
+  /** Campaigns that may hold stored, unsent messages (retries, released batches): only they need the look-up. */
+  private readonly mayHaveQueued = new Set<number>();
   private stopped = false;
 
   constructor(
@@ -109,6 +111,8 @@ export class CampaignRunner {
     const inFlight = new Set<Promise<void>>();
     try {
       await this.recoverInterrupted(id);
+      if (await this.prisma.message.findFirst({ where: { campaignId: id, status: 'QUEUED' }, select: { id: true } })) this.mayHaveQueued.add(id);
+      else this.mayHaveQueued.delete(id);
       while (true) {
         const batch = await this.prepare(campaign, campaign.template);
         if (!(await this.renew(id))) {
@@ -200,7 +204,7 @@ export class CampaignRunner {
 
     // A row met before (a retry, or a batch claimed but never handed) keeps its stored message and Message-ID.
     const stored = new Map<number, OutgoingRow>();
-    const queuedIds = await this.store.queued(campaign.id, contactIds);
+    const queuedIds = this.mayHaveQueued.has(campaign.id) ? await this.store.queued(campaign.id, contactIds) : [];
     if (queuedIds.length) {
       for (const m of await this.prisma.message.findMany({ where: { id: { in: queuedIds } } })) {
         stored.set(m.contactId!, { ...m, contactId: m.contactId!, headers: m.headers as Record<string, string> | null });
@@ -312,6 +316,7 @@ export class CampaignRunner {
           const attempts = o.item.attempts + 1;
           const error = o.error.message.slice(0, 1000);
           if (o.error.temporary && attempts < this.settings.maxAttempts) {
+            this.mayHaveQueued.add(campaign.id);
             const nextAttemptAt = new Date(now.getTime() + backoff(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs));
             await tx.campaignSend.update({
               where: { id: o.item.sendId },

@@ -47,6 +47,8 @@ export class BounceService {
   async check(contactIds: number[], channel: string): Promise<Map<number, GateVerdict>> {
     const verdicts = new Map<number, GateVerdict>(contactIds.map((id) => [id, { allowed: true }]));
     if (channel !== 'EMAIL' || !contactIds.length) return verdicts;
+    // Most databases hold few bounced addresses: when there are none, a batch costs one tiny read.
+    if (!(await this.prisma.emailBounce.findFirst({ select: { id: true } }))) return verdicts;
     const contacts = await this.prisma.contact.findMany({ where: { id: { in: contactIds } }, select: { id: true, email: true } });
     const bouncing = new Set(
       (await this.prisma.emailBounce.findMany({ where: { email: { in: contacts.map((c) => c.email.toLowerCase()) } }, select: { email: true } })).map(

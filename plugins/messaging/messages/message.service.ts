@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Message, MessageTemplate, Prisma } from '@prisma/client';
+import type { Message, MessageTemplate, OutboxEntry, Prisma } from '@prisma/client';
 import type { Database } from '../../../server/db.js';
 import { AppError, NotFoundError, ValidationError } from '../../../server/errors.js';
 import type { Logger } from 'pino';
@@ -151,6 +151,15 @@ export class MessageService {
       this.prisma.message.count({ where }),
     ]);
     return { data, total, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** What the outbox transport kept, newest first. */
+  async outbox(page: { page: number; pageSize: number }): Promise<{ items: OutboxEntry[]; total: number }> {
+    const [items, total] = await Promise.all([
+      this.prisma.outboxEntry.findMany({ orderBy: { id: 'desc' }, skip: (page.page - 1) * page.pageSize, take: page.pageSize }),
+      this.prisma.outboxEntry.count(),
+    ]);
+    return { items, total };
   }
 
   /** A contact's conversations: messages grouped by thread, newest thread first. */
