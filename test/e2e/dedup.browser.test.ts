@@ -41,7 +41,7 @@ describe.runIf(chromiumAvailable())('deduplication in the admin, in a real brows
   it('shows the pair with its reasons, merges it field by field and undoes the merge', async () => {
     await page.goto(`${base}/admin/pages/deduplication`);
     await page.waitForSelector('[data-testid="candidate-row"]');
-    expect(await page.textContent('[data-testid="candidate-row"]')).toContain('same phone');
+    expect(await page.textContent('[data-testid="candidate-row"]')).toContain('phone: same landline');
     await page.click('[data-testid="candidate-row"] button:has-text("Merge…")');
     await page.waitForSelector('[data-testid="merge-wizard"]');
     await page.click('[data-testid="merge-field-email"] button:has-text("Use")');
