@@ -174,7 +174,18 @@ export class ConsentService {
           data: rows.map((r) => r.event),
           select: { id: true, contactId: true, channel: true, purpose: true },
         });
-        const eventId = new Map(events.map((e) => [`${e.contactId}:${e.channel}:${e.purpose}`, e.id]));
+        const keyOf = (k: { contactId: number; channel: string; purpose: string }) => `${k.contactId}:${k.channel}:${k.purpose}`;
+        const eventId = new Map(events.map((e) => [keyOf(e), e.id]));
+        // Contacts just imported have no state yet: theirs are inserted together, the others updated.
+        const existing = new Set(
+          (
+            await tx.consentState.findMany({
+              where: { contactId: { in: rows.map((r) => r.event.contactId) } },
+              select: { contactId: true, channel: true, purpose: true },
+            })
+          ).map(keyOf),
+        );
+        const fresh: Prisma.ConsentStateCreateManyInput[] = [];
         for (const { event, expiresAt } of rows) {
           const key = { contactId: event.contactId, channel: event.channel, purpose: event.purpose };
           const state = {
@@ -185,10 +196,12 @@ export class ConsentService {
             source: event.source,
             occurredAt: event.occurredAt,
             expiresAt,
-            lastEventId: eventId.get(`${key.contactId}:${key.channel}:${key.purpose}`)!,
+            lastEventId: eventId.get(keyOf(key))!,
           };
-          await tx.consentState.upsert({ where: { contactId_channel_purpose: key }, create: { ...key, ...state }, update: state });
+          if (existing.has(keyOf(key))) await tx.consentState.update({ where: { contactId_channel_purpose: key }, data: state });
+          else fresh.push({ ...key, ...state });
         }
+        if (fresh.length) await tx.consentState.createMany({ data: fresh });
         return rows.length;
       });
     }

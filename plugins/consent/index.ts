@@ -18,6 +18,8 @@ import { consentListExtension } from './consent.list.js';
 import { consentOfRow, hasConsentColumns } from './consent.import.js';
 import { ConsentPurposes } from './purposes.js';
 import { SuppressionService } from './suppression.service.js';
+/** Rows of an import read per page when its consent defaults are recorded (each page re-reads the file). */
+const PAGE = 20_000;
 
 /** Consent per channel and purpose with proof, the contact gate, data-subject requests and erasure. */
 export const consentPlugin = definePlugin({
@@ -66,7 +68,7 @@ export const consentPlugin = definePlugin({
           const record = await deps.contacts.imports.get(importId);
           let recorded = 0;
           for (let page = 1; ; page++) {
-            const rows = await deps.contacts.imports.rowsWithOutcome(importId, 'CREATED', { page, pageSize: 2000 });
+            const rows = await deps.contacts.imports.rowsWithOutcome(importId, 'CREATED', { page, pageSize: PAGE });
             if (page === 1) progress(0, rows.total);
             const changes = rows.data.flatMap((row) =>
               row.contactId
@@ -74,8 +76,8 @@ export const consentPlugin = definePlugin({
                 : [],
             );
             recorded += (await consent.recordMany(changes, { userId: record.createdById ?? undefined, via: 'import' })).recorded;
-            progress(Math.min(page * 2000, rows.total), rows.total);
-            if (page * 2000 >= rows.total) break;
+            progress(Math.min(page * PAGE, rows.total), rows.total);
+            if (page * PAGE >= rows.total) break;
           }
           return { recorded };
         },
