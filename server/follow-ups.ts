@@ -28,7 +28,8 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * Durable downstream work. Plugins register follow-up handlers for an event; whoever emits it calls
- * `record`, which writes one row per handler (once per key) and starts them here. Each row is claimed
+ * `record`, which writes one row per handler (once per key), then `start` once its own writes are
+ * done. Each row is claimed
  * with a lease that is renewed while it runs, so a crash leaves it to be resumed by the next start
  * (or by another instance once the lease runs out), and its progress and lag can be read meanwhile.
  */
@@ -136,7 +137,11 @@ export class FollowUps {
     });
     // Each plugin's follow-ups run in order; different plugins' run side by side.
     const byPlugin = new Map<string, FollowUp[]>();
-    for (const row of owed) byPlugin.set(row.plugin, [...(byPlugin.get(row.plugin) ?? []), row]);
+    for (const row of owed) {
+      const rows = byPlugin.get(row.plugin) ?? [];
+      rows.push(row);
+      byPlugin.set(row.plugin, rows);
+    }
     await Promise.all(
       [...byPlugin.values()].map(async (rows) => {
         for (const row of rows) if (!this.stopped) await this.runOne(row);
@@ -159,33 +164,22 @@ export class FollowUps {
         .updateMany({ where: { id: row.id, holder: this.instanceId }, data: { ...progress, leaseUntil: new Date(Date.now() + LEASE_MS) } })
         .catch((err) => this.logger.warn({ err, followUp: row.id }, 'could not renew a follow-up lease'));
     }, SAVE_MS);
+    const started = Date.now();
+    let outcome: Prisma.FollowUpUpdateManyMutationInput;
     try {
-      const started = Date.now();
       const counts = await handler(row.payload as never, (done, total) => void (progress = { done, total }));
-      clearInterval(renew);
       this.logger.info({ plugin: row.plugin, event: row.event, key: row.key, ms: Date.now() - started, ...counts }, 'follow-up done');
-      await saving;
-      await this.prisma.followUp.updateMany({
-        where: { id: row.id, holder: this.instanceId },
-        data: {
-          status: 'DONE',
-          holder: null,
-          leaseUntil: null,
-          finishedAt: new Date(),
-          counts: (counts ?? {}) as Prisma.InputJsonValue,
-          done: progress.total || progress.done,
-          total: progress.total,
-          error: null,
-        },
-      });
+      outcome = { status: 'DONE', counts: (counts ?? {}) as Prisma.InputJsonValue, done: progress.total || progress.done, total: progress.total, error: null };
     } catch (err) {
+      this.logger.error({ err, plugin: row.plugin, event: row.event, key: row.key }, 'follow-up failed');
+      outcome = { status: 'FAILED', error: (err as Error).message.slice(0, 2000) };
+    } finally {
       clearInterval(renew);
       await saving;
-      this.logger.error({ err, plugin: row.plugin, event: row.event, key: row.key }, 'follow-up failed');
-      await this.prisma.followUp.updateMany({
-        where: { id: row.id, holder: this.instanceId },
-        data: { status: 'FAILED', holder: null, leaseUntil: null, error: (err as Error).message.slice(0, 2000), finishedAt: new Date() },
-      });
     }
+    await this.prisma.followUp.updateMany({
+      where: { id: row.id, holder: this.instanceId },
+      data: { ...outcome, holder: null, leaseUntil: null, finishedAt: new Date() },
+    });
   }
 }

@@ -149,10 +149,8 @@ export class DedupStore {
     const json = this.postgres ? '::jsonb' : '';
     let written = 0;
     for (const part of chunksOf(rows, CANDIDATE_ROWS)) {
-      const values = part.map((_, i) => {
-        const [a, b, score, reasons, print, created, updated] = Array.from({ length: 7 }, (_, k) => (this.postgres ? `$${7 * i + k + 1}` : '?'));
-        return `(${a}, ${b}, ${score}, ${reasons}${json}, ${print}, ${created}, ${updated})`;
-      });
+      // contactAId, contactBId, score | reasons (JSON) | fingerprint, createdAt, updatedAt
+      const values = part.map((_, i) => `(${this.params(7 * i + 1, 3)}, ${this.params(7 * i + 4, 1)}${json}, ${this.params(7 * i + 5, 3)})`);
       written += await tx.$executeRawUnsafe(
         `INSERT INTO "DuplicateCandidate" ("contactAId", "contactBId", "score", "reasons", "fingerprint", "createdAt", "updatedAt") VALUES ${values.join(', ')}`,
         ...part.flatMap((r) => [r.contactAId, r.contactBId, r.score, JSON.stringify(r.reasons), r.fingerprint, now, now]),
