@@ -75,43 +75,8 @@ export class ConsentService {
       } else if (wordingSha256 && !(await db.consentWording.findUnique({ where: { sha256: wordingSha256 }, select: { id: true } }))) {
         throw ValidationError.field('wordingSha256', 'names no stored wording: send the wording itself once');
       }
-      const jurisdiction = jurisdictionOf(contact.country);
-      const basis = change.basis ?? (change.status === 'OPTED_IN' ? 'CONSENT' : null);
-      const event = await db.consentEvent.create({
-        data: {
-          contactId,
-          channel: change.channel,
-          purpose: change.purpose,
-          status: change.status,
-          type: change.type,
-          basis,
-          jurisdiction,
-          source: change.source,
-          occurredAt: change.occurredAt,
-          recordedAt: this.now(),
-          actorId: actor.userId ?? null,
-          via: actor.via,
-          ip: change.ip ?? null,
-          userAgent: change.userAgent ?? null,
-          wordingSha256,
-          reference: change.reference ?? null,
-          importId: change.importId ?? null,
-          importRow: change.importRow ?? null,
-          reason: change.reason ?? null,
-        },
-      });
-      const months = change.status === 'OPTED_IN' && change.type === 'IMPLIED' ? impliedConsentMonths(jurisdiction) : undefined;
-      const state = {
-        status: change.status,
-        type: change.type,
-        basis,
-        jurisdiction,
-        source: change.source,
-        occurredAt: change.occurredAt,
-        expiresAt: months ? addMonths(change.occurredAt, months) : null,
-        lastEventId: event.id,
-      };
-      const key = { contactId, channel: change.channel, purpose: change.purpose };
+      const event = await db.consentEvent.create({ data: this.eventData(contactId, change, jurisdictionOf(contact.country), actor, wordingSha256) });
+      const { key, state } = stateOf(event);
       await db.consentState.upsert({ where: { contactId_channel_purpose: key }, create: { ...key, ...state }, update: state });
       return event;
     };
@@ -144,60 +109,29 @@ export class ConsentService {
           const hash = sha256(wording);
           await tx.consentWording.upsert({ where: { sha256: hash }, create: { sha256: hash, text: wording }, update: {} });
         }
-        const rows = todo.map(({ contactId, change }) => {
-          const jurisdiction = jurisdictionOf(countries.get(contactId));
-          const months = change.status === 'OPTED_IN' && change.type === 'IMPLIED' ? impliedConsentMonths(jurisdiction) : undefined;
-          return {
-            event: {
-              contactId,
-              channel: change.channel,
-              purpose: change.purpose,
-              status: change.status,
-              type: change.type,
-              basis: change.basis ?? (change.status === 'OPTED_IN' ? ('CONSENT' as const) : null),
-              jurisdiction,
-              source: change.source,
-              occurredAt: change.occurredAt,
-              recordedAt: this.now(),
-              actorId: actor.userId ?? null,
-              via: actor.via,
-              wordingSha256: change.wording ? sha256(change.wording) : (change.wordingSha256 ?? null),
-              reference: change.reference ?? null,
-              importId: change.importId ?? null,
-              importRow: change.importRow ?? null,
-              reason: change.reason ?? null,
-            },
-            expiresAt: months ? addMonths(change.occurredAt, months) : null,
-          };
-        });
-        const events = await tx.consentEvent.createManyAndReturn({
-          data: rows.map((r) => r.event),
-          select: { id: true, contactId: true, channel: true, purpose: true },
-        });
+        const rows = todo.map(({ contactId, change }) =>
+          this.eventData(
+            contactId,
+            change,
+            jurisdictionOf(countries.get(contactId)),
+            actor,
+            change.wording ? sha256(change.wording) : (change.wordingSha256 ?? null),
+          ),
+        );
+        const events = await tx.consentEvent.createManyAndReturn({ data: rows });
         const keyOf = (k: { contactId: number; channel: string; purpose: string }) => `${k.contactId}:${k.channel}:${k.purpose}`;
-        const eventId = new Map(events.map((e) => [keyOf(e), e.id]));
         // Contacts just imported have no state yet: theirs are inserted together, the others updated.
         const existing = new Set(
           (
             await tx.consentState.findMany({
-              where: { contactId: { in: rows.map((r) => r.event.contactId) } },
+              where: { contactId: { in: rows.map((r) => r.contactId) } },
               select: { contactId: true, channel: true, purpose: true },
             })
           ).map(keyOf),
         );
         const fresh: Prisma.ConsentStateCreateManyInput[] = [];
-        for (const { event, expiresAt } of rows) {
-          const key = { contactId: event.contactId, channel: event.channel, purpose: event.purpose };
-          const state = {
-            status: event.status,
-            type: event.type,
-            basis: event.basis,
-            jurisdiction: event.jurisdiction,
-            source: event.source,
-            occurredAt: event.occurredAt,
-            expiresAt,
-            lastEventId: eventId.get(keyOf(key))!,
-          };
+        for (const event of events) {
+          const { key, state } = stateOf(event);
           if (existing.has(keyOf(key))) await tx.consentState.update({ where: { contactId_channel_purpose: key }, data: state });
           else fresh.push({ ...key, ...state });
         }
@@ -206,6 +140,37 @@ export class ConsentService {
       });
     }
     return { recorded };
+  }
+
+  /** The ledger row of a change: the same for one change and for an import's batch. */
+  private eventData(
+    contactId: number,
+    change: ReturnType<ConsentService['parse']>,
+    jurisdiction: JurisdictionName,
+    actor: ConsentActor,
+    wordingSha256: string | null,
+  ): Prisma.ConsentEventUncheckedCreateInput {
+    return {
+      contactId,
+      channel: change.channel,
+      purpose: change.purpose,
+      status: change.status,
+      type: change.type,
+      basis: change.basis ?? (change.status === 'OPTED_IN' ? 'CONSENT' : null),
+      jurisdiction,
+      source: change.source,
+      occurredAt: change.occurredAt,
+      recordedAt: this.now(),
+      actorId: actor.userId ?? null,
+      via: actor.via,
+      ip: change.ip ?? null,
+      userAgent: change.userAgent ?? null,
+      wordingSha256,
+      reference: change.reference ?? null,
+      importId: change.importId ?? null,
+      importRow: change.importRow ?? null,
+      reason: change.reason ?? null,
+    };
   }
 
   /** A contact's state per channel and purpose, and its ledger (newest first) with the wording shown. */
@@ -338,4 +303,22 @@ export class ConsentService {
     }
     return { removed: events.count + states.count + requests.length };
   }
+}
+
+/** The state an event sets: its fields, when an implied consent runs out, and the event it rests on. */
+function stateOf(event: ConsentEvent) {
+  const months = event.status === 'OPTED_IN' && event.type === 'IMPLIED' ? impliedConsentMonths(event.jurisdiction) : undefined;
+  return {
+    key: { contactId: event.contactId, channel: event.channel, purpose: event.purpose },
+    state: {
+      status: event.status,
+      type: event.type,
+      basis: event.basis,
+      jurisdiction: event.jurisdiction,
+      source: event.source,
+      occurredAt: event.occurredAt,
+      expiresAt: months ? addMonths(event.occurredAt, months) : null,
+      lastEventId: event.id,
+    },
+  };
 }
