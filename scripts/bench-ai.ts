@@ -23,9 +23,8 @@ import { OpenAiProvider } from '../plugins/ai-insights/providers/openai.provider
 import { SummaryService } from '../plugins/ai-insights/summary.service.js';
 import { refreshStaleSummaries } from '../plugins/ai-insights/summary-refresh.js';
 import { migrate } from '../server/migrations.js';
-import { loadConfig } from '../server/config.js';
-import { createHost } from '../server/host.js';
 import { createHttpApp } from '../server/http/app.js';
+import { benchHost } from './bench-host.js';
 
 const CONTACTS = Number(process.env.AI_CONTACTS ?? 100_000);
 const ACTIVITIES = CONTACTS * 2;
@@ -192,19 +191,7 @@ db.transaction(() => {
 db.close();
 console.log(`seeded ${CONTACTS} contacts, 2000 companies, ${ACTIVITIES} activities in ${Math.round(performance.now() - fillStart)} ms`);
 
-const host = await createHost({
-  config: loadConfig({
-    DATA_DIR: dir,
-    DATABASE_URL: `file:${file}`,
-    LOG_LEVEL: 'error',
-    JOBS_ENABLED: 'false',
-    NODE_ENV: 'production',
-    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
-  }),
-  plugins: [contactsPlugin, scoringPlugin, aiInsightsPlugin],
-  pluginSettings: { contacts: { demoData: false }, 'ai-insights': { provider: 'local' } },
-  env: {},
-});
+const host = await benchHost(dir, file, [contactsPlugin, scoringPlugin, aiInsightsPlugin], { 'ai-insights': { provider: 'local' } });
 const app = createHttpApp(host);
 const server = await host.listen(app);
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;

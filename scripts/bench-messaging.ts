@@ -15,8 +15,7 @@ import { contactsPlugin } from '../plugins/contacts/index.js';
 import { messagingPlugin } from '../plugins/messaging/index.js';
 import type { MessagingApi } from '../plugins/messaging/public.js';
 import { smtpPoolOptions, toNodemailer } from '../plugins/messaging/transport/smtp.transport.js';
-import { loadConfig } from '../server/config.js';
-import { createHost } from '../server/host.js';
+import { benchHost } from './bench-host.js';
 
 const EMAILS = Number(process.env.MESSAGING_BENCH_EMAILS ?? 10_000);
 const POOL = Number(process.env.MESSAGING_BENCH_POOL ?? 5);
@@ -59,21 +58,8 @@ const ask = <T>(message: string) =>
 const { port } = await new Promise<{ port: number }>((resolve) => sink.once('message', (m) => resolve(m as { port: number })));
 const smtpUrl = `smtp://127.0.0.1:${port}?tls=off`;
 
-const host = await createHost({
-  config: loadConfig({
-    DATA_DIR: dir,
-    DATABASE_URL: `file:${path.join(dir, 'crm.db')}`,
-    LOG_LEVEL: 'error',
-    JOBS_ENABLED: 'false',
-    NODE_ENV: 'production',
-    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
-  }),
-  plugins: [contactsPlugin, messagingPlugin],
-  pluginSettings: {
-    contacts: { demoData: false },
-    messaging: { smtpUrl, smtpPoolSize: POOL, publicUrl: 'https://crm.example.com', campaignBatchSize: Number(process.env.MESSAGING_BENCH_BATCH ?? 250) },
-  },
-  env: {},
+const host = await benchHost(dir, path.join(dir, 'crm.db'), [contactsPlugin, messagingPlugin], {
+  messaging: { smtpUrl, smtpPoolSize: POOL, publicUrl: 'https://crm.example.com', campaignBatchSize: Number(process.env.MESSAGING_BENCH_BATCH ?? 250) },
 });
 
 try {
