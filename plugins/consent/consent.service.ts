@@ -5,6 +5,7 @@ import { AppError, NotFoundError, ValidationError, type FieldIssue } from '../..
 import { findInChunks } from '../../server/id-lists.js';
 import { consentChangeInput, type ConsentActor, type ConsentChangeInput, type JurisdictionName } from './consent.schemas.js';
 import { addMonths, impliedConsentMonths, jurisdictionOf } from './jurisdiction.js';
+import type { ImportedEvent, ImportLedgerStore } from './import-ledger.store.js';
 import type { ConsentPurposes } from './purposes.js';
 
 /** 422: the request is well formed but lacks the proof a consent record needs. */
@@ -84,62 +85,35 @@ export class ConsentService {
   }
 
   /**
-   * Records many changes (an import's rows) set-based: per chunk, one transaction that adds the
-   * wordings, the events and the states. Contacts that already have an event from the same import
-   * are skipped, so a resumed follow-up records nothing twice.
+   * Records an import's changes set-based, through the bulk store: per batch, one transaction that adds
+   * the wordings, the events and the states. Contacts that already have an event from this import are
+   * skipped, so a resumed follow-up records nothing twice.
    */
-  async recordMany(changes: { contactId: number; change: ConsentChangeInput }[], actor: ConsentActor): Promise<{ recorded: number }> {
-    let recorded = 0;
-    for (let i = 0; i < changes.length; i += 500) {
-      const chunk = changes.slice(i, i + 500).map(({ contactId, change }) => ({ contactId, change: this.parse(change) }));
-      recorded += await this.prisma.$transaction(async (tx) => {
-        const ids = chunk.map((c) => c.contactId);
-        const importIds = [...new Set(chunk.flatMap((c) => (c.change.importId ? [c.change.importId] : [])))];
-        const done = new Set(
-          (await tx.consentEvent.findMany({ where: { contactId: { in: ids }, importId: { in: importIds } }, select: { contactId: true } })).map(
-            (e) => e.contactId,
-          ),
-        );
-        const countries = new Map(
-          (await tx.contact.findMany({ where: { id: { in: ids } }, select: { id: true, country: true } })).map((c) => [c.id, c.country]),
-        );
-        const todo = chunk.filter((c) => !done.has(c.contactId) && countries.has(c.contactId));
-        if (!todo.length) return 0;
-        for (const wording of new Set(todo.flatMap((c) => (c.change.wording ? [c.change.wording] : [])))) {
-          const hash = sha256(wording);
-          await tx.consentWording.upsert({ where: { sha256: hash }, create: { sha256: hash, text: wording }, update: {} });
-        }
-        const rows = todo.map(({ contactId, change }) =>
-          this.eventData(
-            contactId,
-            change,
-            jurisdictionOf(countries.get(contactId)),
-            actor,
-            change.wording ? sha256(change.wording) : (change.wordingSha256 ?? null),
-          ),
-        );
-        const events = await tx.consentEvent.createManyAndReturn({ data: rows });
-        const keyOf = (k: { contactId: number; channel: string; purpose: string }) => `${k.contactId}:${k.channel}:${k.purpose}`;
-        // Contacts just imported have no state yet: theirs are inserted together, the others updated.
-        const existing = new Set(
-          (
-            await tx.consentState.findMany({
-              where: { contactId: { in: rows.map((r) => r.contactId) } },
-              select: { contactId: true, channel: true, purpose: true },
-            })
-          ).map(keyOf),
-        );
-        const fresh: Prisma.ConsentStateCreateManyInput[] = [];
-        for (const event of events) {
-          const { key, state } = stateOf(event);
-          if (existing.has(keyOf(key))) await tx.consentState.update({ where: { contactId_channel_purpose: key }, data: state });
-          else fresh.push({ ...key, ...state });
-        }
-        if (fresh.length) await tx.consentState.createMany({ data: fresh });
-        return rows.length;
-      });
+  async recordImport(
+    importId: number,
+    changes: { contactId: number; change: ConsentChangeInput }[],
+    actor: ConsentActor,
+    store: ImportLedgerStore,
+  ): Promise<{ recorded: number }> {
+    const unrecorded = await store.unrecorded(importId, [...new Set(changes.map((c) => c.contactId))]);
+    const wordings = new Map<string, string>();
+    const events: ImportedEvent[] = [];
+    for (const { contactId, change: input } of changes) {
+      if (!unrecorded.has(contactId)) continue;
+      const change = this.parse({ ...input, importId });
+      const wordingSha256 = change.wording ? sha256(change.wording) : (change.wordingSha256 ?? null);
+      if (change.wording) wordings.set(wordingSha256!, change.wording);
+      events.push(this.eventData(contactId, change, jurisdictionOf(unrecorded.get(contactId)), actor, wordingSha256) as ImportedEvent);
+      unrecorded.delete(contactId);
     }
-    return { recorded };
+    if (events.length)
+      await store.write(
+        importId,
+        events,
+        [...wordings].map(([hash, text]) => ({ sha256: hash, text })),
+        this.now(),
+      );
+    return { recorded: events.length };
   }
 
   /** The ledger row of a change: the same for one change and for an import's batch. */

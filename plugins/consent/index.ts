@@ -18,8 +18,9 @@ import { consentListExtension } from './consent.list.js';
 import { consentOfRow, hasConsentColumns } from './consent.import.js';
 import { ConsentPurposes } from './purposes.js';
 import { SuppressionService } from './suppression.service.js';
-/** Rows of an import read per page when its consent defaults are recorded (each page re-reads the file). */
-const PAGE = 20_000;
+import { ImportConsentService } from './import-consent.service.js';
+import { ImportLedgerStore } from './import-ledger.store.js';
+import { openSqlRunner } from '../../server/sql-runner.js';
 
 /** Consent per channel and purpose with proof, the contact gate, data-subject requests and erasure. */
 export const consentPlugin = definePlugin({
@@ -45,7 +46,7 @@ export const consentPlugin = definePlugin({
     retentionSchedule: z.string().default('40 3 * * *'),
   }),
   schema: './schema.prisma',
-  setup({ prisma, settings, config, deps }) {
+  setup({ prisma, settings, config, deps, sql }) {
     const keys = ConsentKeys.fromSettings(settings.secret, config.NODE_ENV);
     const purposes = new ConsentPurposes();
     const consent = new ConsentService(prisma, purposes);
@@ -54,6 +55,7 @@ export const consentPlugin = definePlugin({
     const links = new ConsentLinks(prisma, consent, purposes, keys, settings);
     const erasure = new ErasureService(prisma, deps.contacts, suppressions);
     const access = new AccessService(prisma, deps.contacts);
+    const importConsent = new ImportConsentService(consent, deps.contacts.imports, () => new ImportLedgerStore(openSqlRunner(prisma, sql)));
     const retention = new RetentionService(prisma, erasure, { months: settings.retentionMonths, apply: settings.retentionApply });
     const dsr = new DsrService(prisma, { dueMonths: settings.dsrDueMonths, dueSoonDays: settings.dsrDueSoonDays });
     const suppressed = { code: 'SUPPRESSED', message: 'This person was erased and is on the suppression list; an admin must lift the suppression first' };
@@ -64,23 +66,7 @@ export const consentPlugin = definePlugin({
         (await import('./consent.resource.js')).consentAdmin(prisma, { consent, gate, purposes, suppressions, links, erasure, dsr, access, retention }),
       followUps: {
         // The people an import created get their consent from the file: IMPORTED and PENDING unless it says more.
-        'import.completed': async ({ importId }, progress) => {
-          const record = await deps.contacts.imports.get(importId);
-          let recorded = 0;
-          for (let page = 1; ; page++) {
-            const rows = await deps.contacts.imports.rowsWithOutcome(importId, 'CREATED', { page, pageSize: PAGE });
-            if (page === 1) progress(0, rows.total);
-            const changes = rows.data.flatMap((row) =>
-              row.contactId
-                ? [{ contactId: row.contactId, change: consentOfRow(row.cells, { fileName: record.fileName, importId, rowNumber: row.rowNumber }).change }]
-                : [],
-            );
-            recorded += (await consent.recordMany(changes, { userId: record.createdById ?? undefined, via: 'import' })).recorded;
-            progress(Math.min(page * PAGE, rows.total), rows.total);
-            if (page * PAGE >= rows.total) break;
-          }
-          return { recorded };
-        },
+        'import.completed': ({ importId }, progress) => importConsent.record(importId, progress),
       },
       jobs: [
         {

@@ -4,7 +4,8 @@ import { chunksOf } from '../../server/id-lists.js';
 import { definePlugin } from '../../server/plugin.js';
 import '../contacts/public.js';
 import './public.js';
-import { ScoreStore, PrismaRunner, SqliteRunner } from './score-store.js';
+import { ScoreStore } from './score-store.js';
+import { openSqlRunner } from '../../server/sql-runner.js';
 import { ScoringService } from './scoring.service.js';
 import { scoringRoutes } from './scoring.routes.js';
 import { ScoreRecords } from './score-records.js';
@@ -24,8 +25,7 @@ export const scoringPlugin = definePlugin({
   }),
   schema: './schema.prisma',
   setup({ prisma, settings, sql, logger, deps, followUps }) {
-    const openStore = () =>
-      new ScoreStore(sql.kind === 'sqlite' && settings.bulkDriver === 'auto' ? new SqliteRunner(sql.sqliteFile) : new PrismaRunner(prisma, sql.kind));
+    const openStore = () => new ScoreStore(openSqlRunner(prisma, sql, settings.bulkDriver));
     const scoring = new ScoringService(prisma, openStore);
     const records = new ScoreRecords(prisma);
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
 import { contactsPlugin } from '../../plugins/contacts/index.js';
 import { scoringPlugin } from '../../plugins/scoring/index.js';
-import { ScoreStore, SqliteRunner } from '../../plugins/scoring/score-store.js';
+import { ScoreStore } from '../../plugins/scoring/score-store.js';
+import { SqliteRunner } from '../../server/sql-runner.js';
 import { ScoringService } from '../../plugins/scoring/scoring.service.js';
 import { bootTestHost, createContact, type TestHost } from '../helpers/host.js';
 
