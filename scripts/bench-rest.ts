@@ -27,6 +27,7 @@ const env = {
   LOG_LEVEL: 'warn',
   NODE_ENV: 'production',
   SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
+  PLUGIN_CONSENT_SECRET: 'bench-consent-secret-bench-consent-secret',
   ADMIN_EMAIL: credentials.email,
   ADMIN_PASSWORD: credentials.password,
   PLUGIN_CONTACTS_DEMO_DATA: 'false',
@@ -83,6 +84,7 @@ try {
       () => false,
     );
     if (up) break;
+    if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode} before it answered`);
     if (i > 600) throw new Error('the server did not start within 60 s');
     await new Promise((r) => setTimeout(r, 100));
   }
