@@ -27,3 +27,16 @@ export class Slices {
     return out;
   }
 }
+
+let sharedSliceStarted = performance.now();
+
+/**
+ * For work that cannot say where its slices end: SQLite answers synchronously (better-sqlite3), so a
+ * chain of awaited queries never gives the event loop a turn by itself. Every SQLite call awaits this
+ * first; once the thread has run a slice's worth without a turn, it lets waiting requests in.
+ */
+export async function turnWhenDue(budgetMs = 15): Promise<void> {
+  if (performance.now() - sharedSliceStarted < budgetMs) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  sharedSliceStarted = performance.now();
+}

@@ -3,6 +3,7 @@ import type { Database, SqlDialect } from './db.js';
 import { idListParam, idListSql } from './id-lists.js';
 import { openSqliteConnection } from './sqlite.js';
 import { retryWhileBusy } from './sqlite-busy.js';
+import { turnWhenDue } from './slices.js';
 
 /** A statement with its parameters, written for one database's placeholder and cast syntax. */
 export interface Statement {
@@ -35,6 +36,7 @@ export class SqliteRunner implements SqlRunner {
   }
 
   async query<T>({ sql, params }: Statement): Promise<T[]> {
+    await turnWhenDue();
     return retryWhileBusy(() => this.statement(sql).all(...params) as T[]);
   }
 
@@ -43,6 +45,7 @@ export class SqliteRunner implements SqlRunner {
     const write = this.db.transaction(() => {
       for (const { sql, params } of statements) this.statement(sql).run(...params);
     });
+    await turnWhenDue();
     await retryWhileBusy(() => write.immediate());
   }
 

@@ -1,5 +1,6 @@
 import type Sqlite from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { turnWhenDue } from './slices.js';
 
 type Adapter = Awaited<ReturnType<PrismaBetterSQLite3['connect']>>;
 type Transaction = Awaited<ReturnType<Adapter['startTransaction']>>;
@@ -47,21 +48,32 @@ export async function retryWhileBusy<T>(work: () => Promise<T> | T, budgetMs = S
 /** One transaction at a time on a connection, in the order asked. */
 class Turns {
   private tail: Promise<void> = Promise.resolve();
+  private waiting = 0;
+
+  /** A transaction holds the connection or waits for it. */
+  get busy(): boolean {
+    return this.waiting > 0;
+  }
 
   async take(): Promise<() => void> {
     let release!: () => void;
     const previous = this.tail;
+    this.waiting++;
     this.tail = new Promise((resolve) => (release = resolve));
     await previous;
-    return release;
+    return () => {
+      this.waiting--;
+      release();
+    };
   }
 }
 
 /**
  * Prisma's better-sqlite3 adapter, made to wait for other processes' writes instead of failing:
  * transactions begin IMMEDIATE (the write lock is taken at BEGIN, so a transaction never fails
- * half-way with SQLITE_BUSY when it turns from reading to writing), and BEGIN as well as single
- * statements are retried on SQLITE_BUSY without blocking the event loop.
+ * half-way with SQLITE_BUSY when it turns from reading to writing), BEGIN as well as single
+ * statements are retried on SQLITE_BUSY without blocking the event loop, and a long chain of
+ * queries outside transactions lets requests in between (server/slices.ts).
  */
 class WaitingSqliteAdapter {
   readonly provider: Adapter['provider'];
@@ -77,12 +89,22 @@ class WaitingSqliteAdapter {
     return (this.inner as unknown as { client: Sqlite.Database }).client;
   }
 
-  queryRaw(query: Query) {
+  async queryRaw(query: Query) {
+    await this.turnWhenDue();
     return retryWhileBusy(() => this.inner.queryRaw(query));
   }
 
-  executeRaw(query: Query) {
+  async executeRaw(query: Query) {
+    await this.turnWhenDue();
     return retryWhileBusy(() => this.inner.executeRaw(query));
+  }
+
+  /**
+   * Gives the event loop a turn now and then (queries answer synchronously), but never while a
+   * transaction holds the connection: a request let in then could run its statements inside it.
+   */
+  private async turnWhenDue(): Promise<void> {
+    if (!this.turns.busy) await turnWhenDue();
   }
 
   executeScript(script: string) {
