@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactsPlugin, type ContactsServices } from '../../plugins/contacts/index.js';
@@ -6,6 +8,7 @@ import { bootTestHost, type TestHost } from '../helpers/host.js';
 import { chromiumAvailable, launchChromium, signInToAdmin } from '../helpers/browser.js';
 
 const PASSWORD = 'correct horse battery staple';
+const SCREENSHOTS = path.join(tmpdir(), 'crm-screenshots');
 
 describe.runIf(chromiumAvailable())('the Imports page, in a real browser', () => {
   let t: TestHost;
@@ -31,8 +34,9 @@ describe.runIf(chromiumAvailable())('the Imports page, in a real browser', () =>
     importId = uploaded.id;
     await s.imports.start(importId);
     await s.imports.waitFor(importId);
+    mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await launchChromium();
-    page = await browser.newPage({ acceptDownloads: true });
+    page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
     await signInToAdmin(page, base, 'imports@example.test', PASSWORD);
   }, 120_000);
 
@@ -63,6 +67,7 @@ describe.runIf(chromiumAvailable())('the Imports page, in a real browser', () =>
     await row.locator('button:has-text("Revert")').click();
     await page.waitForSelector('[data-testid="confirm-dialog"]');
     expect(await t.host.prisma.contact.count({ where: { importId } })).toBe(2);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'imports-revert.png') });
     await page.click('[data-testid="confirm-dialog"] button:has-text("Revert import")');
     await page.waitForSelector('text=fair-leads.csv reverted: 2 contacts removed');
     expect(await t.host.prisma.contact.count({ where: { email: { in: ['ada@imports.test', 'alan@imports.test'] } } })).toBe(0);

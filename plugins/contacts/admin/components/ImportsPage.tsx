@@ -40,6 +40,13 @@ const STATUS: Record<ImportSummary['status'], { label: string; variant: 'primary
 const day = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 const time = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 
+const contacts = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'contact' : 'contacts'}`;
+
+function revertWarning(item: ImportSummary): string {
+  const restore = item.updated ? ` and restores the ${contacts(item.updated)} it changed to how they were` : '';
+  return `This removes the ${contacts(item.created)} the import created${restore}. It cannot be undone.`;
+}
+
 function pageFromUrl(): number {
   const page = Number(new URLSearchParams(window.location.search).get('page'));
   return Number.isInteger(page) && page > 0 ? page : 1;
@@ -104,81 +111,90 @@ const ImportsPage: React.FC = () => {
         {imports && imports.total === 0 ? <Text data-testid="no-imports">No imports yet.</Text> : null}
         {imports && imports.total > 0 ? (
           <>
-            <Table data-testid="imports">
-              <TableHead>
-                <TableRow>
-                  <TableCell>File</TableCell>
-                  <TableCell>Started by</TableCell>
-                  <TableCell>When</TableCell>
-                  <TableCell>Status</TableCell>
-                  {COUNTS.map((count) => (
-                    <TableCell key={count} style={{ textAlign: 'right' }}>
-                      {count.charAt(0).toUpperCase() + count.slice(1)}
-                    </TableCell>
-                  ))}
-                  <TableCell />
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {imports.data.map((item) => (
-                  <TableRow key={item.id} data-testid={`import-${item.id}`}>
-                    <TableCell>
-                      <Text fontWeight="bold">{item.fileName}</Text>
-                      <Text color="grey60" fontSize="sm">
-                        {item.totalRows} rows
-                      </Text>
-                    </TableCell>
-                    <TableCell title={item.createdBy?.email}>{item.createdBy?.name ?? '—'}</TableCell>
-                    <TableCell title={new Date(item.createdAt).toLocaleString()} style={{ whiteSpace: 'nowrap' }}>
-                      {day(item.createdAt)}, {time(item.createdAt)}
-                    </TableCell>
-                    <TableCell data-testid="import-status">
-                      <Badge variant={STATUS[item.status].variant} size="sm">
-                        {STATUS[item.status].label}
-                      </Badge>
-                      {item.status === 'UPLOADED' && item.expiresAt ? (
-                        <Text color="grey60" fontSize="sm" title={new Date(item.expiresAt).toLocaleString()}>
-                          {item.dryRun ? 'dry run only; ' : ''}deleted {day(item.expiresAt)}, {time(item.expiresAt)} unless run
-                        </Text>
-                      ) : null}
-                      {item.status === 'RUNNING' ? (
-                        <Text color="grey60" fontSize="sm">
-                          {item.processed} of {item.totalRows}
-                        </Text>
-                      ) : null}
-                      {item.error ? (
-                        <Text color="error" fontSize="sm">
-                          {item.error}
-                        </Text>
-                      ) : null}
-                    </TableCell>
+            <Box style={{ overflowX: 'auto' }}>
+              <Table data-testid="imports">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>File</TableCell>
+                    <TableCell>Started by</TableCell>
+                    <TableCell>When</TableCell>
+                    <TableCell>Status</TableCell>
                     {COUNTS.map((count) => (
-                      <TableCell key={count} data-testid={`count-${count}`} style={{ textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>
-                        {item.status === 'UPLOADED' ? '—' : item[count].toLocaleString('en')}
+                      <TableCell key={count} style={{ textAlign: 'right' }}>
+                        {count.charAt(0).toUpperCase() + count.slice(1)}
                       </TableCell>
                     ))}
-                    <TableCell style={{ whiteSpace: 'nowrap', textAlign: 'right' }}>
-                      {item.failed && item.status !== 'UPLOADED' ? (
-                        <Button as="a" size="sm" mr="default" variant="outlined" href={`/api/v1/imports/${item.id}/errors.csv`} download>
-                          Error report
-                        </Button>
-                      ) : null}
-                      {canRevert && item.status === 'COMPLETED' ? (
-                        <Button size="sm" variant="danger" onClick={() => setReverting(item)}>
-                          Revert
-                        </Button>
-                      ) : null}
-                    </TableCell>
+                    <TableCell />
                   </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+                </TableHead>
+                <TableBody>
+                  {imports.data.map((item) => (
+                    <TableRow key={item.id} data-testid={`import-${item.id}`}>
+                      <TableCell style={{ maxWidth: 280 }}>
+                        <Text fontWeight="bold" title={item.fileName} style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                          {item.fileName}
+                        </Text>
+                        <Text color="grey60" fontSize="sm">
+                          {item.totalRows} rows
+                        </Text>
+                      </TableCell>
+                      <TableCell title={item.createdBy?.email} style={{ whiteSpace: 'nowrap' }}>
+                        {item.createdBy?.name ?? '—'}
+                      </TableCell>
+                      <TableCell title={new Date(item.createdAt).toLocaleString()} style={{ whiteSpace: 'nowrap' }}>
+                        {day(item.createdAt)}
+                        <Text color="grey60" fontSize="sm">
+                          {time(item.createdAt)}
+                        </Text>
+                      </TableCell>
+                      <TableCell data-testid="import-status">
+                        <Badge variant={STATUS[item.status].variant} size="sm">
+                          {STATUS[item.status].label}
+                        </Badge>
+                        {item.status === 'UPLOADED' && item.expiresAt ? (
+                          <Text color="grey60" fontSize="sm" title={new Date(item.expiresAt).toLocaleString()}>
+                            {item.dryRun ? 'dry run only; ' : ''}deleted {day(item.expiresAt)}, {time(item.expiresAt)} unless run
+                          </Text>
+                        ) : null}
+                        {item.status === 'RUNNING' ? (
+                          <Text color="grey60" fontSize="sm">
+                            {item.processed} of {item.totalRows}
+                          </Text>
+                        ) : null}
+                        {item.error ? (
+                          <Text color="error" fontSize="sm">
+                            {item.error}
+                          </Text>
+                        ) : null}
+                      </TableCell>
+                      {COUNTS.map((count) => (
+                        <TableCell key={count} data-testid={`count-${count}`} style={{ textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>
+                          {item.status === 'UPLOADED' ? '—' : item[count].toLocaleString('en')}
+                        </TableCell>
+                      ))}
+                      <TableCell style={{ whiteSpace: 'nowrap', textAlign: 'right' }}>
+                        {item.failed && item.status !== 'UPLOADED' ? (
+                          <Button as="a" size="sm" mr="default" variant="outlined" href={`/api/v1/imports/${item.id}/errors.csv`} download>
+                            Error report
+                          </Button>
+                        ) : null}
+                        {canRevert && item.status === 'COMPLETED' ? (
+                          <Button size="sm" variant="danger" onClick={() => setReverting(item)}>
+                            Revert
+                          </Button>
+                        ) : null}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </Box>
             <Box flex alignItems="center" justifyContent="flex-end" mt="lg" data-testid="paging">
               <Button size="sm" variant="outlined" disabled={page <= 1} onClick={() => setPage(page - 1)}>
                 Previous
               </Button>
               <Text mx="lg">
-                Page {page} of {pages} · {imports.total} imports
+                Page {page} of {pages} · {imports.total} {imports.total === 1 ? 'import' : 'imports'}
               </Text>
               <Button size="sm" variant="outlined" disabled={page >= pages} onClick={() => setPage(page + 1)}>
                 Next
@@ -190,7 +206,7 @@ const ImportsPage: React.FC = () => {
       {reverting ? (
         <ConfirmDialog
           title={`Revert ${reverting.fileName}?`}
-          message={`This removes the ${reverting.created} contacts the import created and restores the ${reverting.updated} it changed.`}
+          message={revertWarning(reverting)}
           confirmLabel="Revert import"
           busy={busy}
           onConfirm={() => void revert()}
