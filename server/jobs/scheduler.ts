@@ -161,7 +161,9 @@ export class JobScheduler {
       const counts = await work;
       if (counts === NOTHING_TO_DO) {
         logger.debug('job had nothing to do');
-        // A scheduled run that found nothing to do leaves no record; one started by hand is kept.
+        // A scheduled run that found nothing to do leaves no record; one started by hand is kept. The
+        // tick is free again once its row is gone: an instance whose timer fired late may check it
+        // once more, which costs one idle check.
         if (run.trigger === 'SCHEDULE') {
           await this.prisma.jobRun.deleteMany({ where: { id: run.id } });
           return run;
