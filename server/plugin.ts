@@ -8,6 +8,7 @@ import type { EventBus, EventHandlers } from './events.js';
 import type { FollowUpHandlers, FollowUps } from './follow-ups.js';
 import type { ApiRoute, PublicRoute } from './http/route.js';
 import type { JobDefinition } from './jobs/job.js';
+export { NOTHING_TO_DO } from './jobs/job.js';
 import type { CliCommand } from './cli/command.js';
 
 /**

@@ -3,7 +3,7 @@ import { ApiClient } from 'adminjs';
 import { Box, Button, H2, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox } from '@adminjs/design-system';
 
 type Run = { id: number; status: string; startedAt: string; finishedAt: string | null; error: string | null; counts: unknown };
-type Job = { name: string; plugin: string; schedule: string; description?: string; running: boolean; lastRun: Run | null };
+type Job = { name: string; title: string; plugin: string; schedule: string; scheduleText: string; description?: string; running: boolean; lastRun: Run | null };
 type PageData = { jobs?: Job[]; run?: Run; error?: string };
 
 const api = new ApiClient();
@@ -45,12 +45,15 @@ const JobsPage: React.FC = () => {
           </TableHead>
           <TableBody>
             {(data.jobs ?? []).map((job) => (
-              <TableRow key={job.name}>
+              <TableRow key={job.name} data-testid={`job-${job.name}`}>
                 <TableCell>
-                  <Text fontWeight="bold">{job.name}</Text>
+                  <Text fontWeight="bold">{job.title}</Text>
                   <Text color="grey60">{job.description ?? job.plugin}</Text>
+                  <Text color="grey60" fontSize="sm">
+                    {job.name}
+                  </Text>
                 </TableCell>
-                <TableCell>{job.schedule}</TableCell>
+                <TableCell title={job.schedule}>{job.scheduleText}</TableCell>
                 <TableCell>
                   {job.lastRun ? `${job.lastRun.status} at ${new Date(job.lastRun.startedAt).toLocaleString()}` : 'never'}
                   {job.lastRun?.error ? <Text color="error">{job.lastRun.error}</Text> : null}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePlugin, type PluginContext } from '../../server/plugin.js';
+import { definePlugin, NOTHING_TO_DO, type PluginContext } from '../../server/plugin.js';
 import type { SqlDialect } from '../../server/db.js';
 import './public.js';
 import { ContactsExtensions, type ContactsExtension } from './extensions.js';
@@ -21,6 +21,7 @@ import { ExportService } from './export/export.service.js';
 import { PrismaExportReader, SqliteExportReader } from './export/export.store.js';
 import { ImportService } from './import/import.service.js';
 import { importRoutes } from './import/import.routes.js';
+import { ImportHistory } from './import/history.js';
 import { PrismaImportStore } from './import/store.prisma.js';
 import { SqliteImportStore } from './import/store.sqlite.js';
 import { ImportWriter } from './import/store.thread.js';
@@ -40,6 +41,8 @@ interface ContactsSettings {
   bulkDriver: 'auto' | 'prisma';
   importBatchSize: number;
   importMaxBytes: number;
+  importResumeSchedule: string;
+  importUploadTtlHours: number;
 }
 
 function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions: ContactsExtensions) {
@@ -75,6 +78,7 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
     batchSize: settings.importBatchSize,
     maxBytes: settings.importMaxBytes,
   });
+  const importHistory = new ImportHistory(prisma, settings.importUploadTtlHours);
   return {
     contacts,
     list,
@@ -92,6 +96,7 @@ function buildServices(ctx: PluginContext<ContactsSettings, unknown>, extensions
     customFields,
     exporter,
     imports,
+    importHistory,
     extensions,
   };
 }
@@ -115,6 +120,10 @@ export const contactsPlugin = definePlugin({
       .int()
       .min(1024)
       .default(50 * 1024 * 1024),
+    /** How often queued imports are started and stalled ones resumed. */
+    importResumeSchedule: z.string().default('* * * * *'),
+    /** Hours an uploaded file that was never imported is kept before it is deleted. */
+    importUploadTtlHours: z.coerce.number().positive().default(24),
   }),
   schema: './schema.prisma',
   setup(ctx) {
@@ -130,15 +139,27 @@ export const contactsPlugin = definePlugin({
         ...companyRoutes(services.companies, services.contacts, services.list),
         ...dealAndLeadRoutes(services.deals, services.leads),
         ...workspaceRoutes(ctx.prisma, services.list, services.views, services.customFields),
-        ...importRoutes(services.imports),
+        ...importRoutes(services.imports, services.importHistory),
       ],
       admin: async () => (await import('./admin/contact.resource.js')).contactAdmin(ctx.prisma, services),
       jobs: [
         {
           name: 'contacts.resume-imports',
-          schedule: '* * * * *',
+          schedule: ctx.settings.importResumeSchedule,
           description: 'Starts queued imports and resumes those whose runner stopped',
-          run: async () => ({ resumed: (await services.imports.resumeInterrupted()).length }),
+          run: async () => {
+            const resumed = (await services.imports.resumeInterrupted()).length;
+            return resumed ? { resumed } : NOTHING_TO_DO;
+          },
+        },
+        {
+          name: 'contacts.expire-uploads',
+          schedule: '25 * * * *',
+          description: `Deletes uploaded files never imported, ${ctx.settings.importUploadTtlHours} hours after their upload`,
+          run: async () => {
+            const expired = await services.importHistory.expireUploads();
+            return expired ? { expired } : NOTHING_TO_DO;
+          },
         },
       ],
       onStart: async () => {

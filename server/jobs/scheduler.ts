@@ -5,8 +5,9 @@ import type { Logger } from 'pino';
 import type { Database } from '../db.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { runWithContext, type Actor } from '../request-context.js';
-import type { JobCounts, JobDefinition } from './job.js';
+import { NOTHING_TO_DO, type JobCounts, type JobDefinition } from './job.js';
 import { InstancePresence, reconcileOrphans, type Reconciled } from './presence.js';
+import { describeSchedule, jobTitle } from './schedule-text.js';
 
 const DEFAULT_LEASE_MS = 10 * 60_000;
 /** How long an instance that stopped renewing its presence counts as alive (on another machine). */
@@ -14,8 +15,12 @@ const PRESENCE_TTL_MS = 90_000;
 
 export interface JobInfo {
   name: string;
+  /** The name people read, e.g. "Resume imports". */
+  title: string;
   plugin: string;
   schedule: string;
+  /** The schedule in words, e.g. "every day at 03:15" (the expression when it is not a common shape). */
+  scheduleText: string;
   description?: string;
   running: boolean;
   lastRun: JobRun | null;
@@ -83,8 +88,10 @@ export class JobScheduler {
     return Promise.all(
       [...this.jobs.values()].map(async ({ job, plugin }) => ({
         name: job.name,
+        title: job.title ?? jobTitle(job.name),
         plugin,
         schedule: job.schedule,
+        scheduleText: describeSchedule(job.schedule),
         description: job.description,
         running: this.running.has(job.name),
         lastRun: await this.prisma.jobRun.findFirst({ where: { job: job.name }, orderBy: { id: 'desc' } }),
@@ -152,6 +159,17 @@ export class JobScheduler {
     this.running.set(job.name, work);
     try {
       const counts = await work;
+      if (counts === NOTHING_TO_DO) {
+        logger.debug('job had nothing to do');
+        // A scheduled run that found nothing to do leaves no record; one started by hand is kept. The
+        // tick is free again once its row is gone: an instance whose timer fired late may check it
+        // once more, which costs one idle check.
+        if (run.trigger === 'SCHEDULE') {
+          await this.prisma.jobRun.deleteMany({ where: { id: run.id } });
+          return run;
+        }
+        return await this.finish(run, 'SUCCEEDED', null, null);
+      }
       logger.info({ counts }, 'job finished');
       return await this.finish(run, 'SUCCEEDED', counts ?? null, null);
     } catch (err) {

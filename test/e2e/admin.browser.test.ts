@@ -79,6 +79,10 @@ describe.runIf(available)('admin in a real browser', () => {
   it('runs a job from the Jobs page', async () => {
     await page.goto(`${base}/admin/pages/jobs`);
     await page.waitForSelector('text=gadgets.report-stock');
+    // The job by a name people read and its schedule in words, the expression on hover.
+    const row = page.locator('[data-testid="job-gadgets.report-stock"]');
+    expect(await row.textContent()).toContain('Report stock');
+    expect(await row.locator('td[title="0 * * * *"]').textContent()).toBe('every hour at :00');
     await page.click('tr:has-text("gadgets.report-stock") button:has-text("Run now")');
     await page.waitForSelector('text=finished: SUCCEEDED');
     expect(await t.host.prisma.jobRun.count({ where: { job: 'gadgets.report-stock', status: 'SUCCEEDED' } })).toBe(1);

@@ -89,5 +89,17 @@ describe.runIf(chromiumAvailable())('lead scoring in the admin, in a real browse
     await page.waitForSelector('text=contacts are being rescored');
     const rule = await t.host.prisma.scoringRule.findFirstOrThrow({ where: { signal: 'LINKED_COMPANY' } });
     expect(rule.points).toBe(9);
+
+    // Removing a rule asks first, in the page's own dialog: Cancel keeps it, confirming removes it.
+    const remove = page.locator('[data-testid="rule-LINKED_COMPANY"] button:has-text("Remove")');
+    await remove.click();
+    await page.click('[data-testid="confirm-dialog"] button:has-text("Cancel")');
+    await page.waitForSelector('[data-testid="confirm-dialog"]', { state: 'detached' });
+    expect(await t.host.prisma.scoringRule.count({ where: { id: rule.id } })).toBe(1);
+    await remove.click();
+    expect(await page.locator('[data-testid="confirm-dialog"] >> xpath=..').textContent()).toContain(rule.name);
+    await page.click('[data-testid="confirm-dialog"] button:has-text("Remove rule")');
+    await page.waitForSelector('[data-testid="rule-LINKED_COMPANY"]', { state: 'detached' });
+    expect(await t.host.prisma.scoringRule.count({ where: { id: rule.id } })).toBe(0);
   }, 60_000);
 });

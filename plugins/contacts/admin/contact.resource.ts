@@ -17,6 +17,7 @@ const Components = {
   ContactShow: componentLoader.add('ContactShow', path.join(componentDir, 'ContactShow')),
   CompanyShow: componentLoader.add('CompanyShow', path.join(componentDir, 'CompanyShow')),
   ImportWizard: componentLoader.add('ImportWizard', path.join(componentDir, 'ImportWizard')),
+  ImportsPage: componentLoader.add('ImportsPage', path.join(componentDir, 'ImportsPage')),
 };
 const hidden = { isVisible: false };
 const readOnlyList = { isVisible: { list: true, filter: true, show: true, edit: false } };
@@ -203,7 +204,8 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
       {
         resource: prismaResource(prisma, 'ContactImport'),
         options: {
-          navigation: CRM,
+          // The Imports page lists them (with the error report and revert); the raw table stays reachable by URL.
+          navigation: false,
           listProperties: ['id', 'fileName', 'status', 'totalRows', 'processed', 'created', 'updated', 'flagged', 'failed', 'createdAt'],
           properties: { headers: hidden, mapping: hidden, runnerId: hidden, heartbeatAt: hidden },
         },
@@ -212,6 +214,7 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
     pages: {
       contacts: { component: Components.ContactsPage, icon: 'Users' },
       contactImport: { component: Components.ImportWizard, icon: 'Upload' },
+      imports: { component: Components.ImportsPage, icon: 'List' },
     },
     dashboard: [
       {

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { PayloadTooLargeError, ValidationError } from '../../../server/errors.js';
 import { defineRoute, idParams, type ApiRoute } from '../../../server/http/route.js';
+import type { ImportHistory } from './history.js';
 import { importSettingsInput, type ImportService } from './import.service.js';
 
 /** Reads the multipart upload; size, part-count and broken-stream errors become 4xx naming `file`. */
@@ -26,8 +27,19 @@ function receiveFile(req: Request, res: Response, maxBytes: number): Promise<Exp
   });
 }
 
-export function importRoutes(imports: ImportService): ApiRoute[] {
+export function importRoutes(imports: ImportService, history: ImportHistory): ApiRoute[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/imports',
+      summary: 'Every import, newest first: who started it, when, the file, its counts and status',
+      tags: ['imports'],
+      query: z.strictObject({
+        page: z.coerce.number().int().min(1).default(1),
+        pageSize: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+      handler: ({ query }) => history.list(query),
+    }),
     defineRoute({
       method: 'post',
       path: '/imports',

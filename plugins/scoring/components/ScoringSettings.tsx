@@ -17,6 +17,7 @@ import {
   Text,
 } from '@adminjs/design-system';
 import { api, words } from '../../../admin/components/api.ts';
+import { ConfirmDialog } from '../../../admin/components/ConfirmDialog.tsx';
 
 type Rule = {
   id: number;
@@ -64,6 +65,7 @@ const ScoringSettings: React.FC = () => {
   const [preview, setPreview] = useState<Counts | null>(null);
   const [draft, setDraft] = useState<Partial<Rule>>({ signal: 'EMAIL_OPENED', points: 5 });
   const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' } | null>(null);
+  const [removing, setRemoving] = useState<Rule | null>(null);
 
   const load = useCallback(async () => {
     const [r, s, c] = await Promise.all([api<Rule[]>('/scoring/rules'), api<Settings>('/scoring/settings'), api<Counts>('/scoring/distribution')]);
@@ -219,12 +221,7 @@ const ScoringSettings: React.FC = () => {
                   />
                 </TableCell>
                 <TableCell>
-                  <Button
-                    size="sm"
-                    variant="danger"
-                    style={{ whiteSpace: 'nowrap' }}
-                    onClick={() => act(() => api(`/scoring/rules/${rule.id}`, { method: 'DELETE' }), `"${rule.name}" removed`)}
-                  >
+                  <Button size="sm" variant="danger" style={{ whiteSpace: 'nowrap' }} onClick={() => setRemoving(rule)}>
                     Remove
                   </Button>
                 </TableCell>
@@ -300,6 +297,19 @@ const ScoringSettings: React.FC = () => {
           </Button>
         </Box>
       </Box>
+      {removing ? (
+        <ConfirmDialog
+          title={`Remove the rule "${removing.name}"?`}
+          message="Its points are taken off every contact's score; everyone is rescored in the background."
+          confirmLabel="Remove rule"
+          onConfirm={() => {
+            const rule = removing;
+            setRemoving(null);
+            void act(() => api(`/scoring/rules/${rule.id}`, { method: 'DELETE' }), `"${rule.name}" removed`);
+          }}
+          onCancel={() => setRemoving(null)}
+        />
+      ) : null}
     </Box>
   );
 };
