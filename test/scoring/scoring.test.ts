@@ -88,6 +88,7 @@ describe('lead score', () => {
     const id = await make({ email: 'fading@example.com' });
     await t.host.prisma.contact.update({ where: { id }, data: { createdAt: new Date('2025-12-01T00:00:00Z') } });
     await log(id, 'MEETING', '2026-01-01T00:00:00Z');
+    await idle(); // the host's own rescore (on the real clock) is done before the clock is set
     const clock = { now: new Date('2026-01-01T00:00:00Z') };
     const scoring = serviceAt(clock);
     const engagementAt = async (iso: string) => {
@@ -106,6 +107,7 @@ describe('lead score', () => {
     ]);
     // An activity dated after "now" does not count yet.
     await log(id, 'DEAL_WON', '2026-06-01T00:00:00Z');
+    await idle();
     expect((await engagementAt('2026-05-01T00:00:00Z')).map((f: { name: string }) => f.name)).not.toContain('Deal won');
   });
 
