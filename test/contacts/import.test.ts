@@ -251,12 +251,15 @@ describe('writing batches', () => {
     (await t.host.prisma.contactImport.create({ data: { fileName: 'w.csv', encoding: 'utf-8', headers: [], mapping: [], status: 'RUNNING', runnerId } })).id;
   const plan = (importId: number, runnerId: string, emails: string[], others: BatchPlan['others'] = []): BatchPlan => ({
     importId,
+    authorId: null,
     creates: emails.map((email, i) => ({
       rowNumber: i + 1,
       email,
       values: contactValues({ email, sortName: email, searchText: email }),
       companyName: null,
       tags: ['batch'],
+      note: null,
+      warnings: null,
     })),
     updates: [],
     others,

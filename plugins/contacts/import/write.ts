@@ -34,6 +34,12 @@ export interface ImportStores {
   stop(): Promise<void>;
 }
 
+/** The note (and its timeline activity) an update added, kept in the row's `before` for a revert. */
+export interface AddedNote {
+  noteId: number;
+  activityId: number;
+}
+
 /** The import was claimed by another instance after this one stopped reporting. */
 export class LostClaimError extends Error {}
 
