@@ -52,8 +52,27 @@ describe('importing a messy file', () => {
     const file = await upload(MESSY);
     expect(file.fieldLabels).toMatchObject({ firstName: 'First name', jobTitle: 'Job title', notes: 'Note' });
     const rows = await preview(file.id);
-    expect(rows.map((r) => r.outcome)).toEqual(['CREATE', 'CREATE', 'SKIP', 'CREATE', 'CREATE', 'CREATE', 'CREATE', 'CREATE', 'CREATE', 'CREATE', 'CREATE', 'FAIL']);
-    expect(rows[0]!.values).toMatchObject({ email: 'marie@messy.test', phone: '+33123456789', country: 'FR', type: 'LEAD', notes: 'Met at the Paris fair, wants a demo' });
+    expect(rows.map((r) => r.outcome)).toEqual([
+      'CREATE',
+      'CREATE',
+      'SKIP',
+      'CREATE',
+      'CREATE',
+      'CREATE',
+      'CREATE',
+      'CREATE',
+      'CREATE',
+      'CREATE',
+      'CREATE',
+      'FAIL',
+    ]);
+    expect(rows[0]!.values).toMatchObject({
+      email: 'marie@messy.test',
+      phone: '+33123456789',
+      country: 'FR',
+      type: 'LEAD',
+      notes: 'Met at the Paris fair, wants a demo',
+    });
     expect(rows.map((r) => r.values.country)).toEqual(['FR', 'DE', '', 'BR', 'AT', 'GB', 'GB', 'GB', 'ES', 'US', '', '']);
     expect(rows[2]).toMatchObject({ error: 'Blank row', warnings: [] });
     expect(rows[3]).toMatchObject({ error: null, warnings: ["Contact type left empty: 'VIP' is not one of Lead, Prospect, Customer, Partner, Vendor"] });

@@ -44,6 +44,12 @@ type FlaggedRow = { rowNumber: number; contactId: number | null; reason: string 
 
 const OUTCOMES: Record<string, string> = { CREATE: 'Create', UPDATE: 'Update', FLAG: 'Flag', SKIP: 'Skip', FAIL: 'Fail' };
 
+/** Preview cells wrap between words, never inside one. */
+const UNBROKEN: React.CSSProperties = { wordBreak: 'normal', overflowWrap: 'normal' };
+const ENUM_FIELDS = new Set(['type', 'status', 'lifecycleStage', 'buyingRole', 'intentLevel']);
+/** DECISION_MAKER reads "Decision maker". */
+const words = (value: string) => (value ? value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, ' ') : '');
+
 const DUPLICATES = [
   { value: 'FLAG', label: 'Flag for review' },
   { value: 'SKIP', label: 'Skip' },
@@ -226,10 +232,10 @@ const ImportWizard: React.FC = () => {
                       <TableRow>
                         <TableCell>Row</TableCell>
                         <TableCell>Outcome</TableCell>
+                        <TableCell>Problems and changes</TableCell>
                         {previewFields.map((f) => (
                           <TableCell key={f}>{label(f)}</TableCell>
                         ))}
-                        <TableCell>Problems and changes</TableCell>
                       </TableRow>
                     </TableHead>
                     <TableBody>
@@ -237,15 +243,12 @@ const ImportWizard: React.FC = () => {
                         <TableRow key={r.rowNumber} data-testid="preview-row">
                           <TableCell>{r.rowNumber}</TableCell>
                           <TableCell>
-                            <Badge variant={r.outcome === 'FAIL' ? 'danger' : r.outcome === 'CREATE' ? 'success' : 'info'}>{OUTCOMES[r.outcome] ?? r.outcome}</Badge>
+                            <Badge variant={r.outcome === 'FAIL' ? 'danger' : r.outcome === 'CREATE' ? 'success' : 'info'}>
+                              {OUTCOMES[r.outcome] ?? r.outcome}
+                            </Badge>
                           </TableCell>
-                          {previewFields.map((f) => (
-                            <TableCell key={f} data-field={f} style={{ whiteSpace: 'pre-line', maxWidth: 260 }}>
-                              {r.values[f]}
-                            </TableCell>
-                          ))}
-                          <TableCell data-testid="preview-problems" style={{ minWidth: 260 }}>
-                            {r.error ? <Text color="error">{r.error}</Text> : null}
+                          <TableCell data-testid="preview-problems" style={{ ...UNBROKEN, minWidth: 280, maxWidth: 360 }}>
+                            {r.error ? <Text color={r.outcome === 'FAIL' ? 'error' : 'grey60'}>{r.error}</Text> : null}
                             {r.warnings.map((w) => (
                               <Text key={w} color="warning" data-testid="preview-warning">
                                 ⚠ {w}
@@ -263,6 +266,15 @@ const ImportWizard: React.FC = () => {
                               </Text>
                             ))}
                           </TableCell>
+                          {previewFields.map((f) => (
+                            <TableCell
+                              key={f}
+                              data-field={f}
+                              style={f === 'notes' ? { ...UNBROKEN, minWidth: 200, maxWidth: 280 } : { ...UNBROKEN, whiteSpace: 'nowrap' }}
+                            >
+                              {ENUM_FIELDS.has(f) ? words(r.values[f] ?? '') : r.values[f]}
+                            </TableCell>
+                          ))}
                         </TableRow>
                       ))}
                     </TableBody>
