@@ -85,7 +85,8 @@ describe('plan: what each row of a batch does', () => {
 
   it('changes nothing where the values are the same, and does not add a note the contact has', () => {
     const same = { existing: new Map([existing('old@plan.test', 41, { noteBodies: ['second visit'] })]), owners: new Map() };
-    const change = planBatch(rows([['old@plan.test', 'Old', 'Name', 'second visit', '', 'vip', 'Acme']]), same, new Map(), settings('UPDATE'), context()).updates[0]!;
+    const change = planBatch(rows([['old@plan.test', 'Old', 'Name', 'second visit', '', 'vip', 'Acme']]), same, new Map(), settings('UPDATE'), context())
+      .updates[0]!;
     expect(change).toMatchObject({ columns: {}, before: {}, companyName: null, addTags: [], note: null });
   });
 
