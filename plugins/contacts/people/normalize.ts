@@ -38,7 +38,7 @@ export function normalizePhone(raw: string | null | undefined, countryHint?: str
 }
 
 // Country names in the languages a contact list is likely to be written in, from the maintained
-// i18n-iso-countries data set (official names and common aliases per language), read once into one map.
+// i18n-iso-countries data set (official names and common aliases per language), read into one map once.
 const COUNTRY_LOCALES = ['en', 'fr', 'de', 'es', 'pt', 'it', 'nl', 'da', 'sv', 'nb', 'nn', 'fi', 'pl', 'cs', 'sk', 'hu', 'ro', 'tr', 'el', 'ru', 'uk'];
 /** Names people use for a country that the data set does not list. */
 const COUNTRY_ALIASES: Record<string, string> = {
@@ -65,22 +65,29 @@ const countryKey = (value: string) =>
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, '');
-const COUNTRY_BY_NAME = new Map<string, string>();
-{
+/** Every code and name, by key: built at the first look-up, so a start that never reads a country does not pay for it. */
+let countryByName: Map<string, string> | undefined;
+function countryNames(): Map<string, string> {
+  if (countryByName) return countryByName;
+  const names = new Map<string, string>();
   const require = createRequire(import.meta.url);
   for (const locale of COUNTRY_LOCALES) countries.registerLocale(require(`i18n-iso-countries/langs/${locale}.json`) as countries.LocaleData);
   const add = (name: string, code: string) => {
     const key = countryKey(name);
-    if (key && !COUNTRY_BY_NAME.has(key)) COUNTRY_BY_NAME.set(key, code);
+    if (key && !names.has(key)) names.set(key, code);
   };
   // Codes first (a valid alpha-2 code is never read as a name), then names, the first language to name a spelling winning.
   for (const code of Object.keys(countries.getAlpha2Codes())) add(code, code);
   for (const [alias, code] of Object.entries(COUNTRY_ALIASES)) add(alias, code);
   for (const locale of COUNTRY_LOCALES) {
-    for (const [code, names] of Object.entries(countries.getNames(locale, { select: 'all' }))) for (const name of names) add(name, code);
+    for (const [code, spellings] of Object.entries(countries.getNames(locale, { select: 'all' }))) for (const name of spellings) add(name, code);
   }
   for (const [alpha3, code] of Object.entries(countries.getAlpha3Codes())) add(alpha3, code);
+  return (countryByName = names);
 }
+
+const COUNTRY_CACHE_SIZE = 10_000;
+const countryCache = new Map<string, string | null>();
 
 /**
  * ISO 3166-1 alpha-2 from a code (alpha-2 or alpha-3) or a country's name or common alias in one of
@@ -89,7 +96,14 @@ const COUNTRY_BY_NAME = new Map<string, string>();
  */
 export function normalizeCountry(raw: string | null | undefined): string | null {
   if (!raw) return null;
-  return COUNTRY_BY_NAME.get(countryKey(raw)) ?? null;
+  // Lists repeat a handful of spellings: each is keyed once.
+  let code = countryCache.get(raw);
+  if (code === undefined) {
+    code = countryNames().get(countryKey(raw)) ?? null;
+    if (countryCache.size >= COUNTRY_CACHE_SIZE) countryCache.clear();
+    countryCache.set(raw, code);
+  }
+  return code;
 }
 
 const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone'));
