@@ -127,20 +127,30 @@ describe('importing a messy file', () => {
     expect(await t.host.prisma.contactScore.count({ where: { contact: { email: { endsWith: '@messy.test' } } } })).toBe(10);
   });
 
-  it('in update mode reports only the values that change, and adds a note only once', async () => {
-    const again = await upload(MESSY.replace('Hans,Müller,030 1234567', 'Hans,Mueller,030 1234567'));
+  it('in update mode reports only the values that change, adds a note only once, and a revert takes it away', async () => {
+    const again = await upload(MESSY.replace('Hans,Müller,030 1234567,Deutschland,,,', 'Hans,Mueller,030 1234567,Deutschland,,,Asked for a call'));
     await manager.patch(`/api/v1/imports/${again.id}`).send({ onDuplicate: 'UPDATE' });
     const rows = await preview(again.id);
     expect(rows[0]).toMatchObject({ outcome: 'UPDATE', changes: [] });
-    expect(rows[1]).toMatchObject({ outcome: 'UPDATE', changes: [{ field: 'lastName', from: 'Müller', to: 'Mueller' }] });
+    expect(rows[1]).toMatchObject({
+      outcome: 'UPDATE',
+      changes: [
+        { field: 'lastName', from: 'Müller', to: 'Mueller' },
+        { field: 'notes', from: '', to: 'Asked for a call' },
+      ],
+    });
     const result = await run(again.id);
     expect(result).toMatchObject({ updated: 10, created: 0, failed: 1, skipped: 1 });
-    expect((await contact('hans@messy.test')).lastName).toBe('Mueller');
+    const hans = await contact('hans@messy.test');
+    expect(hans.lastName).toBe('Mueller');
+    expect(await t.host.prisma.note.count({ where: { contactId: hans.id } })).toBe(1);
     const marie = await contact('marie@messy.test');
     expect(await t.host.prisma.note.count({ where: { contactId: marie.id } })).toBe(1);
     const reverted = await manager.post(`/api/v1/imports/${again.id}/revert`);
     expect(reverted.body).toMatchObject({ restored: 10 });
     expect((await contact('hans@messy.test')).lastName).toBe('Müller');
+    expect(await t.host.prisma.note.count({ where: { contactId: hans.id } })).toBe(0);
+    expect(await t.host.prisma.activity.count({ where: { contactId: hans.id } })).toBe(0);
   });
 
   it('exports phone numbers and negative numbers as they are, formulas neutralised, as UTF-8 with a BOM', async () => {
