@@ -44,15 +44,33 @@ describe.runIf(available)('contacts on PostgreSQL', () => {
   it('imports through the Prisma writer, resumes nothing twice, and reverts', async () => {
     const s = t.host.services.contacts as ContactsServices;
     const file =
-      'Email,First Name,Company,Tags\nimp1@pg.test,One,Acme,x;y\nimp2@pg.test,Two,Acme,\nbad,Three,,\npg-a@example.com,Again,,\nimp1@pg.test,Dup,,\n';
+      'Email,First Name,Company,Tags,Country,Notes\nimp1@pg.test,One,Acme,x;y,Österreich,Met in Vienna\nimp2@pg.test,Two,Acme,,Atlantis,\nbad,Three,,,,\npg-a@example.com,Again,,,,\nimp1@pg.test,Dup,,,,\n';
     const up = await s.imports.upload({ buffer: Buffer.from(file), originalName: 'pg.csv' });
     await s.imports.start(up.id);
     expect(await s.imports.waitFor(up.id)).toMatchObject({ status: 'COMPLETED', created: 2, flagged: 2, failed: 1 });
     const one = await t.host.prisma.contact.findUniqueOrThrow({
       where: { email: 'imp1@pg.test' },
-      include: { company: true, tags: { include: { tag: true } } },
+      include: { company: true, tags: { include: { tag: true } }, noteEntries: true },
     });
-    expect([one.company?.name, one.tags.map((x) => x.tag.name).sort()]).toEqual(['Acme', ['x', 'y']]);
+    expect([one.company?.name, one.tags.map((x) => x.tag.name).sort(), one.country, one.noteEntries.map((n) => n.body)]).toEqual([
+      'Acme',
+      ['x', 'y'],
+      'AT',
+      ['Met in Vienna'],
+    ]);
+    expect(await t.host.prisma.importRow.findFirst({ where: { importId: up.id, outcome: 'CREATED' } })).toMatchObject({
+      rowNumber: 2,
+      error: "Country left empty: 'Atlantis' is not a country we know",
+    });
+    // An update adds its note, and a revert takes it away again.
+    const update = await s.imports.upload({ buffer: Buffer.from('Email,Notes\npg-a@example.com,Called back\n'), originalName: 'pg-update.csv' });
+    await s.imports.configure(update.id, { onDuplicate: 'UPDATE' });
+    await s.imports.start(update.id);
+    expect(await s.imports.waitFor(update.id)).toMatchObject({ status: 'COMPLETED', updated: 1 });
+    const notesOfA = () => t.host.prisma.note.count({ where: { contact: { email: 'pg-a@example.com' }, body: 'Called back' } });
+    expect(await notesOfA()).toBe(1);
+    expect(await s.imports.revert(update.id)).toEqual({ removed: 0, restored: 1, kept: 0 });
+    expect(await notesOfA()).toBe(0);
     expect(await s.imports.revert(up.id)).toEqual({ removed: 2, restored: 0, kept: 0 });
     expect(await t.host.prisma.contact.count({ where: { email: { endsWith: '@pg.test' } } })).toBe(0);
   });

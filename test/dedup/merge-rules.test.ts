@@ -96,9 +96,11 @@ describe('merge rules', () => {
       lifecycleStage: 'CUSTOMER',
       city: 'Bergen',
       phone: '+4722334455',
-      notes: 'Met in May\n\nAsked for a quote',
+      notes: 'Met in May',
       tags: ['vip'],
     });
+    // The file's note is added to the contact's notes (a rule of KEEP would leave it out).
+    expect((await manager.get(`/api/v1/contacts/${id}/notes`)).body.map((n: { body: string }) => n.body)).toEqual(['Asked for a quote']);
     for (const field of ['jobTitle', 'lifecycleStage', 'notes', 'tags']) await manager.delete(`/api/v1/dedup/merge-rules/${field}`);
   });
 

@@ -10,8 +10,9 @@ import { csvCell } from './csv-safe.js';
 const CHUNK = 5_000;
 
 /**
- * Streams the filtered contact list as CSV (in id order), safe to open in a spreadsheet: matching
- * ids come from the list's own filter (covering indexes), rows from the reader a chunk at a time.
+ * Streams the filtered contact list as CSV (in id order), safe to open in a spreadsheet: UTF-8 with a
+ * byte order mark (so a spreadsheet reads accents right), formula-safe cells; matching ids come from
+ * the list's own filter (covering indexes), rows from the reader a chunk at a time.
  */
 export class ExportService {
   constructor(
@@ -28,6 +29,7 @@ export class ExportService {
     let afterId = 0;
     let extra: string[] | undefined;
     try {
+      await send(out, '\uFEFF');
       for (;;) {
         const ids = (
           await this.prisma.contact.findMany({ where: { AND: [where, { id: { gt: afterId } }] }, select: { id: true }, orderBy: { id: 'asc' }, take: CHUNK })

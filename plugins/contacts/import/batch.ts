@@ -12,6 +12,10 @@ export interface PlannedCreate {
   values: ContactValue[];
   companyName: string | null;
   tags: string[];
+  /** A note to add to the contact (and its timeline). */
+  note: string | null;
+  /** Values left out, one line for the row's record; null when all was stored. */
+  warnings: string | null;
 }
 
 export interface PlannedUpdate {
@@ -20,8 +24,10 @@ export interface PlannedUpdate {
   columns: ContactColumns;
   companyName: string | null;
   addTags: string[];
-  /** The changed fields' previous values (and tags), restored by a revert. */
+  /** The changed fields' previous values (and tags), restored by a revert; the store adds the note it wrote. */
   before: Record<string, unknown>;
+  note: string | null;
+  warnings: string | null;
 }
 
 export interface PlannedOther {
@@ -35,6 +41,8 @@ export interface PlannedOther {
 
 export interface BatchPlan {
   importId: number;
+  /** Who runs the import: the author of the notes it adds. */
+  authorId: number | null;
   /** In `inIndexOrder`, which the SQLite store inserts them in. */
   creates: PlannedCreate[];
   updates: PlannedUpdate[];
@@ -60,7 +68,6 @@ export const CONTACT_COLUMNS = [
   'intentLevel',
   'leadSource',
   'ownerId',
-  'notes',
   'linkedinUrl',
   'twitterHandle',
   'street',

@@ -14,6 +14,7 @@ import type { ContactsExtensions, ImportExtension } from '../extensions.js';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../../server/errors.js';
 import type { CustomFieldService } from '../people/custom-field.service.js';
 import { decodeCsv, readCsv, type CsvRecords } from './decode.js';
+import { fieldLabels } from './labels.js';
 import { autoMap, headerLabels, mapContext, mapRow, targets, type MapContext } from './map.js';
 import { lookUpAndPlan } from './plan.js';
 import { previewRows, type RowPreview } from './preview.js';
@@ -135,11 +136,15 @@ export class ImportService {
     const defs = definitions ?? (await this.customFields.list());
     const headers = record.headers as string[];
     const mapping = record.mapping as (string | null)[];
+    const availableFields = targets(defs);
     return {
       ...record,
       downstream: await this.downstream(record.id),
       columns: headers.map((header, index) => ({ index, header, field: mapping[index] ?? null })),
-      availableFields: targets(defs),
+      availableFields,
+      fieldLabels: fieldLabels(availableFields, defs),
+      /** Rows imported with values left out (their warnings are in the error report). */
+      warned: await this.prisma.importRow.count({ where: { importId: record.id, outcome: { in: ['CREATED', 'UPDATED'] }, error: { not: null } } }),
     };
   }
 
@@ -227,7 +232,13 @@ export class ImportService {
       const records = await this.records(id);
       const fileEmails = emailsBefore(records, resumeAfter, context);
       const report = emptyReport();
-      const settings = { importId: id, runnerId: this.runnerId, onDuplicate: record.onDuplicate, lookUp: record.dryRun || record.onDuplicate === 'UPDATE' };
+      const settings = {
+        importId: id,
+        runnerId: this.runnerId,
+        onDuplicate: record.onDuplicate,
+        lookUp: record.dryRun || record.onDuplicate === 'UPDATE',
+        authorId: record.createdById,
+      };
       await writeBatches({
         store,
         from: resumeAfter,

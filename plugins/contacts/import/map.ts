@@ -1,17 +1,18 @@
 // Step 2 of an import, map: file headers are matched to contact fields (autoMap), and each row's
-// cells become a contact's columns, checked by the same schema the API uses (mapRow).
+// cells become a contact's columns, checked by the same rules the API uses (mapRow). A cell that
+// cannot be stored is left out with a warning; only a missing or invalid email fails a row.
 import type { CustomFieldDefinition } from '@prisma/client';
 import type { CustomFieldService } from '../people/custom-field.service.js';
-import { contactCreateInput, IMPORTABLE_FIELDS, parseContactStrings } from '../people/contact.schemas.js';
-import { normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from '../people/normalize.js';
+import { IMPORTABLE_FIELDS, parseContactStrings, TAG_MAX, TAGS_MAX } from '../people/contact.schemas.js';
+import { isEmail, normalizeEmail, normalizePhone, searchTextOf, sortNameOf } from '../people/normalize.js';
 import { MAX_CELL_LENGTH } from './decode.js';
+import { CUSTOM_PREFIX, EMAIL_MISSING, fieldLabel, invalidEmail, leftEmpty, quoted, rejectedValue } from './labels.js';
 import type { ContactColumns } from './batch.js';
 import type { ImportUpdateRule } from './plan.js';
 import type { ContactsExtensions } from '../extensions.js';
 
 /** Target fields a column can map to, beyond the contact's own: company by name, owner by email. */
 export const SPECIAL_FIELDS = ['company', 'owner'] as const;
-export const CUSTOM_PREFIX = 'custom.';
 
 const SYNONYMS: Record<string, string[]> = {
   email: ['email', 'e-mail', 'email address', 'e-mail address', 'mail', 'work email', 'primary email', 'email 1'],
@@ -128,9 +129,17 @@ export interface MappedRow {
   cells: string[];
   email: string | null;
   columns: ContactColumns;
+  /** The contact fields the row sets (what an update may change). */
+  filled: string[];
   companyName: string | null;
   tags: string[];
   ownerEmail: string | null;
+  /** The notes column: a note on the contact (and its timeline). */
+  note: string | null;
+  /** Values left out because they cannot be stored; the row is imported without them. */
+  warnings: string[];
+  /** Every cell is blank: the row is skipped. */
+  blank: boolean;
   error: string | null;
 }
 
@@ -162,13 +171,13 @@ function isFilled(values: RowValues, field: string): boolean {
 }
 
 /** What one CSV row fills: its non-blank mapped cells, then the defaults for the fields those leave blank. */
-function rowValues(cells: string[], context: MapContext): RowValues | { error: string } {
+function rowValues(cells: string[], context: MapContext, warnings: string[]): RowValues {
   const values: RowValues = { input: {}, companyName: null, ownerEmail: null };
   for (const { index, field } of context.columns) {
     const cell = cells[index]?.trim() ?? '';
     if (cell === '') continue;
-    if (cell.length > MAX_CELL_LENGTH) return { error: `${field}: longer than ${MAX_CELL_LENGTH} characters` };
-    fill(values, field, cell);
+    if (cell.length > MAX_CELL_LENGTH) warnings.push(leftEmpty(fieldLabel(field, context.definitions), `it is longer than ${MAX_CELL_LENGTH} characters`));
+    else fill(values, field, cell);
   }
   for (const [field, value] of context.defaults) if (!isFilled(values, field)) fill(values, field, value);
   return values;
@@ -181,43 +190,86 @@ export function emailOf(cells: string[], context: MapContext): string | null {
   return raw ? normalizeEmail(raw) : null;
 }
 
-/** The contact fields a row sets, which are all an update may change. */
-export function filledFields(row: MappedRow, context: MapContext): string[] {
-  const values = rowValues(row.cells, context) as RowValues;
-  return [...Object.keys(values.input), ...(values.ownerEmail ? ['ownerId'] : [])];
+type ContactData = NonNullable<ReturnType<typeof parseContactStrings>>;
+
+/**
+ * The row's values without those that cannot be stored, each left out with a warning (a tag at a
+ * time); the row fails only for its email. Taken when the quick check refuses the row as a whole.
+ */
+function withoutRejected(input: Record<string, unknown>, warnings: string[]): ContactData | { error: string } {
+  const email = input.email;
+  if (typeof email !== 'string' || email.trim() === '') return { error: EMAIL_MISSING };
+  if (!isEmail(normalizeEmail(email))) return { error: invalidEmail(email) };
+  const kept: Record<string, unknown> = { email };
+  for (const [field, value] of Object.entries(input)) {
+    if (field === 'email') continue;
+    if (field === 'tags') {
+      const tags = (value as string[]).filter((tag) => {
+        if (tag.length <= TAG_MAX) return true;
+        warnings.push(leftEmpty(`Tag ${quoted(tag)}`, `it is longer than ${TAG_MAX} characters`));
+        return false;
+      });
+      if (tags.length > TAGS_MAX) warnings.push(`Tags: only the first ${TAGS_MAX} of ${tags.length} are kept`);
+      kept.tags = tags.slice(0, TAGS_MAX);
+    } else if (parseContactStrings({ email, [field]: value })) kept[field] = value;
+    else warnings.push(rejectedValue(field, String(value)));
+  }
+  return parseContactStrings(kept) ?? { error: `${quoted(email)} cannot be imported` };
 }
 
-/** One CSV row → contact columns, validated by the same schema the API uses. */
+/** The row's custom field values as stored; values that cannot be are left out with a warning. */
+function customValues(data: ContactData, context: MapContext, warnings: string[]): Record<string, unknown> {
+  const checked = context.customFields.validate(context.definitions, data.customFields, { requireAll: true });
+  if (!checked.issues.length) return checked.values;
+  const given = { ...data.customFields } as Record<string, unknown>;
+  for (const issue of checked.issues) {
+    const key = issue.path.slice('customFields.'.length);
+    const label = fieldLabel(`${CUSTOM_PREFIX}${key}`, context.definitions);
+    if (given[key] === undefined) warnings.push(`${label} is empty, though it is required`);
+    else warnings.push(leftEmpty(label, `${quoted(String(given[key]))} ${issue.message}`));
+    delete given[key];
+  }
+  return context.customFields.validate(context.definitions, given, { requireAll: false }).values;
+}
+
+/** One CSV row → contact columns, validated by the same rules the API uses. */
 export function mapRow(cells: string[], rowNumber: number, context: MapContext): MappedRow {
-  const result: MappedRow = { rowNumber, cells, email: null, columns: {}, companyName: null, tags: [], ownerEmail: null, error: null };
-  const values = rowValues(cells, context);
-  if ('error' in values) {
-    result.error = values.error;
+  const result: MappedRow = {
+    rowNumber,
+    cells,
+    email: null,
+    columns: {},
+    filled: [],
+    companyName: null,
+    tags: [],
+    ownerEmail: null,
+    note: null,
+    warnings: [],
+    blank: false,
+    error: null,
+  };
+  if (cells.every((cell) => cell.trim() === '')) {
+    result.blank = true;
     return result;
   }
+  const values = rowValues(cells, context, result.warnings);
   result.companyName = values.companyName;
   result.ownerEmail = values.ownerEmail;
   const { input } = values;
-  const quick = parseContactStrings(input);
-  const parsed = quick ? { success: true as const, data: quick } : contactCreateInput.safeParse({ ...input });
-  if (!parsed.success) {
+  const parsed = parseContactStrings(input) ?? withoutRejected(input, result.warnings);
+  if ('error' in parsed) {
     result.email = typeof input.email === 'string' ? normalizeEmail(input.email) : null;
-    result.error = parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
+    result.error = parsed.error as string;
     return result;
   }
-  const data = parsed.data;
+  const data = parsed;
   const columns: ContactColumns = {};
   for (const key of Object.keys(data) as (keyof typeof data)[]) {
-    if (key !== 'tags' && key !== 'customFields' && data[key] !== undefined) columns[key] = data[key];
+    if (key !== 'tags' && key !== 'customFields' && key !== 'notes' && data[key] !== undefined) columns[key] = data[key];
   }
   if (context.definitions.length || data.customFields) {
-    const checked = context.customFields.validate(context.definitions, data.customFields, { requireAll: true });
-    if (checked.issues.length) {
-      result.email = data.email;
-      result.error = checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-      return result;
-    }
-    if (Object.keys(checked.values).length) columns.customFields = JSON.stringify(checked.values);
+    const custom = customValues(data, context, result.warnings);
+    if (Object.keys(custom).length) columns.customFields = JSON.stringify(custom);
   }
   if (columns.phone) columns.phone = normalizePhone(String(columns.phone), data.country);
   if (columns.mobile) columns.mobile = normalizePhone(String(columns.mobile), data.country);
@@ -225,6 +277,9 @@ export function mapRow(cells: string[], rowNumber: number, context: MapContext):
   columns.sortName = sortNameOf(data.firstName, data.lastName, data.email);
   result.email = data.email;
   result.columns = columns;
+  result.filled = Object.keys(data).filter((key) => key !== 'notes' && (key !== 'customFields' || columns.customFields !== undefined));
+  if (result.ownerEmail) result.filled.push('ownerId');
+  result.note = data.notes ?? null;
   result.tags = data.tags ?? [];
   return result;
 }

@@ -7,7 +7,8 @@ import { ADDRESS_FIELDS, IMPORTABLE_FIELDS } from '../people/contact.schemas.js'
 import { searchTextOf, sortNameOf } from '../people/normalize.js';
 import { chunksOf } from '../../../server/id-lists.js';
 import { contactValues, inIndexOrder, type BatchPlan, type ContactColumns, type PlannedOther, type PlannedUpdate } from './batch.js';
-import { filledFields, screenRows, type MapContext, type MappedRow } from './map.js';
+import { screenRows, type MapContext, type MappedRow } from './map.js';
+import { BLANK_ROW, EMAIL_MISSING, leftEmpty, quoted } from './labels.js';
 import type { ImportStore } from './write.js';
 
 /**
@@ -29,21 +30,35 @@ export interface ExistingContact {
   tags: string[];
   companyName: string | null;
   customFields: string | null;
+  /** The bodies of its notes, when the rows bring notes (an imported note already there is not added again). */
+  noteBodies?: string[];
   [column: string]: unknown;
 }
 
-/** Full rows of the contacts with these emails, read in bounded chunks. */
-export async function existingByEmail(prisma: Database, emails: string[]): Promise<Map<string, ExistingContact>> {
+/** Full rows of the contacts with these emails (and their notes' bodies if asked), read in bounded chunks. */
+export async function existingByEmail(prisma: Database, emails: string[], options: { withNotes?: boolean } = {}): Promise<Map<string, ExistingContact>> {
   const found = new Map<string, ExistingContact>();
   for (const chunk of chunksOf([...new Set(emails)])) {
     const contacts = await prisma.contact.findMany({
       where: { email: { in: chunk } },
-      include: { tags: { select: { tag: { select: { name: true } } } }, company: { select: { name: true } } },
+      include: {
+        tags: { select: { tag: { select: { name: true } } } },
+        company: { select: { name: true } },
+        ...(options.withNotes ? { noteEntries: { select: { body: true } } } : {}),
+      },
     });
     for (const c of contacts) {
-      const { tags, company, ...columns } = c;
+      const { tags, company, noteEntries, ...columns } = c as typeof c & { noteEntries?: { body: string }[] };
       const customFields = c.customFields === null ? null : JSON.stringify(c.customFields);
-      found.set(c.email, { ...columns, id: c.id, email: c.email, tags: tags.map((t) => t.tag.name), companyName: company?.name ?? null, customFields });
+      found.set(c.email, {
+        ...columns,
+        id: c.id,
+        email: c.email,
+        tags: tags.map((t) => t.tag.name),
+        companyName: company?.name ?? null,
+        customFields,
+        ...(noteEntries ? { noteBodies: noteEntries.map((n) => n.body) } : {}),
+      });
     }
   }
   return found;
@@ -66,6 +81,8 @@ export interface PlanSettings {
   onDuplicate: 'FLAG' | 'SKIP' | 'UPDATE';
   /** Whether rows are matched to contacts before writing (see lookUpAndPlan). */
   lookUp?: boolean;
+  /** Who runs the import (the author of the notes it adds). */
+  authorId?: number | null;
 }
 
 /**
@@ -85,7 +102,8 @@ export async function lookUpAndPlan(
   await screenRows(mapped, context);
   const emails = settings.lookUp ? [...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))] : [];
   const ids = emails.length ? await store.existingIds(emails) : new Map<string, number>();
-  const found = { existing: await existingByEmail(prisma, [...ids.keys()]), owners: await ownerIds(prisma, mapped) };
+  const withNotes = mapped.some((m) => m.note);
+  const found = { existing: await existingByEmail(prisma, [...ids.keys()], { withNotes }), owners: await ownerIds(prisma, mapped) };
   return planBatch(mapped, found, fileEmails, settings, context);
 }
 
@@ -103,6 +121,7 @@ export function planBatch(
   const { existing, owners } = found;
   const plan: BatchPlan = {
     importId: settings.importId,
+    authorId: settings.authorId ?? null,
     creates: [],
     updates: [],
     others: [],
@@ -111,18 +130,24 @@ export function planBatch(
   };
   for (const row of mapped) {
     const fail = (error: string): PlannedOther => ({ rowNumber: row.rowNumber, outcome: 'FAILED', contactId: null, error });
+    if (row.blank) {
+      plan.others.push({ rowNumber: row.rowNumber, outcome: 'SKIPPED', contactId: null, error: BLANK_ROW });
+      continue;
+    }
     if (row.error || !row.email) {
-      plan.others.push(fail(row.error ?? 'email: is required'));
+      plan.others.push(fail(row.error ?? EMAIL_MISSING));
       continue;
     }
     if (row.ownerEmail) {
       const ownerId = owners.get(row.ownerEmail);
-      if (!ownerId) {
-        plan.others.push(fail(`owner: no user with email ${row.ownerEmail}`));
-        continue;
+      if (ownerId) row.columns.ownerId = ownerId;
+      else {
+        row.warnings.push(leftEmpty('Owner', `no active user has the email ${quoted(row.ownerEmail)}`));
+        row.filled = row.filled.filter((f) => f !== 'ownerId');
+        row.ownerEmail = null;
       }
-      row.columns.ownerId = ownerId;
     }
+    const warnings = row.warnings.length ? row.warnings.join('; ') : null;
     const firstRow = fileEmails.get(row.email);
     if (firstRow !== undefined) {
       plan.others.push({
@@ -137,11 +162,17 @@ export function planBatch(
     fileEmails.set(row.email, row.rowNumber);
     const contact = existing.get(row.email);
     if (!contact) {
-      plan.creates.push({ rowNumber: row.rowNumber, email: row.email, values: contactValues(row.columns), companyName: row.companyName, tags: row.tags });
+      plan.creates.push({
+        rowNumber: row.rowNumber,
+        email: row.email,
+        values: contactValues(row.columns),
+        companyName: row.companyName,
+        tags: row.tags,
+        note: row.note,
+        warnings,
+      });
     } else if (settings.onDuplicate === 'UPDATE') {
-      const update = updateFor(row, contact, context);
-      if ('error' in update) plan.others.push(fail(update.error));
-      else plan.updates.push(update);
+      plan.updates.push({ ...updateFor(row, contact, context), warnings });
     } else {
       plan.others.push({ rowNumber: row.rowNumber, outcome: settings.onDuplicate === 'SKIP' ? 'SKIPPED' : 'FLAGGED', contactId: contact.id, error: null });
     }
@@ -152,10 +183,11 @@ export function planBatch(
 
 /**
  * Only fields the row fills are changed, and only where the update rule (if any) lets the file's
- * value in; the previous values are kept for a revert.
+ * value in and the value differs; the previous values are kept for a revert. The row's note is added
+ * unless the contact has that note already.
  */
-export function updateFor(row: MappedRow, found: ExistingContact, context: MapContext): PlannedUpdate | { error: string } {
-  const present = filledFields(row, context);
+export function updateFor(row: MappedRow, found: ExistingContact, context: MapContext): Omit<PlannedUpdate, 'warnings'> {
+  const present = row.filled;
   const incoming = { ...found, ...Object.fromEntries(present.map((f) => [f, row.columns[f] ?? null])), updatedAt: new Date() } as unknown as Contact;
   const choices = context.updateRule?.(found as unknown as Contact, incoming) ?? {};
   const choiceFor = (field: string) => choices[(ADDRESS_FIELDS as readonly string[]).includes(field) ? 'address' : field] ?? 'USE';
@@ -163,28 +195,26 @@ export function updateFor(row: MappedRow, found: ExistingContact, context: MapCo
   const before: Record<string, unknown> = {};
   for (const field of present) {
     if (!UPDATABLE.has(field) && field !== 'ownerId') continue;
-    const choice = choiceFor(field);
-    if (choice === 'KEEP') continue;
-    const fileValue = row.columns[field] ?? null;
-    const value = choice === 'COMBINE' && field === 'notes' ? [found.notes, fileValue].filter(Boolean).join('\n\n') || null : fileValue;
-    if (found[field] !== value) {
+    if (choiceFor(field) === 'KEEP') continue;
+    const value = row.columns[field] ?? null;
+    if ((found[field] ?? null) !== value) {
       columns[field] = value;
       before[field] = found[field] ?? null;
     }
   }
   if (present.includes('customFields') && choiceFor('customFields') !== 'KEEP') {
-    const merged = context.customFields.validate(context.definitions, JSON.parse(String(row.columns.customFields)), {
-      requireAll: false,
-      existing: found.customFields ? JSON.parse(String(found.customFields)) : null,
-    });
-    if (merged.issues.length) return { error: merged.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
-    columns.customFields = JSON.stringify(merged.values);
-    before.customFields = found.customFields ? JSON.parse(String(found.customFields)) : null;
+    const current = found.customFields ? (JSON.parse(String(found.customFields)) as Record<string, unknown>) : null;
+    const merged = { ...current, ...(JSON.parse(String(row.columns.customFields)) as Record<string, unknown>) };
+    if (JSON.stringify(merged) !== JSON.stringify(current ?? {})) {
+      columns.customFields = JSON.stringify(merged);
+      before.customFields = current;
+    }
   }
-  const companyName = choiceFor('companyId') === 'KEEP' ? null : row.companyName;
+  const companyName = choiceFor('companyId') === 'KEEP' || row.companyName === found.companyName ? null : row.companyName;
   if (companyName) before.companyId = found.companyId ?? null;
   const addTags = choiceFor('tags') === 'KEEP' ? [] : row.tags.filter((t) => !found.tags.includes(t));
   if (addTags.length) before.tags = found.tags;
+  const note = row.note && choiceFor('notes') !== 'KEEP' && !found.noteBodies?.includes(row.note) ? row.note : null;
   const nameChanged = ['firstName', 'lastName'].some((f) => f in columns);
   const firstName = (columns.firstName ?? found.firstName) as string | null;
   const lastName = (columns.lastName ?? found.lastName) as string | null;
@@ -192,5 +222,5 @@ export function updateFor(row: MappedRow, found: ExistingContact, context: MapCo
     columns.searchText = searchTextOf([firstName, lastName, found.email, companyName ?? found.companyName]);
   }
   if (nameChanged) columns.sortName = sortNameOf(firstName, lastName, found.email);
-  return { rowNumber: row.rowNumber, contactId: found.id, columns, companyName, addTags, before };
+  return { rowNumber: row.rowNumber, contactId: found.id, columns, companyName, addTags, before, note };
 }

@@ -1,5 +1,5 @@
 // What an import did, row by row: the rows of one outcome (the flagged ones to review, say) with
-// their original cells, and the failed rows as a CSV error report.
+// their original cells, and the failed rows and those imported with values left out as a CSV report.
 import { csvCell } from '../export/csv-safe.js';
 import type { ContactImport } from '@prisma/client';
 import type { Database } from '../../../server/db.js';
@@ -55,11 +55,22 @@ function recordedRows(prisma: Database, importId: number, outcome: Exclude<RowOu
   ]);
 }
 
-/** Failed rows with their reason and original cells, as CSV. */
+const IMPORTED = { CREATED: 'Created', UPDATED: 'Updated' } as const;
+
+/**
+ * Failed rows with their reason, and rows imported with values left out with their warnings
+ * ("Created. Country left empty: ..."), each with its original cells, as CSV.
+ */
 export async function errorReport(prisma: Database, record: ContactImport, records: () => Promise<CsvRecords>): Promise<string> {
-  const failed = await prisma.importRow.findMany({ where: { importId: record.id, outcome: 'FAILED' }, orderBy: { rowNumber: 'asc' } });
+  const rows = await prisma.importRow.findMany({
+    where: { importId: record.id, OR: [{ outcome: 'FAILED' }, { outcome: { in: ['CREATED', 'UPDATED'] }, error: { not: null } }] },
+    orderBy: { rowNumber: 'asc' },
+  });
   const file = await records();
   const lines = [['row', 'error', ...(record.headers as string[])]];
-  for (const row of failed) lines.push([String(row.rowNumber), row.error ?? '', ...(file.row(row.rowNumber - 1) ?? [])]);
+  for (const row of rows) {
+    const imported = row.outcome === 'CREATED' || row.outcome === 'UPDATED' ? `${IMPORTED[row.outcome]}. ` : '';
+    lines.push([String(row.rowNumber), `${imported}${row.error ?? ''}`, ...(file.row(row.rowNumber - 1) ?? [])]);
+  }
   return lines.map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -6,6 +6,7 @@ import type { ImportExtension } from '../extensions.js';
 import type { Database } from '../../../server/db.js';
 import { searchTextOf, sortNameOf } from '../people/normalize.js';
 import { chunksOf } from '../../../server/id-lists.js';
+import type { AddedNote } from './write.js';
 
 /** Of the contacts an import created, the ids that a revert must leave in place. */
 /** Of the contacts an import created, those a revert must keep (declared by plugins in contacts' extension object). */
@@ -77,7 +78,12 @@ async function restore(tx: Prisma.TransactionClient, rows: { contactId: number; 
   for (const { contactId, before } of rows) {
     const current = contacts.get(contactId);
     if (!current) continue;
-    const { tags, customFields, ...fields } = before;
+    const { tags, customFields, addedNote, ...fields } = before;
+    if (addedNote) {
+      const { noteId, activityId } = addedNote as AddedNote;
+      await tx.note.deleteMany({ where: { id: noteId } });
+      await tx.activity.deleteMany({ where: { id: activityId } });
+    }
     const after = { ...current, ...fields } as typeof current;
     // updateMany: no read of the updated row back, which a revert of thousands of rows would pay for each.
     await tx.contact.updateMany({

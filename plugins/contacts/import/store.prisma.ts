@@ -4,7 +4,7 @@ import type { Database } from '../../../server/db.js';
 import { OneAtATime } from '../../../server/one-at-a-time.js';
 import { chunksOf } from '../../../server/id-lists.js';
 import { CONTACT_COLUMNS, type BatchPlan, type ContactColumns, type ContactValue } from './batch.js';
-import { counts, LostClaimError, RolledBack, type BatchResult, type ImportStore } from './write.js';
+import { counts, LostClaimError, RolledBack, type AddedNote, type BatchResult, type ImportStore } from './write.js';
 
 /** The columns `contactValues` laid out that have a value. */
 function valuedColumns(values: ContactValue[]): ContactColumns {
@@ -63,6 +63,15 @@ export class PrismaImportStore implements ImportStore {
             }
             return companies.get(name)!;
           };
+          // A note on the contact, with its NOTE activity on the timeline (as the note service writes them).
+          const addNote = async (contactId: number, body: string): Promise<AddedNote> => {
+            const note = await tx.note.create({ data: { contactId, body, authorId: plan.authorId }, select: { id: true } });
+            const activity = await tx.activity.create({
+              data: { contactId, type: 'NOTE', userId: plan.authorId, body, metadata: { noteId: note.id } },
+              select: { id: true },
+            });
+            return { noteId: note.id, activityId: activity.id };
+          };
           const tagIds = async (names: string[]) => {
             const ids: number[] = [];
             for (const name of names) ids.push((await tx.tag.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } })).id);
@@ -92,6 +101,8 @@ export class PrismaImportStore implements ImportStore {
             }
             const id = idByEmail.get(create.email)!;
             for (const tagId of await tagIds(create.tags)) links.push({ contactId: id, tagId });
+            if (create.note) await addNote(id, create.note);
+            if (create.warnings) rows.push({ importId: plan.importId, rowNumber: create.rowNumber, outcome: 'CREATED', contactId: id, error: create.warnings });
             result.createdIds.push(id);
           }
           for (const change of plan.updates) {
@@ -100,12 +111,14 @@ export class PrismaImportStore implements ImportStore {
             if (typeof columns.customFields === 'string') columns.customFields = JSON.parse(columns.customFields);
             if (Object.keys(columns).length) await tx.contact.update({ where: { id: change.contactId }, data: columns as Prisma.ContactUncheckedUpdateInput });
             for (const tagId of await tagIds(change.addTags)) links.push({ contactId: change.contactId, tagId });
+            const before = change.note ? { ...change.before, addedNote: await addNote(change.contactId, change.note) } : change.before;
             rows.push({
               importId: plan.importId,
               rowNumber: change.rowNumber,
               outcome: 'UPDATED',
               contactId: change.contactId,
-              before: change.before as Prisma.InputJsonValue,
+              before: before as Prisma.InputJsonValue,
+              error: change.warnings,
             });
             result.updatedIds.push(change.contactId);
           }

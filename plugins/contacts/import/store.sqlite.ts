@@ -2,7 +2,7 @@
 import Sqlite from 'better-sqlite3';
 import { openSqliteConnection } from '../../../server/sqlite.js';
 import { CONTACT_COLUMNS, type BatchPlan, type ContactColumns } from './batch.js';
-import { counts, LostClaimError, RolledBack, type BatchResult, type ImportStore } from './write.js';
+import { counts, LostClaimError, RolledBack, type AddedNote, type BatchResult, type ImportStore } from './write.js';
 
 /** The writer's checkpoint interval in pages (see SqliteImportStore). */
 export const WAL_PAGES_BEFORE_CHECKPOINT = 4_000;
@@ -40,6 +40,10 @@ export class SqliteImportStore implements ImportStore {
       existing: this.db.prepare('SELECT id, email FROM "Contact" WHERE email IN (SELECT value FROM json_each(?))'),
       linkTag: this.db.prepare('INSERT OR IGNORE INTO "ContactTag" (contactId, tagId) VALUES (?, ?)'),
       findContactId: this.db.prepare('SELECT id FROM "Contact" WHERE email = ?'),
+      insertNote: this.db.prepare('INSERT INTO "Note" (contactId, body, authorId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)'),
+      insertNoteActivity: this.db.prepare(
+        `INSERT INTO "Activity" (contactId, type, occurredAt, userId, body, metadata, createdAt) VALUES (?, 'NOTE', ?, ?, ?, ?, ?)`,
+      ),
       insertRow: this.db.prepare('INSERT INTO "ImportRow" (importId, rowNumber, outcome, contactId, before, error) VALUES (?, ?, ?, ?, ?, ?)'),
       holdClaim: this.db.prepare('UPDATE "ContactImport" SET heartbeatAt = ? WHERE id = ? AND runnerId = ?'),
       bumpCounts: this.db.prepare(
@@ -69,6 +73,13 @@ export class SqliteImportStore implements ImportStore {
 
   private contactIdOf(email: string): number | null {
     return (this.statements.findContactId.get(email) as { id: number } | undefined)?.id ?? null;
+  }
+
+  /** A note on the contact, with its NOTE activity on the timeline (as the note service writes them). */
+  private addNote(contactId: number, body: string, authorId: number | null, now: string): AddedNote {
+    const noteId = Number(this.statements.insertNote.run(contactId, body, authorId, now, now).lastInsertRowid);
+    const activityId = Number(this.statements.insertNoteActivity.run(contactId, now, authorId, body, JSON.stringify({ noteId }), now).lastInsertRowid);
+    return { noteId, activityId };
   }
 
   private update(contactId: number, columns: ContactColumns, now: string): void {
@@ -102,6 +113,8 @@ export class SqliteImportStore implements ImportStore {
         }
         const id = Number(inserted.lastInsertRowid);
         for (const tag of create.tags) this.statements.linkTag.run(id, this.tagId(tag));
+        if (create.note) this.addNote(id, create.note, plan.authorId, now);
+        if (create.warnings) this.statements.insertRow.run(plan.importId, create.rowNumber, 'CREATED', id, null, create.warnings);
         result.createdIds.push(id);
       }
       for (const change of plan.updates) {
@@ -109,7 +122,8 @@ export class SqliteImportStore implements ImportStore {
         if (change.companyName) columns.companyId = this.companyId(change.companyName, now);
         if (Object.keys(columns).length) this.update(change.contactId, columns, now);
         for (const tag of change.addTags) this.statements.linkTag.run(change.contactId, this.tagId(tag));
-        this.statements.insertRow.run(plan.importId, change.rowNumber, 'UPDATED', change.contactId, JSON.stringify(change.before), null);
+        const before = change.note ? { ...change.before, addedNote: this.addNote(change.contactId, change.note, plan.authorId, now) } : change.before;
+        this.statements.insertRow.run(plan.importId, change.rowNumber, 'UPDATED', change.contactId, JSON.stringify(before), change.warnings);
         result.updatedIds.push(change.contactId);
       }
       for (const other of plan.others) {

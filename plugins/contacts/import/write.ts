@@ -1,7 +1,7 @@
 // Step 4 of an import, write: batches of rows are planned and handed to a store, which writes each
 // in one transaction with the import's counts. The store is one per dialect: store.sqlite.ts (and
 // store.thread.ts, the same on a thread of its own), store.prisma.ts for PostgreSQL.
-import type { BatchPlan } from './batch.js';
+import type { BatchPlan, PlannedUpdate } from './batch.js';
 
 export interface BatchResult {
   createdIds: number[];
@@ -32,6 +32,12 @@ export interface ImportStores {
   expectLargeImport(): void;
   /** The host is stopping. */
   stop(): Promise<void>;
+}
+
+/** The note (and its timeline activity) an update added, kept in the row's `before` for a revert. */
+export interface AddedNote {
+  noteId: number;
+  activityId: number;
 }
 
 /** The import was claimed by another instance after this one stopped reporting. */
@@ -112,6 +118,13 @@ export interface DryRunReport {
 
 export const emptyReport = (): DryRunReport => ({ created: 0, updated: 0, flagged: 0, skipped: 0, failed: 0, sample: [] });
 
+const TARGET_OF: Record<string, string> = { companyId: 'company', ownerId: 'owner' };
+
+/** The import fields an update changes (company and owner by their import names, the note as notes). */
+function changedFields(update: PlannedUpdate): string[] {
+  return [...Object.keys(update.before).map((column) => TARGET_OF[column] ?? column), ...(update.note ? ['notes'] : [])];
+}
+
 /** What a dry run's batch would have done: its counts, and the first rows' outcomes as a sample. */
 export function addToReport(report: DryRunReport, plan: BatchPlan): void {
   report.created += plan.creates.length;
@@ -119,7 +132,7 @@ export function addToReport(report: DryRunReport, plan: BatchPlan): void {
   for (const other of plan.others) report[other.outcome.toLowerCase() as 'flagged' | 'skipped' | 'failed']++;
   const entries = [
     ...plan.creates.map((c) => ({ rowNumber: c.rowNumber, outcome: 'CREATE', email: c.email })),
-    ...plan.updates.map((u) => ({ rowNumber: u.rowNumber, outcome: 'UPDATE', contactId: u.contactId, changes: Object.keys(u.before) })),
+    ...plan.updates.map((u) => ({ rowNumber: u.rowNumber, outcome: 'UPDATE', contactId: u.contactId, changes: changedFields(u) })),
     ...plan.others.map((o) => ({ rowNumber: o.rowNumber, outcome: o.outcome, contactId: o.contactId, error: o.error })),
   ].sort((a, b) => a.rowNumber - b.rowNumber);
   report.sample.push(...entries.slice(0, Math.max(0, DRY_RUN_SAMPLE - report.sample.length)));

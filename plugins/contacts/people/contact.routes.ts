@@ -54,7 +54,6 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
         const where = await s.list.where(s.list.parseListQuery(req.query as Record<string, unknown>));
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
         res.setHeader('Content-Disposition', `attachment; filename="contacts-${new Date().toISOString().slice(0, 10)}.csv"`);
-        res.write('\uFEFF');
         await s.exporter.write(where, res);
         res.end();
       },

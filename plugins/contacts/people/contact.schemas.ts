@@ -11,7 +11,7 @@ export const INTENT_LEVELS = ['HIGH', 'MEDIUM', 'LOW'] as const;
 export const ADDRESS_FIELDS = ['street', 'city', 'region', 'postalCode', 'country'] as const;
 
 /** Longest accepted value of each free-text field. */
-const TEXT_MAX = {
+export const TEXT_MAX = {
   firstName: 100,
   lastName: 100,
   phone: 50,
@@ -25,11 +25,11 @@ const TEXT_MAX = {
   region: 100,
   postalCode: 20,
 } as const;
-const TWITTER_HANDLE_MAX = 50;
-const TAG_MAX = 50;
-const TAGS_MAX = 50;
+export const TWITTER_HANDLE_MAX = 50;
+export const TAG_MAX = 50;
+export const TAGS_MAX = 50;
 
-const ENUM_VALUES: Record<string, readonly string[]> = {
+export const ENUM_VALUES: Record<string, readonly string[]> = {
   type: CONTACT_TYPES,
   status: CONTACT_STATUSES,
   lifecycleStage: LIFECYCLE_STAGES,

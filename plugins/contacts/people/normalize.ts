@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import countries from 'i18n-iso-countries/index.js';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
 const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
@@ -35,32 +37,73 @@ export function normalizePhone(raw: string | null | undefined, countryHint?: str
   return normalized;
 }
 
-const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
-const COUNTRY_CODES = new Set<string>();
-const COUNTRY_BY_NAME = new Map<string, string>();
-for (let a = 65; a <= 90; a++) {
-  for (let b = 65; b <= 90; b++) {
-    const code = String.fromCharCode(a, b);
-    const name = REGION_NAMES.of(code);
-    if (name && name !== code) {
-      COUNTRY_CODES.add(code);
-      COUNTRY_BY_NAME.set(name.toLowerCase(), code);
-    }
+// Country names in the languages a contact list is likely to be written in, from the maintained
+// i18n-iso-countries data set (official names and common aliases per language), read into one map once.
+const COUNTRY_LOCALES = ['en', 'fr', 'de', 'es', 'pt', 'it', 'nl', 'da', 'sv', 'nb', 'nn', 'fi', 'pl', 'cs', 'sk', 'hu', 'ro', 'tr', 'el', 'ru', 'uk'];
+/** Names people use for a country that the data set does not list. */
+const COUNTRY_ALIASES: Record<string, string> = {
+  england: 'GB',
+  scotland: 'GB',
+  wales: 'GB',
+  'northern ireland': 'GB',
+  britain: 'GB',
+  'united states of america': 'US',
+  america: 'US',
+  holland: 'NL',
+  'the netherlands': 'NL',
+  'south korea': 'KR',
+  'north korea': 'KP',
+  russia: 'RU',
+  'czech republic': 'CZ',
+  'ivory coast': 'CI',
+  'vatican city': 'VA',
+};
+/** Lower-case letters and digits only, accents removed: "U.S.A." and "usa", "Österreich" and "osterreich" meet. */
+const countryKey = (value: string) =>
+  value
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
+/** Every code and name, by key: built at the first look-up, so a start that never reads a country does not pay for it. */
+let countryByName: Map<string, string> | undefined;
+function countryNames(): Map<string, string> {
+  if (countryByName) return countryByName;
+  const names = new Map<string, string>();
+  const require = createRequire(import.meta.url);
+  for (const locale of COUNTRY_LOCALES) countries.registerLocale(require(`i18n-iso-countries/langs/${locale}.json`) as countries.LocaleData);
+  const add = (name: string, code: string) => {
+    const key = countryKey(name);
+    if (key && !names.has(key)) names.set(key, code);
+  };
+  // Codes first (a valid alpha-2 code is never read as a name), then names, the first language to name a spelling winning.
+  for (const code of Object.keys(countries.getAlpha2Codes())) add(code, code);
+  for (const [alias, code] of Object.entries(COUNTRY_ALIASES)) add(alias, code);
+  for (const locale of COUNTRY_LOCALES) {
+    for (const [code, spellings] of Object.entries(countries.getNames(locale, { select: 'all' }))) for (const name of spellings) add(name, code);
   }
-}
-for (const [alias, code] of Object.entries({ usa: 'US', 'united states of america': 'US', uk: 'GB', england: 'GB', deutschland: 'DE' })) {
-  COUNTRY_BY_NAME.set(alias, code);
+  for (const [alpha3, code] of Object.entries(countries.getAlpha3Codes())) add(alpha3, code);
+  return (countryByName = names);
 }
 
-/** ISO 3166 alpha-2 from a code or an English country name; null when unknown. */
+const COUNTRY_CACHE_SIZE = 10_000;
+const countryCache = new Map<string, string | null>();
+
+/**
+ * ISO 3166-1 alpha-2 from a code (alpha-2 or alpha-3) or a country's name or common alias in one of
+ * the languages above ("France", "UK", "Great Britain", "Deutschland", "Brasil", "Österreich"); null
+ * when unknown. Reserved codes that are not countries (FX, UK, EU) are not taken as codes.
+ */
 export function normalizeCountry(raw: string | null | undefined): string | null {
   if (!raw) return null;
-  const value = raw.trim();
-  if (/^[A-Za-z]{2}$/.test(value)) {
-    const code = value.toUpperCase();
-    return COUNTRY_CODES.has(code) ? code : null;
+  // Lists repeat a handful of spellings: each is keyed once.
+  let code = countryCache.get(raw);
+  if (code === undefined) {
+    code = countryNames().get(countryKey(raw)) ?? null;
+    if (countryCache.size >= COUNTRY_CACHE_SIZE) countryCache.clear();
+    countryCache.set(raw, code);
   }
-  return COUNTRY_BY_NAME.get(value.toLowerCase()) ?? null;
+  return code;
 }
 
 const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone'));

@@ -38,18 +38,19 @@ describe('plan: what each row of a batch does', () => {
   ];
   const found = { existing: new Map([existing('old@plan.test', 41)]), owners: new Map([['boss@plan.test', 3]]) };
 
-  it('creates new emails in name order, fails bad rows and unknown owners, flags repeats and existing emails', () => {
+  it('creates new emails in name order (an unknown owner left out with a warning), fails bad emails, flags repeats and existing emails', () => {
     const fileEmails = new Map<string, number>();
     const plan = planBatch(rows(cells), found, fileEmails, settings('FLAG'), context());
-    expect(plan.creates.map((c) => [c.rowNumber, c.email, c.companyName, c.tags])).toEqual([
-      [3, 'amy@plan.test', 'Initech', ['a', 'b']],
-      [1, 'zed@plan.test', null, []],
+    expect(plan.creates.map((c) => [c.rowNumber, c.email, c.companyName, c.tags, c.warnings])).toEqual([
+      [3, 'amy@plan.test', 'Initech', ['a', 'b'], null],
+      [4, 'kim@plan.test', null, [], "Owner left empty: no active user has the email 'nobody@plan.test'"],
+      [1, 'zed@plan.test', null, [], null],
     ]);
     expect(plan.creates.map((c) => c.values[sortNameAt])).toEqual([...plan.creates.map((c) => c.values[sortNameAt])].sort());
     expect(plan.creates[0]!.values[CONTACT_COLUMNS.indexOf('ownerId')]).toBe(3);
+    expect(plan.creates[1]!.values[CONTACT_COLUMNS.indexOf('ownerId')]).toBeNull();
     expect(plan.others).toEqual([
-      { rowNumber: 2, outcome: 'FAILED', contactId: null, error: 'email: must be a valid email address' },
-      { rowNumber: 4, outcome: 'FAILED', contactId: null, error: 'owner: no user with email nobody@plan.test' },
+      { rowNumber: 2, outcome: 'FAILED', contactId: null, error: "'bad' is not a valid email address" },
       { rowNumber: 5, outcome: 'FLAGGED', contactId: 41, error: null },
       { rowNumber: 6, outcome: 'FLAGGED', contactId: null, email: 'zed@plan.test', error: 'email appears earlier in this file (row 1)' },
     ]);
@@ -57,6 +58,7 @@ describe('plan: what each row of a batch does', () => {
     expect([...fileEmails]).toEqual([
       ['zed@plan.test', 1],
       ['amy@plan.test', 3],
+      ['kim@plan.test', 4],
       ['old@plan.test', 5],
     ]);
   });
@@ -69,22 +71,30 @@ describe('plan: what each row of a batch does', () => {
     expect(later.others[0]).toMatchObject({ outcome: 'FLAGGED', error: 'email appears earlier in this file (row 3)' });
   });
 
-  it('updates only the fields a row fills, keeps what it changed for a revert, and adds tags', () => {
+  it('updates only the fields a row fills, keeps what it changed for a revert, adds tags and the note', () => {
     const update = rows([['old@plan.test', 'Olga', '', 'second visit', '', 'vip;new', 'Globex']]);
     const plan = planBatch(update, found, new Map(), settings('UPDATE'), context());
     expect(plan.updates).toHaveLength(1);
     const change = plan.updates[0]!;
-    expect(change).toMatchObject({ rowNumber: 1, contactId: 41, companyName: 'Globex', addTags: ['new'] });
-    expect(change.columns).toMatchObject({ firstName: 'Olga', notes: 'second visit' });
+    expect(change).toMatchObject({ rowNumber: 1, contactId: 41, companyName: 'Globex', addTags: ['new'], note: 'second visit' });
+    expect(change.columns).toMatchObject({ firstName: 'Olga' });
     expect(change.columns).not.toHaveProperty('lastName');
-    expect(change.before).toEqual({ firstName: 'Old', notes: 'met at the fair', companyId: 7, tags: ['vip'] });
+    expect(change.columns).not.toHaveProperty('notes');
+    expect(change.before).toEqual({ firstName: 'Old', companyId: 7, tags: ['vip'] });
   });
 
-  it('follows an update rule: KEEP leaves a field, COMBINE joins notes', () => {
-    const rule: ImportUpdateRule = () => ({ firstName: 'KEEP', notes: 'COMBINE', tags: 'KEEP', companyId: 'KEEP' });
-    const update = rows([['old@plan.test', 'Olga', '', 'second visit', '', 'new', 'Globex']], context(rule));
+  it('changes nothing where the values are the same, and does not add a note the contact has', () => {
+    const same = { existing: new Map([existing('old@plan.test', 41, { noteBodies: ['second visit'] })]), owners: new Map() };
+    const change = planBatch(rows([['old@plan.test', 'Old', 'Name', 'second visit', '', 'vip', 'Acme']]), same, new Map(), settings('UPDATE'), context())
+      .updates[0]!;
+    expect(change).toMatchObject({ columns: {}, before: {}, companyName: null, addTags: [], note: null });
+  });
+
+  it('follows an update rule: KEEP leaves a field (and the note) as it is', () => {
+    const rule: ImportUpdateRule = () => ({ firstName: 'KEEP', notes: 'KEEP', tags: 'KEEP', companyId: 'KEEP' });
+    const update = rows([['old@plan.test', 'Olga', 'Lind', 'second visit', '', 'new', 'Globex']], context(rule));
     const change = planBatch(update, found, new Map(), settings('UPDATE'), context(rule)).updates[0]!;
-    expect(change.columns).toEqual({ notes: 'met at the fair\n\nsecond visit' });
-    expect(change).toMatchObject({ companyName: null, addTags: [], before: { notes: 'met at the fair' } });
+    expect(change.columns).toMatchObject({ lastName: 'Lind' });
+    expect(change).toMatchObject({ companyName: null, addTags: [], note: null, before: { lastName: 'Name' } });
   });
 });

@@ -15,23 +15,48 @@ afterAll(() => t.close());
 
 const runningImport = async (runnerId: string) =>
   (await t.host.prisma.contactImport.create({ data: { fileName: 'w.csv', encoding: 'utf-8', headers: [], mapping: [], status: 'RUNNING', runnerId } })).id;
-const create = (rowNumber: number, email: string, extra: { companyName?: string; tags?: string[]; firstName?: string } = {}) => ({
+const create = (
+  rowNumber: number,
+  email: string,
+  extra: { companyName?: string; tags?: string[]; firstName?: string; note?: string; warnings?: string } = {},
+) => ({
   rowNumber,
   email,
   values: contactValues({ email, firstName: extra.firstName ?? null, sortName: email, searchText: email }),
   companyName: extra.companyName ?? null,
   tags: extra.tags ?? [],
+  note: extra.note ?? null,
+  warnings: extra.warnings ?? null,
 });
 
-/** A batch with each kind of row: two creates (one with a company and tags), an update, a failed row. */
+/** A batch with each kind of row: two creates (one with a company, tags, a note and a warning), an update with a note, a failed row. */
 async function mixedPlan(prefix: string, runnerId: string): Promise<BatchPlan> {
   const importId = await runningImport(runnerId);
   const existing = await t.host.prisma.contact.create({ data: { email: `${prefix}-old@write.test`, firstName: 'Old', searchText: 'old', sortName: 'old' } });
   return {
     importId,
-    creates: [create(1, `${prefix}-a@write.test`, { companyName: `${prefix} Org`, tags: ['w1', 'w2'], firstName: 'Ann' }), create(2, `${prefix}-b@write.test`)],
+    authorId: null,
+    creates: [
+      create(1, `${prefix}-a@write.test`, {
+        companyName: `${prefix} Org`,
+        tags: ['w1', 'w2'],
+        firstName: 'Ann',
+        note: 'Met at the fair',
+        warnings: "Country left empty: 'Atlantis' is not a country we know",
+      }),
+      create(2, `${prefix}-b@write.test`),
+    ],
     updates: [
-      { rowNumber: 3, contactId: existing.id, columns: { firstName: 'New' }, companyName: null, addTags: ['w3'], before: { firstName: 'Old', tags: [] } },
+      {
+        rowNumber: 3,
+        contactId: existing.id,
+        columns: { firstName: 'New' },
+        companyName: null,
+        addTags: ['w3'],
+        before: { firstName: 'Old', tags: [] },
+        note: 'Called back',
+        warnings: null,
+      },
     ],
     others: [{ rowNumber: 4, outcome: 'FAILED', contactId: null, error: 'email: is required' }],
     latecomer: 'FLAGGED',
@@ -43,7 +68,12 @@ async function written(plan: BatchPlan, prefix: string) {
   const contacts = await t.host.prisma.contact.findMany({
     where: { email: { startsWith: `${prefix}-` } },
     orderBy: { email: 'asc' },
-    include: { company: true, tags: { include: { tag: true }, orderBy: { tag: { name: 'asc' } } } },
+    include: {
+      company: true,
+      tags: { include: { tag: true }, orderBy: { tag: { name: 'asc' } } },
+      noteEntries: true,
+      activities: { where: { type: 'NOTE' } },
+    },
   });
   return {
     contacts: contacts.map((c) => [
@@ -53,13 +83,13 @@ async function written(plan: BatchPlan, prefix: string) {
       c.tags.map((x) => x.tag.name),
       c.importRowNumber,
       c.importId === plan.importId,
+      c.noteEntries.map((n) => n.body),
+      c.activities.map((a) => [a.body, (a.metadata as { noteId: number }).noteId === c.noteEntries[0]?.id]),
     ]),
-    rows: (await t.host.prisma.importRow.findMany({ where: { importId: plan.importId }, orderBy: { rowNumber: 'asc' } })).map((r) => [
-      r.rowNumber,
-      r.outcome,
-      r.error,
-      r.before,
-    ]),
+    rows: (await t.host.prisma.importRow.findMany({ where: { importId: plan.importId }, orderBy: { rowNumber: 'asc' } })).map((r) => {
+      const { addedNote, ...before } = (r.before ?? {}) as Record<string, unknown>;
+      return [r.rowNumber, r.outcome, r.error, r.before ? before : null, addedNote ? 'note added' : null];
+    }),
     counts: await t.host.prisma.contactImport.findUniqueOrThrow({
       where: { id: plan.importId },
       select: { processed: true, created: true, updated: true, failed: true },
@@ -80,9 +110,14 @@ describe('write: the stores', () => {
       const fromSqlite = await written(planA, 'sq');
       expect(fromSqlite).toEqual(await written(planB, 'pr'));
       expect(fromSqlite.contacts).toEqual([
-        ['-a@write.test', 'Ann', ' Org', ['w1', 'w2'], 1, true],
-        ['-b@write.test', null, null, [], 2, true],
-        ['-old@write.test', 'New', null, ['w3'], null, false],
+        ['-a@write.test', 'Ann', ' Org', ['w1', 'w2'], 1, true, ['Met at the fair'], [['Met at the fair', true]]],
+        ['-b@write.test', null, null, [], 2, true, [], []],
+        ['-old@write.test', 'New', null, ['w3'], null, false, ['Called back'], [['Called back', true]]],
+      ]);
+      expect(fromSqlite.rows).toEqual([
+        [1, 'CREATED', "Country left empty: 'Atlantis' is not a country we know", null, null],
+        [3, 'UPDATED', null, { firstName: 'Old', tags: [] }, 'note added'],
+        [4, 'FAILED', 'email: is required', null, null],
       ]);
       expect(fromSqlite.counts).toEqual({ processed: 4, created: 2, updated: 1, failed: 1 });
     } finally {
@@ -98,7 +133,7 @@ describe('write: the stores', () => {
       const result = await store.applyBatch(plan, { rollback: true });
       expect(result.createdIds).toHaveLength(2);
       const after = await written(plan, `rb${kind}`);
-      expect(after.contacts).toEqual([['-old@write.test', 'Old', null, [], null, false]]);
+      expect(after.contacts).toEqual([['-old@write.test', 'Old', null, [], null, false, [], []]]);
       expect(after.rows).toEqual([]);
       expect(after.counts).toEqual({ processed: 0, created: 0, updated: 0, failed: 0 });
     } finally {
@@ -124,6 +159,7 @@ describe('write: batches', () => {
           events.push(`plan ${batch.length}`);
           return {
             importId,
+            authorId: null,
             creates: batch.map((r) => create(r.rowNumber, r.email)),
             updates: [],
             others: [],

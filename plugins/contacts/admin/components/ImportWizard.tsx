@@ -28,9 +28,27 @@ type Import = {
   defaults: Record<string, string> | null;
   columns: Column[];
   availableFields: string[];
+  fieldLabels: Record<string, string>;
+  warned: number;
 };
-type PreviewRow = { rowNumber: number; values: Record<string, string>; outcome: string; error: string | null };
+type PreviewRow = {
+  rowNumber: number;
+  values: Record<string, string>;
+  outcome: string;
+  error: string | null;
+  warnings: string[];
+  changes: { field: string; from: string; to: string }[];
+  notes?: string[];
+};
 type FlaggedRow = { rowNumber: number; contactId: number | null; reason: string | null; cells: Record<string, string> };
+
+const OUTCOMES: Record<string, string> = { CREATE: 'Create', UPDATE: 'Update', FLAG: 'Flag', SKIP: 'Skip', FAIL: 'Fail' };
+
+/** Preview cells wrap between words, never inside one. */
+const UNBROKEN: React.CSSProperties = { wordBreak: 'normal', overflowWrap: 'normal' };
+const ENUM_FIELDS = new Set(['type', 'status', 'lifecycleStage', 'buyingRole', 'intentLevel']);
+/** DECISION_MAKER reads "Decision maker". */
+const words = (value: string) => (value ? value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, ' ') : '');
 
 const DUPLICATES = [
   { value: 'FLAG', label: 'Flag for review' },
@@ -102,7 +120,9 @@ const ImportWizard: React.FC = () => {
     }
   }
 
-  const fields = job ? [{ value: '', label: '— leave out —' }, ...job.availableFields.map((f) => ({ value: f, label: f }))] : [];
+  const label = (field: string) => job?.fieldLabels[field] ?? field;
+  const fields = job ? [{ value: '', label: '— leave out —' }, ...job.availableFields.map((f) => ({ value: f, label: label(f) }))] : [];
+  const previewFields = preview?.[0] ? Object.keys(preview[0].values) : [];
   const percent = job && job.totalRows ? Math.round((100 * job.processed) / job.totalRows) : 0;
 
   return (
@@ -149,15 +169,17 @@ const ImportWizard: React.FC = () => {
                 <Label>Default values for fields no column fills</Label>
                 {Object.entries(job.defaults ?? {}).map(([field, value]) => (
                   <Text key={field}>
-                    {field}: <strong>{value}</strong>
+                    {label(field)}: <strong>{value}</strong>
                   </Text>
                 ))}
                 <Box flex alignItems="flex-end" mt="sm">
                   <Box width={220} mr="default">
                     <Select
                       placeholder="Field…"
-                      value={defaultField ? { value: defaultField, label: defaultField } : null}
-                      options={job.availableFields.filter((f) => f !== 'email' && !job.columns.some((c) => c.field === f)).map((f) => ({ value: f, label: f }))}
+                      value={defaultField ? { value: defaultField, label: label(defaultField) } : null}
+                      options={job.availableFields
+                        .filter((f) => f !== 'email' && !job.columns.some((c) => c.field === f))
+                        .map((f) => ({ value: f, label: label(f) }))}
                       onChange={(o: { value: string } | null) => setDefaultField(o?.value ?? '')}
                     />
                   </Box>
@@ -203,28 +225,61 @@ const ImportWizard: React.FC = () => {
                 Show the first rows
               </Button>
               {preview ? (
-                <Table mt="default">
-                  <TableHead>
-                    <TableRow>
-                      <TableCell>Row</TableCell>
-                      <TableCell>Email</TableCell>
-                      <TableCell>Outcome</TableCell>
-                      <TableCell>Problem</TableCell>
-                    </TableRow>
-                  </TableHead>
-                  <TableBody>
-                    {preview.map((r) => (
-                      <TableRow key={r.rowNumber} data-testid="preview-row">
-                        <TableCell>{r.rowNumber}</TableCell>
-                        <TableCell>{r.values.email ?? ''}</TableCell>
-                        <TableCell>
-                          <Badge variant={r.outcome === 'FAIL' ? 'danger' : r.outcome === 'CREATE' ? 'success' : 'info'}>{r.outcome}</Badge>
-                        </TableCell>
-                        <TableCell>{r.error ?? ''}</TableCell>
+                <Box mt="default" style={{ overflowX: 'auto' }}>
+                  <Text mb="sm">The values as they will be stored, after clean-up (country codes, phone numbers in international form).</Text>
+                  <Table data-testid="preview-table">
+                    <TableHead>
+                      <TableRow>
+                        <TableCell>Row</TableCell>
+                        <TableCell>Outcome</TableCell>
+                        <TableCell>Problems and changes</TableCell>
+                        {previewFields.map((f) => (
+                          <TableCell key={f}>{label(f)}</TableCell>
+                        ))}
                       </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
+                    </TableHead>
+                    <TableBody>
+                      {preview.map((r) => (
+                        <TableRow key={r.rowNumber} data-testid="preview-row">
+                          <TableCell>{r.rowNumber}</TableCell>
+                          <TableCell>
+                            <Badge variant={r.outcome === 'FAIL' ? 'danger' : r.outcome === 'CREATE' ? 'success' : 'info'}>
+                              {OUTCOMES[r.outcome] ?? r.outcome}
+                            </Badge>
+                          </TableCell>
+                          <TableCell data-testid="preview-problems" style={{ ...UNBROKEN, minWidth: 280, maxWidth: 360 }}>
+                            {r.error ? <Text color={r.outcome === 'FAIL' ? 'error' : 'grey60'}>{r.error}</Text> : null}
+                            {r.warnings.map((w) => (
+                              <Text key={w} color="warning" data-testid="preview-warning">
+                                ⚠ {w}
+                              </Text>
+                            ))}
+                            {r.outcome === 'UPDATE' && !r.changes.length ? <Text color="grey60">No changes</Text> : null}
+                            {r.changes.map((c) => (
+                              <Text key={c.field}>
+                                {label(c.field)}: {c.from || '(empty)'} → {c.to || '(empty)'}
+                              </Text>
+                            ))}
+                            {(r.notes ?? []).map((n) => (
+                              <Text key={n} color="grey60">
+                                {n}
+                              </Text>
+                            ))}
+                          </TableCell>
+                          {previewFields.map((f) => (
+                            <TableCell
+                              key={f}
+                              data-field={f}
+                              style={f === 'notes' ? { ...UNBROKEN, minWidth: 200, maxWidth: 280 } : { ...UNBROKEN, whiteSpace: 'nowrap' }}
+                            >
+                              {ENUM_FIELDS.has(f) ? words(r.values[f] ?? '') : r.values[f]}
+                            </TableCell>
+                          ))}
+                        </TableRow>
+                      ))}
+                    </TableBody>
+                  </Table>
+                </Box>
               ) : null}
             </Box>
             <Box data-testid="run">
@@ -258,7 +313,9 @@ const ImportWizard: React.FC = () => {
                         <TableRow key={r.rowNumber}>
                           <TableCell>{r.rowNumber}</TableCell>
                           <TableCell>{r.outcome}</TableCell>
-                          <TableCell>{r.email ?? (r.changes ? `change ${r.changes.join(', ')}` : (r.error ?? ''))}</TableCell>
+                          <TableCell>
+                            {r.email ?? (r.changes ? (r.changes.length ? `change ${r.changes.map(label).join(', ')}` : 'no changes') : (r.error ?? ''))}
+                          </TableCell>
                         </TableRow>
                       ))}
                     </TableBody>
@@ -270,14 +327,14 @@ const ImportWizard: React.FC = () => {
                   <Box bg="grey20" height={12} style={{ borderRadius: 6 }}>
                     <Box bg="primary100" height={12} width={`${percent}%`} style={{ borderRadius: 6 }} />
                   </Box>
-                  <Text mt="sm">
+                  <Text mt="sm" data-testid="import-result">
                     {job.status}: {job.processed} of {job.totalRows} rows — {job.created} created, {job.updated} updated, {job.flagged} flagged, {job.skipped}{' '}
-                    skipped, {job.failed} failed
+                    skipped, {job.failed} failed{job.warned ? `; ${job.warned} imported with values left out` : ''}
                   </Text>
                   {job.error ? <Text color="error">{job.error}</Text> : null}
                   {job.status === 'COMPLETED' ? (
                     <Box flex mt="default">
-                      {job.failed ? (
+                      {job.failed || job.warned ? (
                         <Button as="a" mr="default" variant="outlined" href={`/api/v1/imports/${job.id}/errors.csv`}>
                           Download error report
                         </Button>
