@@ -16,6 +16,8 @@ export interface ContactView extends Omit<Contact, 'searchText' | 'sortName'> {
   owner: { id: number; name: string; email: string } | null;
   tags: string[];
   dealsCount: number;
+  /** Further addresses of the contact, such as a merged duplicate's (on a single contact's view). */
+  secondaryEmails?: string[];
   [column: string]: unknown;
 }
 

@@ -7,8 +7,8 @@ import { ADDRESS_FIELDS, MERGE_FIELDS, type MergeChoices } from './merge-fields.
 import { sortNameOf } from './normalize.js';
 import type { ContactService } from './contact.service.js';
 
-/** Records of contacts' own that belong to a contact and move with a merge. */
-const MOVABLE = ['activity', 'note', 'task', 'deal', 'lead', 'importRow'] as const;
+/** Records of contacts' own that belong to a contact and move with a merge (the duplicate's secondary emails too). */
+const MOVABLE = ['activity', 'note', 'task', 'deal', 'lead', 'importRow', 'contactEmail'] as const;
 /**
  * An import's flagged and skipped rows point at the contact they met, which is now the primary. Its
  * created and updated rows stay on the duplicate: they tell a revert what to remove or restore, and
@@ -81,6 +81,12 @@ export class ContactMergeService {
       // The duplicate goes first: its email may be the one the primary takes.
       await tx.contact.delete({ where: { id: duplicateId } });
       const merged = { ...primary, ...data } as Contact;
+      // Neither address is lost: the one the survivor does not keep as its email stays a secondary email,
+      // so search, the duplicate-email check and the next import of the duplicate find the survivor.
+      const addedEmails: number[] = [];
+      for (const email of new Set([duplicate.email, primary.email])) {
+        if (email !== merged.email) addedEmails.push((await tx.contactEmail.create({ data: { contactId: primaryId, email }, select: { id: true } })).id);
+      }
       await tx.contact.update({
         where: { id: primaryId },
         data: {
@@ -102,6 +108,7 @@ export class ContactMergeService {
         },
       });
       moved.addedTags = addedTags;
+      moved.addedEmails = addedEmails;
       moved.mergedActivity = [activity.id];
       const receipt: MergeReceipt = { snapshot: json(snapshotOf(duplicate)), primaryBefore: json(primaryBefore), moved, plugins: json(plugins) };
       return input.record(tx, receipt, choices);
@@ -119,6 +126,9 @@ export class ContactMergeService {
         throw new ConflictError(`Contact ${primaryId}, the primary of this merge, no longer exists`);
       }
       const { tags, ...snapshot } = receipt.snapshot as Record<string, unknown> & { tags: string[] };
+      const moved = receipt.moved;
+      // The addresses the merge made secondary go back to being the contacts' emails.
+      await countInChunks(moved.addedEmails ?? [], (ids) => tx.contactEmail.deleteMany({ where: { id: { in: ids } } }));
       // The primary gives back the duplicate's email first, if it took it.
       await tx.contact.update({ where: { id: primaryId }, data: revive(receipt.primaryBefore) as Prisma.ContactUncheckedUpdateInput });
       await tx.contact.create({ data: revive(snapshot) as Prisma.ContactUncheckedCreateInput });
@@ -126,7 +136,6 @@ export class ContactMergeService {
         const tag = await tx.tag.upsert({ where: { name }, create: { name }, update: {} });
         await tx.contactTag.create({ data: { contactId: duplicateId, tagId: tag.id } });
       }
-      const moved = receipt.moved;
       await countInChunks(moved.addedTags ?? [], (tagIds) => tx.contactTag.deleteMany({ where: { contactId: primaryId, tagId: { in: tagIds } } }));
       for (const model of MOVABLE) {
         const delegate = tx[model] as unknown as Delegate;
