@@ -11,6 +11,7 @@ import { listInclude, toView, type ContactView } from './contact-view.js';
 import type { CustomFieldService } from './custom-field.service.js';
 import { normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
 import { ownerOfEmail, secondaryEmailsOf } from './secondary-emails.js';
+import { contactDisplay } from './contact-display.js';
 
 export const BULK_ACTIONS = ['setStatus', 'addTags', 'removeTags', 'assignOwner', 'delete'] as const;
 
@@ -51,7 +52,7 @@ export class ContactService {
   async get(id: number): Promise<ContactView> {
     const contact = await this.prisma.contact.findUnique({ where: { id }, include: listInclude });
     if (!contact) throw new NotFoundError('Contact', id);
-    return { ...toView(contact), secondaryEmails: await secondaryEmailsOf(this.prisma, id) };
+    return { ...toView(contact), secondaryEmails: await secondaryEmailsOf(this.prisma, id), display: contactDisplay(contact) };
   }
 
   /** The contact with this address as its email or as a secondary email. */
