@@ -3,6 +3,7 @@ import type { ActionProps } from 'adminjs';
 import { Box, Button, H2, H4, Input, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import { api, words } from '../../../../admin/components/api.ts';
 import InlineMessage from './record/InlineMessage.tsx';
+import RecordHeader from './record/RecordHeader.tsx';
 
 type Company = Record<string, any> & {
   id: number;
@@ -77,6 +78,7 @@ const CompanyShow: React.FC<ActionProps> = ({ record }) => {
   if (!company) return <Box variant="white">{messageIn('contacts')}Loading…</Box>;
   return (
     <Box>
+      <RecordHeader kind="Company" id={id} name={company.name} listHref="/admin/resources/Company" listLabel="Companies" deletePath={`/companies/${id}`} />
       <Box variant="white" mb="lg">
         <H2>{company.name}</H2>
         <Text>
@@ -90,9 +92,6 @@ const CompanyShow: React.FC<ActionProps> = ({ record }) => {
             .filter(Boolean)
             .join(' · ')}
         </Text>
-        <Button as="a" mt="default" size="sm" variant="outlined" href={`/admin/resources/Company/records/${id}/edit`}>
-          Edit
-        </Button>
       </Box>
       <Box variant="white" data-testid="company-contacts">
         <H4>Contacts ({contacts.length})</H4>

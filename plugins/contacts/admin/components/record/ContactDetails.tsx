@@ -1,5 +1,5 @@
 import React, { useEffect, useState } from 'react';
-import { Box, Button, H4, Text } from '@adminjs/design-system';
+import { Box, H4, Text } from '@adminjs/design-system';
 import { api, words, when } from '../../../../../admin/components/api.ts';
 import type { Contact } from './contact.ts';
 
@@ -64,21 +64,18 @@ const ContactDetails: React.FC<{ contact: Contact }> = ({ contact }) => {
     <>
       <Box variant="white" mb="lg" data-testid="details">
         <H4>Details</H4>
-        <Box as="dl" m={0}>
+        <Box as="dl" m={0} mb="lg" style={{ display: 'grid', gridTemplateColumns: 'minmax(96px, auto) 1fr', columnGap: 16, rowGap: 8 }}>
           {rows(contact).map(([name, value, testId]) => (
-            <Box key={name} mb="sm" data-testid={testId}>
-              <Text as="dt" color="grey60" fontSize="sm">
+            <React.Fragment key={name}>
+              <Text as="dt" color="grey60" fontSize="sm" style={{ lineHeight: '20px' }}>
                 {name}
               </Text>
-              <Text as="dd" m={0} style={{ overflowWrap: 'anywhere' }}>
+              <Text as="dd" m={0} style={{ overflowWrap: 'anywhere', lineHeight: '20px' }} data-testid={testId}>
                 {value}
               </Text>
-            </Box>
+            </React.Fragment>
           ))}
         </Box>
-        <Button as="a" size="sm" variant="outlined" href={`/admin/resources/Contact/records/${contact.id}/edit`}>
-          Edit
-        </Button>
       </Box>
       {custom.length ? (
         <Box variant="white" mb="lg" data-testid="custom-fields">
