@@ -181,9 +181,11 @@ describe.runIf(chromiumAvailable())('record pages in the admin, in a real browse
     const error = page.locator('[data-testid="add-contact"] [data-testid="add-message"]');
     await error.waitFor();
     expect(await error.textContent()).toContain('already exists');
-    await expect.poll(async () => {
-      const box = (await error.boundingBox())!;
-      return box.y >= 0 && box.y + box.height <= 900;
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const box = (await error.boundingBox())!;
+        return box.y >= 0 && box.y + box.height <= 900;
+      })
+      .toBe(true);
   }, 60_000);
 });

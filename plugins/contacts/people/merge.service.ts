@@ -83,9 +83,8 @@ export class ContactMergeService {
       const merged = { ...primary, ...data } as Contact;
       // Neither address is lost: the one the survivor does not keep as its email stays a secondary email,
       // so search, the duplicate-email check and the next import of the duplicate find the survivor.
-      const addedEmails: number[] = [];
       for (const email of new Set([duplicate.email, primary.email])) {
-        if (email !== merged.email) addedEmails.push((await tx.contactEmail.create({ data: { contactId: primaryId, email }, select: { id: true } })).id);
+        if (email !== merged.email) await tx.contactEmail.create({ data: { contactId: primaryId, email } });
       }
       await tx.contact.update({
         where: { id: primaryId },
@@ -108,7 +107,6 @@ export class ContactMergeService {
         },
       });
       moved.addedTags = addedTags;
-      moved.addedEmails = addedEmails;
       moved.mergedActivity = [activity.id];
       const receipt: MergeReceipt = { snapshot: json(snapshotOf(duplicate)), primaryBefore: json(primaryBefore), moved, plugins: json(plugins) };
       return input.record(tx, receipt, choices);
@@ -127,10 +125,10 @@ export class ContactMergeService {
       }
       const { tags, ...snapshot } = receipt.snapshot as Record<string, unknown> & { tags: string[] };
       const moved = receipt.moved;
-      // The addresses the merge made secondary go back to being the contacts' emails.
-      await countInChunks(moved.addedEmails ?? [], (ids) => tx.contactEmail.deleteMany({ where: { id: { in: ids } } }));
       // The primary gives back the duplicate's email first, if it took it.
-      await tx.contact.update({ where: { id: primaryId }, data: revive(receipt.primaryBefore) as Prisma.ContactUncheckedUpdateInput });
+      const restored = await tx.contact.update({ where: { id: primaryId }, data: revive(receipt.primaryBefore) as Prisma.ContactUncheckedUpdateInput });
+      // The two addresses are the contacts' emails again, no longer secondary ones (whatever became of them since).
+      await tx.contactEmail.deleteMany({ where: { email: { in: [restored.email, snapshot.email as string] } } });
       await tx.contact.create({ data: revive(snapshot) as Prisma.ContactUncheckedCreateInput });
       for (const name of tags) {
         const tag = await tx.tag.upsert({ where: { name }, create: { name }, update: {} });

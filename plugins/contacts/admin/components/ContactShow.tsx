@@ -12,7 +12,7 @@ import RecordHeader from './record/RecordHeader.tsx';
 import TasksPanel from './record/TasksPanel.tsx';
 
 const STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INACTIVE'] as const;
-const CHEVRON = { clipPath: 'polygon(0 0, 90% 0, 100% 50%, 90% 100%, 0 100%, 10% 50%)', minWidth: 128, border: 'none' };
+const CHEVRON = { clipPath: 'polygon(0 0, 90% 0, 100% 50%, 90% 100%, 0 100%, 10% 50%)', flex: '1 1 0', minWidth: 96, border: 'none' };
 /** Stages not reached yet: a pale chevron (an outline would be cut by the chevron's shape). */
 const AHEAD = { ...CHEVRON, background: '#e8ebfa', color: '#3040d6' };
 
@@ -202,7 +202,7 @@ const ContactShow: React.FC<ActionProps> = ({ record, action: showAction }) => {
           </Box>
           <Box variant="white" mb="lg" data-testid="chevrons">
             <H4>Lifecycle</H4>
-            <Box flex flexWrap="wrap" role="list">
+            <Box flex role="list">
               {STAGES.map((stage, i) => (
                 <Button
                   key={stage}
