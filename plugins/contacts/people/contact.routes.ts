@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ForbiddenError } from '../../../server/errors.js';
 import { hasRole } from '../../../server/auth/roles.js';
 import { defineRoute, idParams, type ApiRoute } from '../../../server/http/route.js';
-import { loggedActivityInput, TIMELINE_FILTERS, type ActivityService, type TimelineFilter } from '../timeline/activity.service.js';
+import { activityInput, TIMELINE_FILTERS, type ActivityService, type TimelineFilter } from '../timeline/activity.service.js';
 import { contactCreateInput, contactUpdateInput, LIFECYCLE_STAGES } from './contact.schemas.js';
 import { bulkInput, type ContactService } from './contact.service.js';
 import type { ContactListService } from '../list/list.service.js';
@@ -161,7 +161,7 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
       summary: 'Log an activity (updates last activity and emits activity.logged)',
       tags: ['timeline'],
       params: idParams,
-      body: loggedActivityInput,
+      body: activityInput,
       status: 201,
       handler: ({ params, body, actor }) => s.activities.log(params.id, body, actor.userId),
     }),

@@ -74,12 +74,6 @@ export const activityInput = z
   });
 export type ActivityInput = z.input<typeof activityInput>;
 
-/** An activity a person logs by hand: it must say something (a subject, details or an outcome). */
-export const loggedActivityInput = activityInput.refine((a) => Boolean(a.subject || a.body?.trim() || a.outcome), {
-  path: ['subject'],
-  message: 'is required: write a subject, details or an outcome',
-});
-
 export interface Milestone {
   key: 'FIRST_CONTACT' | 'FIRST_MEETING' | 'FIRST_DEAL' | 'BECAME_CUSTOMER' | 'LAST_ACTIVITY';
   label: string;
