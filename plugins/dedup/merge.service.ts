@@ -136,7 +136,8 @@ export class MergeService {
       receipt,
       record: async (tx) => {
         const pair = { contactAId: Math.min(log.primaryId, log.duplicateId), contactBId: Math.max(log.primaryId, log.duplicateId) };
-        await tx.duplicateCandidate.updateMany({ where: pair, data: { status: 'DISMISSED' } });
+        // The pair is back for a decision: an open candidate again (kept or rescored by the check that follows).
+        await tx.duplicateCandidate.updateMany({ where: pair, data: { status: 'OPEN' } });
         await tx.mergeLog.update({ where: { id: mergeLogId }, data: { undoneAt: this.now() } });
       },
     });

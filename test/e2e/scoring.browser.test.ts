@@ -57,6 +57,7 @@ describe.runIf(chromiumAvailable())('lead scoring in the admin, in a real browse
     const breakdown = await page.textContent('[data-testid="score-breakdown"]');
     for (const factor of ['Meeting held', 'Email clicked', 'Senior job title', 'Decision maker or champion']) expect(breakdown).toContain(factor);
     await page.click('[data-testid="action-bar"] button:has-text("Log call")');
+    await page.fill('#log-subject', 'Quick check-in');
     await page.click('[data-testid="action-form"] button:has-text("Save")');
     await expect.poll(async () => Number(await page.textContent('[data-testid="score-value"]')), { timeout: 10_000 }).toBe(before + 6);
     await page.waitForSelector('[data-testid="score-trend"] svg');

@@ -95,7 +95,8 @@ function contactActions(s: ContactsServices) {
   return {
     new: { handler: save('new') },
     edit: { handler: save('edit') },
-    show: { component: Components.ContactShow, custom: { panels: s.extensions.panels } },
+    // The page draws its own header: the contact's name as its title, with Edit and Delete.
+    show: { component: Components.ContactShow, hideActionHeader: true, custom: { panels: s.extensions.panels } },
   };
 }
 
@@ -145,7 +146,7 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
           navigation: CRM,
           listProperties: ['name', 'domain', 'industry', 'size', 'city', 'country', 'owner'],
           properties: { createdAt: readOnlyList, updatedAt: hidden },
-          actions: { ...writes.Company, show: { component: Components.CompanyShow } },
+          actions: { ...writes.Company, show: { component: Components.CompanyShow, hideActionHeader: true } },
         },
       },
       {

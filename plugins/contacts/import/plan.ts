@@ -5,6 +5,7 @@ import type { Contact } from '@prisma/client';
 import type { Database } from '../../../server/db.js';
 import { ADDRESS_FIELDS, IMPORTABLE_FIELDS } from '../people/contact.schemas.js';
 import { searchTextOf, sortNameOf } from '../people/normalize.js';
+import { secondaryEmailOwners } from '../people/secondary-emails.js';
 import { chunksOf } from '../../../server/id-lists.js';
 import { contactValues, inIndexOrder, type BatchPlan, type ContactColumns, type PlannedOther, type PlannedUpdate } from './batch.js';
 import { screenRows, type MapContext, type MappedRow } from './map.js';
@@ -32,36 +33,48 @@ export interface ExistingContact {
   customFields: string | null;
   /** The bodies of its notes, when the rows bring notes (an imported note already there is not added again). */
   noteBodies?: string[];
+  secondaryEmails?: string[];
   [column: string]: unknown;
 }
 
-/** Full rows of the contacts with these emails (and their notes' bodies if asked), read in bounded chunks. */
+/** Full rows of the contacts these emails belong to (as their email or a secondary email), by email, read in bounded chunks. */
 export async function existingByEmail(prisma: Database, emails: string[], options: { withNotes?: boolean } = {}): Promise<Map<string, ExistingContact>> {
-  const found = new Map<string, ExistingContact>();
+  const owners = new Map<string, number>();
   for (const chunk of chunksOf([...new Set(emails)])) {
+    for (const c of await prisma.contact.findMany({ where: { email: { in: chunk } }, select: { id: true, email: true } })) owners.set(c.email, c.id);
+  }
+  return existingContacts(prisma, new Map([...(await secondaryEmailOwners(prisma, emails)), ...owners]), options);
+}
+
+/** Full rows of the contacts `owners` names (an email and the id of the contact it belongs to), by email. */
+async function existingContacts(prisma: Database, owners: Map<string, number>, options: { withNotes?: boolean } = {}): Promise<Map<string, ExistingContact>> {
+  const byId = new Map<number, ExistingContact>();
+  for (const chunk of chunksOf([...new Set(owners.values())])) {
     const contacts = await prisma.contact.findMany({
-      where: { email: { in: chunk } },
+      where: { id: { in: chunk } },
       include: {
         tags: { select: { tag: { select: { name: true } } } },
         company: { select: { name: true } },
+        secondaryEmails: { select: { email: true } },
         ...(options.withNotes ? { noteEntries: { select: { body: true } } } : {}),
       },
     });
     for (const c of contacts) {
-      const { tags, company, noteEntries, ...columns } = c as typeof c & { noteEntries?: { body: string }[] };
+      const { tags, company, secondaryEmails, noteEntries, ...columns } = c as typeof c & { noteEntries?: { body: string }[] };
       const customFields = c.customFields === null ? null : JSON.stringify(c.customFields);
-      found.set(c.email, {
+      byId.set(c.id, {
         ...columns,
         id: c.id,
         email: c.email,
         tags: tags.map((t) => t.tag.name),
         companyName: company?.name ?? null,
         customFields,
+        secondaryEmails: secondaryEmails.map((e) => e.email),
         ...(noteEntries ? { noteBodies: noteEntries.map((n) => n.body) } : {}),
       });
     }
   }
-  return found;
+  return new Map([...owners].flatMap(([email, id]) => (byId.has(id) ? [[email, byId.get(id)!] as const] : [])));
 }
 
 /** Ids of the active users whose emails the rows name as owners. */
@@ -100,10 +113,12 @@ export async function lookUpAndPlan(
   context: MapContext,
 ): Promise<BatchPlan> {
   await screenRows(mapped, context);
-  const emails = settings.lookUp ? [...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))] : [];
-  const ids = emails.length ? await store.existingIds(emails) : new Map<string, number>();
+  const emails = [...new Set(mapped.flatMap((m) => (m.email && !m.error ? [m.email] : [])))];
+  const ids = settings.lookUp && emails.length ? await store.existingIds(emails) : new Map<string, number>();
+  // A secondary email (a merged duplicate's address) is always looked up: the store's insert notices only a contact's own email.
+  const secondary = emails.length ? await secondaryEmailOwners(prisma, emails) : new Map<string, number>();
   const withNotes = mapped.some((m) => m.note);
-  const found = { existing: await existingByEmail(prisma, [...ids.keys()], { withNotes }), owners: await ownerIds(prisma, mapped) };
+  const found = { existing: await existingContacts(prisma, new Map([...secondary, ...ids]), { withNotes }), owners: await ownerIds(prisma, mapped) };
   return planBatch(mapped, found, fileEmails, settings, context);
 }
 
@@ -219,7 +234,7 @@ export function updateFor(row: MappedRow, found: ExistingContact, context: MapCo
   const firstName = (columns.firstName ?? found.firstName) as string | null;
   const lastName = (columns.lastName ?? found.lastName) as string | null;
   if (nameChanged || companyName) {
-    columns.searchText = searchTextOf([firstName, lastName, found.email, companyName ?? found.companyName]);
+    columns.searchText = searchTextOf([firstName, lastName, found.email, ...(found.secondaryEmails ?? []), companyName ?? found.companyName]);
   }
   if (nameChanged) columns.sortName = sortNameOf(firstName, lastName, found.email);
   return { rowNumber: row.rowNumber, contactId: found.id, columns, companyName, addTags, before, note };

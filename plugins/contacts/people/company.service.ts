@@ -4,6 +4,7 @@ import type { Database } from '../../../server/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../server/errors.js';
 import { findInChunks } from '../../../server/id-lists.js';
 import { normalizeCountry, normalizePhone, searchTextOf } from './normalize.js';
+import { countryName, phoneForDisplay } from './contact-display.js';
 
 const text = (max: number) => z.string().trim().max(max).nullish();
 
@@ -83,7 +84,7 @@ export class CompanyService {
   async get(id: number) {
     const company = await this.prisma.company.findUnique({ where: { id }, include });
     if (!company) throw new NotFoundError('Company', id);
-    return view(company);
+    return { ...view(company), display: { phone: phoneForDisplay(company.phone, company.country), country: countryName(company.country) } };
   }
 
   async list(query: { q?: string; page: number; pageSize: number }) {
@@ -129,12 +130,22 @@ export class CompanyService {
   }
 
   private async refreshContactSearch(tx: Prisma.TransactionClient, companyId: number | null, ids?: number[]) {
-    const select = { id: true, firstName: true, lastName: true, email: true, company: { select: { name: true } } } as const;
+    const select = {
+      id: true,
+      firstName: true,
+      lastName: true,
+      email: true,
+      company: { select: { name: true } },
+      secondaryEmails: { select: { email: true } },
+    } as const;
     const contacts = ids
       ? await findInChunks(ids, (chunk) => tx.contact.findMany({ where: { id: { in: chunk } }, select }))
       : await tx.contact.findMany({ where: { companyId }, select });
     for (const c of contacts) {
-      await tx.contact.update({ where: { id: c.id }, data: { searchText: searchTextOf([c.firstName, c.lastName, c.email, c.company?.name]) } });
+      await tx.contact.update({
+        where: { id: c.id },
+        data: { searchText: searchTextOf([c.firstName, c.lastName, c.email, ...c.secondaryEmails.map((e) => e.email), c.company?.name]) },
+      });
     }
   }
 

@@ -16,6 +16,10 @@ export interface ContactView extends Omit<Contact, 'searchText' | 'sortName'> {
   owner: { id: number; name: string; email: string } | null;
   tags: string[];
   dealsCount: number;
+  /** Further addresses of the contact, such as a merged duplicate's (on a single contact's view). */
+  secondaryEmails?: string[];
+  /** Phones in the form used in the contact's country and the country's name (on a single contact's view). */
+  display?: { phone: string | null; mobile: string | null; country: string | null };
   [column: string]: unknown;
 }
 

@@ -10,6 +10,8 @@ import { contactCreateInput, contactUpdateInput, type ContactCreateInput, type C
 import { listInclude, toView, type ContactView } from './contact-view.js';
 import type { CustomFieldService } from './custom-field.service.js';
 import { normalizePhone, searchTextOf, sortNameOf } from './normalize.js';
+import { ownerOfEmail, secondaryEmailsOf } from './secondary-emails.js';
+import { contactDisplay } from './contact-display.js';
 
 export const BULK_ACTIONS = ['setStatus', 'addTags', 'removeTags', 'assignOwner', 'delete'] as const;
 
@@ -50,11 +52,13 @@ export class ContactService {
   async get(id: number): Promise<ContactView> {
     const contact = await this.prisma.contact.findUnique({ where: { id }, include: listInclude });
     if (!contact) throw new NotFoundError('Contact', id);
-    return toView(contact);
+    return { ...toView(contact), secondaryEmails: await secondaryEmailsOf(this.prisma, id), display: contactDisplay(contact) };
   }
 
+  /** The contact with this address as its email or as a secondary email. */
   async findByEmail(email: string): Promise<Contact | null> {
-    return this.prisma.contact.findUnique({ where: { email } });
+    const id = await ownerOfEmail(this.prisma, email);
+    return id === null ? null : this.prisma.contact.findUnique({ where: { id } });
   }
 
   /** Answers 409 with the existing contact's id and links when the normalized email is taken. */
@@ -94,7 +98,7 @@ export class ContactService {
     const existing = await this.prisma.contact.findUnique({ where: { id } });
     if (!existing) throw new NotFoundError('Contact', id);
     if (data.email && data.email !== existing.email) {
-      await this.assertEmailFree(data.email);
+      await this.assertEmailFree(data.email, id);
       await this.assertAdmitted({ email: data.email });
     }
     const custom = data.customFields
@@ -106,7 +110,8 @@ export class ContactService {
     await this.assertReferences(data, custom?.issues ?? []);
     await this.prisma
       .$transaction(async (tx) => {
-        const merged = { ...existing, ...stripUndefined(data) } as ContactData;
+        const merged = { ...existing, ...stripUndefined(data) } as ContactData & { id: number };
+        if (data.email && data.email !== existing.email) await swapSecondaryEmail(tx, id, data.email, existing.email);
         await tx.contact.update({
           where: { id },
           data: {
@@ -211,9 +216,11 @@ export class ContactService {
     };
   }
 
-  async searchText(tx: Prisma.TransactionClient, data: Pick<ContactData, 'firstName' | 'lastName' | 'email' | 'companyId'>): Promise<string> {
+  /** What list search matches: the name, the email, the secondary emails of a saved contact (`id`) and the company's name. */
+  async searchText(tx: Prisma.TransactionClient, data: Pick<ContactData, 'firstName' | 'lastName' | 'email' | 'companyId'> & { id?: number }): Promise<string> {
     const company = data.companyId ? await tx.company.findUnique({ where: { id: data.companyId }, select: { name: true } }) : null;
-    return searchTextOf([data.firstName, data.lastName, data.email, company?.name]);
+    const secondary = data.id === undefined ? [] : await secondaryEmailsOf(tx, data.id);
+    return searchTextOf([data.firstName, data.lastName, data.email, ...secondary, company?.name]);
   }
 
   /** Screens a person about to be created (or to take a new email) with every plugin's screen: 409 with the refusal's code. */
@@ -222,15 +229,16 @@ export class ContactService {
     if (refusal) throw new AppError(409, refusal.code, refusal.message);
   }
 
-  private async assertEmailFree(email: string): Promise<void> {
-    const existing = await this.prisma.contact.findUnique({ where: { email }, select: { id: true } });
-    if (existing) throw duplicateEmail(email, existing.id);
+  /** 409 when another contact has the address, as its email or a secondary email (`self` may have it as a secondary). */
+  private async assertEmailFree(email: string, self?: number): Promise<void> {
+    const owner = await ownerOfEmail(this.prisma, email);
+    if (owner !== null && owner !== self) throw duplicateEmail(email, owner);
   }
 
   private async rethrowDuplicate(err: unknown, email: string): Promise<never> {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-      const existing = await this.prisma.contact.findUnique({ where: { email }, select: { id: true } });
-      if (existing) throw duplicateEmail(email, existing.id);
+      const owner = await ownerOfEmail(this.prisma, email);
+      if (owner !== null) throw duplicateEmail(email, owner);
     }
     throw err;
   }
@@ -245,6 +253,12 @@ export class ContactService {
     }
     if (all.length) throw new ValidationError(`Invalid input: ${all.map((i) => `${i.path}: ${i.message}`).join('; ')}`, all);
   }
+}
+
+/** A contact taking one of its secondary emails as its email keeps the email it had as a secondary one. */
+async function swapSecondaryEmail(tx: Prisma.TransactionClient, contactId: number, next: string, previous: string): Promise<void> {
+  const { count } = await tx.contactEmail.deleteMany({ where: { contactId, email: next } });
+  if (count) await tx.contactEmail.create({ data: { contactId, email: previous } });
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

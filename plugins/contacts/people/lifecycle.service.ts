@@ -7,6 +7,9 @@ import { LIFECYCLE_STAGES } from './contact.schemas.js';
 import type { ActivityService } from '../timeline/activity.service.js';
 import { dealInput, type DealService } from '../timeline/deal.service.js';
 
+/** QUALIFIED → "Qualified": a stage as the timeline reads it. */
+const stageName = (stage: string) => stage.charAt(0) + stage.slice(1).toLowerCase().replace(/_/g, ' ');
+
 export const conversionInput = z.strictObject({
   to: z.enum(['CUSTOMER', 'PROSPECT']),
   deal: dealInput.omit({ contactId: true }).optional(),
@@ -32,7 +35,11 @@ export class LifecycleService {
       await tx.contact.update({ where: { id: contactId }, data: { lifecycleStage: stage } });
       return this.activities.log(
         contactId,
-        { type: 'LIFECYCLE_CHANGED', subject: `Lifecycle: ${contact.lifecycleStage} → ${stage}`, metadata: { from: contact.lifecycleStage, to: stage } },
+        {
+          type: 'LIFECYCLE_CHANGED',
+          subject: `Lifecycle: ${stageName(contact.lifecycleStage)} → ${stageName(stage)}`,
+          metadata: { from: contact.lifecycleStage, to: stage },
+        },
         userId,
         tx,
       );

@@ -7,8 +7,8 @@ import { ADDRESS_FIELDS, MERGE_FIELDS, type MergeChoices } from './merge-fields.
 import { sortNameOf } from './normalize.js';
 import type { ContactService } from './contact.service.js';
 
-/** Records of contacts' own that belong to a contact and move with a merge. */
-const MOVABLE = ['activity', 'note', 'task', 'deal', 'lead', 'importRow'] as const;
+/** Records of contacts' own that belong to a contact and move with a merge (the duplicate's secondary emails too). */
+const MOVABLE = ['activity', 'note', 'task', 'deal', 'lead', 'importRow', 'contactEmail'] as const;
 /**
  * An import's flagged and skipped rows point at the contact they met, which is now the primary. Its
  * created and updated rows stay on the duplicate: they tell a revert what to remove or restore, and
@@ -81,6 +81,11 @@ export class ContactMergeService {
       // The duplicate goes first: its email may be the one the primary takes.
       await tx.contact.delete({ where: { id: duplicateId } });
       const merged = { ...primary, ...data } as Contact;
+      // Neither address is lost: the one the survivor does not keep as its email stays a secondary email,
+      // so search, the duplicate-email check and the next import of the duplicate find the survivor.
+      for (const email of new Set([duplicate.email, primary.email])) {
+        if (email !== merged.email) await tx.contactEmail.create({ data: { contactId: primaryId, email } });
+      }
       await tx.contact.update({
         where: { id: primaryId },
         data: {
@@ -119,14 +124,16 @@ export class ContactMergeService {
         throw new ConflictError(`Contact ${primaryId}, the primary of this merge, no longer exists`);
       }
       const { tags, ...snapshot } = receipt.snapshot as Record<string, unknown> & { tags: string[] };
+      const moved = receipt.moved;
       // The primary gives back the duplicate's email first, if it took it.
-      await tx.contact.update({ where: { id: primaryId }, data: revive(receipt.primaryBefore) as Prisma.ContactUncheckedUpdateInput });
+      const restored = await tx.contact.update({ where: { id: primaryId }, data: revive(receipt.primaryBefore) as Prisma.ContactUncheckedUpdateInput });
+      // The two addresses are the contacts' emails again, no longer secondary ones (whatever became of them since).
+      await tx.contactEmail.deleteMany({ where: { email: { in: [restored.email, snapshot.email as string] } } });
       await tx.contact.create({ data: revive(snapshot) as Prisma.ContactUncheckedCreateInput });
       for (const name of tags) {
         const tag = await tx.tag.upsert({ where: { name }, create: { name }, update: {} });
         await tx.contactTag.create({ data: { contactId: duplicateId, tagId: tag.id } });
       }
-      const moved = receipt.moved;
       await countInChunks(moved.addedTags ?? [], (tagIds) => tx.contactTag.deleteMany({ where: { contactId: primaryId, tagId: { in: tagIds } } }));
       for (const model of MOVABLE) {
         const delegate = tx[model] as unknown as Delegate;

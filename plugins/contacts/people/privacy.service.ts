@@ -31,7 +31,10 @@ export class ContactPrivacyService {
   ) {}
 
   async collect(contactId: number): Promise<ContactDataExport> {
-    const contact = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { tags: { select: { tag: { select: { name: true } } } } } });
+    const contact = await this.prisma.contact.findUnique({
+      where: { id: contactId },
+      include: { tags: { select: { tag: { select: { name: true } } } }, secondaryEmails: { select: { email: true }, orderBy: { id: 'asc' } } },
+    });
     if (!contact) throw new NotFoundError('Contact', contactId);
     const where = { contactId };
     const [activities, notes, tasks, deals, leads] = await Promise.all([
@@ -43,8 +46,16 @@ export class ContactPrivacyService {
     ]);
     const plugins: Record<string, Record<string, unknown>> = {};
     for (const { plugin, value } of this.extensions.of('gdpr')) plugins[plugin] = await value.collect(contactId);
-    const { searchText: _search, sortName: _sort, tags, ...fields } = contact;
-    return { contact: { ...fields, tags: tags.map((t) => t.tag.name) }, activities, notes, tasks, deals, leads, plugins };
+    const { searchText: _search, sortName: _sort, tags, secondaryEmails, ...fields } = contact;
+    return {
+      contact: { ...fields, secondaryEmails: secondaryEmails.map((e) => e.email), tags: tags.map((t) => t.tag.name) },
+      activities,
+      notes,
+      tasks,
+      deals,
+      leads,
+      plugins,
+    };
   }
 
   /**

@@ -46,14 +46,32 @@ export type TimelineFilter = keyof typeof TIMELINE_FILTERS;
 /** Touches we make ourselves: they move "last contacted" as well as "last activity". */
 const OUTREACH: ReadonlySet<ActivityType> = new Set(['EMAIL_SENT', 'CALL', 'MEETING', 'SMS_SENT', 'CHAT', 'PROPOSAL_SENT']);
 
-export const activityInput = z.strictObject({
-  type: z.enum(ACTIVITY_TYPES),
-  occurredAt: z.coerce.date().optional(),
-  subject: z.string().trim().max(500).optional(),
-  body: z.string().max(50_000).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  dealId: z.number().int().positive().optional(),
-});
+/** How a call or a meeting went. */
+export const ACTIVITY_OUTCOMES = {
+  CALL: ['CONNECTED', 'LEFT_VOICEMAIL', 'NO_ANSWER', 'BUSY', 'WRONG_NUMBER'],
+  MEETING: ['HELD', 'NO_SHOW', 'RESCHEDULED', 'CANCELLED'],
+} as const;
+const OUTCOMES = [...ACTIVITY_OUTCOMES.CALL, ...ACTIVITY_OUTCOMES.MEETING] as const;
+
+export const activityInput = z
+  .strictObject({
+    type: z.enum(ACTIVITY_TYPES),
+    occurredAt: z.coerce.date().optional(),
+    subject: z.string().trim().max(500).optional(),
+    body: z.string().max(50_000).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    dealId: z.number().int().positive().optional(),
+    /** Calls and meetings: how long it took and how it went (kept in the metadata). */
+    durationMinutes: z.number().int().min(1).max(1440).optional(),
+    outcome: z.enum(OUTCOMES).optional(),
+  })
+  .superRefine((a, ctx) => {
+    const allowed: readonly string[] | undefined = ACTIVITY_OUTCOMES[a.type as keyof typeof ACTIVITY_OUTCOMES];
+    if (a.outcome && !allowed?.includes(a.outcome)) {
+      ctx.addIssue({ code: 'custom', path: ['outcome'], message: allowed ? `must be one of ${allowed.join(', ')}` : `does not apply to ${a.type}` });
+    }
+    if (a.durationMinutes && !allowed) ctx.addIssue({ code: 'custom', path: ['durationMinutes'], message: `does not apply to ${a.type}` });
+  });
 export type ActivityInput = z.input<typeof activityInput>;
 
 export interface Milestone {
@@ -86,7 +104,9 @@ export class ActivityService {
   async log(contactId: number, input: ActivityInput, userId?: number, tx?: Prisma.TransactionClient): Promise<Activity> {
     const parsed = activityInput.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-    const data = parsed.data;
+    const { durationMinutes, outcome, ...data } = parsed.data;
+    const metadata =
+      durationMinutes || outcome ? { ...data.metadata, ...(durationMinutes ? { durationMinutes } : {}), ...(outcome ? { outcome } : {}) } : data.metadata;
     const write = async (db: Prisma.TransactionClient) => {
       const contact = await db.contact.findUnique({ where: { id: contactId }, select: { lastActivityAt: true, lastContactedAt: true } });
       if (!contact) throw new NotFoundError('Contact', contactId);
@@ -95,7 +115,7 @@ export class ActivityService {
       }
       const occurredAt = data.occurredAt ?? new Date();
       const activity = await db.activity.create({
-        data: { ...data, metadata: data.metadata as Prisma.InputJsonValue | undefined, occurredAt, contactId, userId },
+        data: { ...data, metadata: metadata as Prisma.InputJsonValue | undefined, occurredAt, contactId, userId },
       });
       const later = (current: Date | null) => !current || current < occurredAt;
       const touch: Prisma.ContactUpdateInput = {};

@@ -1,9 +1,19 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import type { ActionProps } from 'adminjs';
-import { Box, Button, H2, H4, Input, Label, Table, TableBody, TableCell, TableHead, TableRow, Text, MessageBox } from '@adminjs/design-system';
+import { Box, Button, H2, H4, Input, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import { api, words } from '../../../../admin/components/api.ts';
+import InlineMessage from './record/InlineMessage.tsx';
+import RecordHeader from './record/RecordHeader.tsx';
 
-type Company = Record<string, any> & { id: number; name: string; tags: string[]; contactsCount: number };
+type Company = Record<string, any> & {
+  id: number;
+  name: string;
+  tags: string[];
+  contactsCount: number;
+  display?: { phone: string | null; country: string | null };
+};
+/** Where a message belongs: beside the contacts table, the add form or the link search. */
+type Section = 'contacts' | 'add' | 'link';
 type Contact = { id: number; fullName: string; email: string; jobTitle: string | null; lifecycleStage: string; company: { id: number } | null };
 
 /** A company with its Contacts tab: add a contact (company prefilled) or link an existing one. */
@@ -14,15 +24,26 @@ const CompanyShow: React.FC<ActionProps> = ({ record }) => {
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [search, setSearch] = useState('');
   const [found, setFound] = useState<Contact[]>([]);
-  const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' } | null>(null);
+  const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger'; section: Section } | null>(null);
+  const messageIn = (section: Section) => (
+    <InlineMessage
+      text={message?.section === section ? message.text : null}
+      variant={message?.variant}
+      testId={`${section}-message`}
+      onClose={() => setMessage(null)}
+    />
+  );
 
   const load = useCallback(async () => {
     setCompany(await api<Company>(`/companies/${id}`));
     setContacts((await api<{ data: Contact[] }>(`/companies/${id}/contacts?pageSize=200`)).data);
   }, [id]);
   useEffect(() => {
-    load().catch((e) => setMessage({ text: e.message, variant: 'danger' }));
+    load().catch((e) => setMessage({ text: e.message, variant: 'danger', section: 'contacts' }));
   }, [load]);
+  useEffect(() => {
+    if (company) document.title = company.name;
+  }, [company?.name]);
   useEffect(() => {
     if (search.trim().length < 2) return setFound([]);
     const timer = setTimeout(
@@ -32,33 +53,46 @@ const CompanyShow: React.FC<ActionProps> = ({ record }) => {
     return () => clearTimeout(timer);
   }, [search, id]);
 
-  async function act(fn: () => Promise<unknown>, done: string) {
+  async function act(section: Section, fn: () => Promise<unknown>, done: string) {
     try {
       await fn();
-      setMessage({ text: done, variant: 'success' });
-      setDraft({});
-      setSearch('');
+      setMessage({ text: done, variant: 'success', section });
+      if (section === 'add') setDraft({});
+      if (section === 'link') setSearch('');
       await load();
     } catch (e) {
-      setMessage({ text: (e as Error).message, variant: 'danger' });
+      setMessage({ text: (e as Error).message, variant: 'danger', section });
     }
   }
 
-  if (!company) return <Box variant="white">Loading…</Box>;
+  function addContact(e: React.FormEvent) {
+    e.preventDefault();
+    if (!draft.email?.trim()) return setMessage({ text: 'Email is required to add a contact.', variant: 'danger', section: 'add' });
+    return act(
+      'add',
+      () => api(`/companies/${id}/contacts`, { method: 'POST', body: Object.fromEntries(Object.entries(draft).filter(([, v]) => v.trim())) }),
+      'Contact added',
+    );
+  }
+
+  if (!company) return <Box variant="white">{messageIn('contacts')}Loading…</Box>;
   return (
     <Box>
+      <RecordHeader kind="Company" id={id} name={company.name} listHref="/admin/resources/Company" listLabel="Companies" deletePath={`/companies/${id}`} />
       <Box variant="white" mb="lg">
         <H2>{company.name}</H2>
         <Text>
-          {[company.industry, company.size && `${company.size} people`, company.domain, [company.city, company.country].filter(Boolean).join(', ')]
+          {[
+            company.industry,
+            company.size && `${company.size} people`,
+            company.domain,
+            company.display?.phone ?? company.phone,
+            [company.city, company.display?.country ?? company.country].filter(Boolean).join(', '),
+          ]
             .filter(Boolean)
             .join(' · ')}
         </Text>
-        <Button as="a" mt="default" size="sm" variant="outlined" href={`/admin/resources/Company/records/${id}/edit`}>
-          Edit
-        </Button>
       </Box>
-      {message ? <MessageBox message={message.text} variant={message.variant} onCloseClick={() => setMessage(null)} mb="lg" /> : null}
       <Box variant="white" data-testid="company-contacts">
         <H4>Contacts ({contacts.length})</H4>
         <Table mb="lg">
@@ -86,7 +120,11 @@ const CompanyShow: React.FC<ActionProps> = ({ record }) => {
                     size="sm"
                     variant="text"
                     onClick={() =>
-                      act(() => api(`/contacts/${c.id}/company`, { method: 'PUT', body: { companyId: null } }), 'Unlinked (the contact stays in the CRM)')
+                      act(
+                        'contacts',
+                        () => api(`/contacts/${c.id}/company`, { method: 'PUT', body: { companyId: null } }),
+                        'Unlinked (the contact stays in the CRM)',
+                      )
                     }
                   >
                     Unlink
@@ -96,27 +134,25 @@ const CompanyShow: React.FC<ActionProps> = ({ record }) => {
             ))}
           </TableBody>
         </Table>
+        {messageIn('contacts')}
         <Box flex flexWrap="wrap">
-          <Box mr="xl" mb="lg" data-testid="add-contact">
+          <Box as="form" mr="xl" mb="lg" data-testid="add-contact" onSubmit={addContact} noValidate style={{ maxWidth: 360 }}>
             <H4>Add contact</H4>
             {['email', 'firstName', 'lastName', 'jobTitle'].map((f) => (
               <Box key={f} mb="sm">
-                <Label>{words(f.replace(/([A-Z])/g, '_$1'))}</Label>
-                <Input value={draft[f] ?? ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [f]: e.target.value })} />
+                <Label htmlFor={`add-${f}`}>{words(f.replace(/([A-Z])/g, '_$1'))}</Label>
+                <Input
+                  id={`add-${f}`}
+                  type={f === 'email' ? 'email' : 'text'}
+                  value={draft[f] ?? ''}
+                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [f]: e.target.value })}
+                />
               </Box>
             ))}
-            <Button
-              size="sm"
-              variant="contained"
-              onClick={() =>
-                act(
-                  () => api(`/companies/${id}/contacts`, { method: 'POST', body: Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) }),
-                  'Contact added',
-                )
-              }
-            >
+            <Button size="sm" variant="contained" type="submit">
               Add to {company.name}
             </Button>
+            {messageIn('add')}
           </Box>
           <Box mb="lg" data-testid="link-existing">
             <H4>Link existing</H4>
@@ -126,11 +162,12 @@ const CompanyShow: React.FC<ActionProps> = ({ record }) => {
                 <Text mr="default">
                   {c.fullName} ({c.email})
                 </Text>
-                <Button size="sm" onClick={() => act(() => api(`/companies/${id}/contacts/${c.id}`, { method: 'POST' }), `${c.fullName} linked`)}>
+                <Button size="sm" onClick={() => act('link', () => api(`/companies/${id}/contacts/${c.id}`, { method: 'POST' }), `${c.fullName} linked`)}>
                   Link
                 </Button>
               </Box>
             ))}
+            {messageIn('link')}
           </Box>
         </Box>
       </Box>

@@ -1,21 +1,30 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import type { ActionProps } from 'adminjs';
-import { Box, Button, H2, H4, Input, Label, Text, TextArea, MessageBox, Badge } from '@adminjs/design-system';
+import { Box, Button, H2, H4, Text, Badge } from '@adminjs/design-system';
 import { api, words, when } from '../../../../admin/components/api.ts';
+import type { Contact } from './record/contact.ts';
+import ConfirmDialog from './record/ConfirmDialog.tsx';
+import ContactDetails from './record/ContactDetails.tsx';
+import DealsPanel from './record/DealsPanel.tsx';
+import InlineMessage from './record/InlineMessage.tsx';
+import LogForm, { LOG_ACTIONS, type LogAction } from './record/LogForm.tsx';
+import RecordHeader from './record/RecordHeader.tsx';
+import TasksPanel from './record/TasksPanel.tsx';
 
 const STAGES = ['NEW', 'ENGAGED', 'QUALIFIED', 'CUSTOMER', 'INACTIVE'] as const;
+const CHEVRON = { clipPath: 'polygon(0 0, 90% 0, 100% 50%, 90% 100%, 0 100%, 10% 50%)', flex: '1 1 0', minWidth: 96, border: 'none' };
+/** Stages not reached yet: a pale chevron (an outline would be cut by the chevron's shape). */
+const AHEAD = { ...CHEVRON, background: '#e8ebfa', color: '#3040d6' };
 
-type Contact = Record<string, any> & {
+type Activity = {
   id: number;
-  fullName: string;
-  email: string;
-  tags: string[];
-  company: { id: number; name: string } | null;
-  owner: { name: string } | null;
-  lifecycleStage: string;
-  customFields: Record<string, unknown> | null;
+  type: string;
+  occurredAt: string;
+  subject: string | null;
+  body: string | null;
+  metadata: { durationMinutes?: number; outcome?: string } | null;
+  user: { name: string } | null;
 };
-type Activity = { id: number; type: string; occurredAt: string; subject: string | null; body: string | null; user: { name: string } | null };
 type Milestone = { key: string; label: string; at: string };
 
 const TABS = [
@@ -26,13 +35,6 @@ const TABS = [
   ['NOTES', 'Notes'],
   ['PROPOSALS', 'Proposals'],
   ['EMAIL_EVENTS', 'Email events'],
-] as const;
-const ACTIONS = [
-  ['CALL', 'Log call'],
-  ['EMAIL_SENT', 'Log email'],
-  ['MEETING', 'Schedule meeting'],
-  ['NOTE', 'Add note'],
-  ['DEAL', 'New deal'],
 ] as const;
 
 type Panel = { plugin: string; component: string; placement: 'hero' | 'actions' };
@@ -49,7 +51,13 @@ function initials(c: Contact) {
   return (c.fullName.match(/\b\w/g) ?? ['?']).slice(0, 2).join('').toUpperCase();
 }
 
-/** The contact page: hero, action bar, lifecycle chevrons, timeline with tabs, details sidebar. */
+/** "12 min · Connected": the duration and outcome a call or meeting was logged with. */
+function howItWent(a: Activity): string {
+  const parts = [a.metadata?.durationMinutes ? `${a.metadata.durationMinutes} min` : null, a.metadata?.outcome ? words(a.metadata.outcome) : null];
+  return parts.filter(Boolean).join(' · ');
+}
+
+/** The contact page: hero, action bar, lifecycle chevrons, timeline with tabs, details, deals and tasks. */
 const ContactShow: React.FC<ActionProps> = ({ record, action: showAction }) => {
   const id = Number(record?.id);
   const panels = (showAction?.custom as { panels?: Panel[] } | undefined)?.panels ?? [];
@@ -58,9 +66,11 @@ const ContactShow: React.FC<ActionProps> = ({ record, action: showAction }) => {
   const [tab, setTab] = useState<string>('EVERYTHING');
   const [timeline, setTimeline] = useState<Activity[]>([]);
   const [history, setHistory] = useState<Milestone[]>([]);
-  const [action, setAction] = useState<string | null>(null);
-  const [form, setForm] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<{ text: string; variant: 'success' | 'danger' } | null>(null);
+  const [action, setAction] = useState<LogAction | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [stageError, setStageError] = useState<string | null>(null);
+  const [backTo, setBackTo] = useState<(typeof STAGES)[number] | null>(null);
 
   const load = useCallback(async () => {
     const [c, t, h] = await Promise.all([
@@ -73,270 +83,196 @@ const ContactShow: React.FC<ActionProps> = ({ record, action: showAction }) => {
     setHistory(h);
   }, [id, tab]);
   useEffect(() => {
-    load().catch((e) => setMessage({ text: e.message, variant: 'danger' }));
+    load().catch((e) => setLoadError(e.message));
   }, [load]);
+  useEffect(() => {
+    if (contact) document.title = contact.fullName;
+  }, [contact?.fullName]);
 
-  async function run(fn: () => Promise<unknown>, done: string) {
+  async function refresh() {
+    await load();
+    setVersion((v) => v + 1);
+  }
+
+  async function moveTo(stage: (typeof STAGES)[number]) {
+    setBackTo(null);
+    setStageError(null);
     try {
-      await fn();
-      setMessage({ text: done, variant: 'success' });
-      setAction(null);
-      setForm({});
-      await load();
-      setVersion((v) => v + 1);
+      await api(`/contacts/${id}/lifecycle`, { method: 'POST', body: { stage } });
+      await refresh();
     } catch (e) {
-      setMessage({ text: (e as Error).message, variant: 'danger' });
+      setStageError((e as Error).message);
     }
   }
 
-  function submitAction() {
-    if (action === 'DEAL') {
-      return run(
-        () =>
-          api('/deals', {
-            method: 'POST',
-            body: { title: form.title, contactId: id, value: form.value ? Number(form.value) : undefined, currency: form.currency || undefined },
-          }),
-        'Deal created',
-      );
-    }
-    if (action === 'NOTE') return run(() => api(`/contacts/${id}/notes`, { method: 'POST', body: { body: form.body } }), 'Note added');
-    return run(
-      () =>
-        api(`/contacts/${id}/activities`, {
-          method: 'POST',
-          body: {
-            type: action,
-            subject: form.subject || undefined,
-            body: form.body || undefined,
-            ...(form.when ? { occurredAt: new Date(form.when).toISOString() } : {}),
-          },
-        }),
-      'Activity logged',
-    );
-  }
-
-  if (!contact) return <Box variant="white">{message ? <MessageBox message={message.text} variant={message.variant} /> : 'Loading…'}</Box>;
+  if (!contact) return <Box variant="white">{loadError ? <InlineMessage text={loadError} /> : 'Loading…'}</Box>;
   const stageIndex = STAGES.indexOf(contact.lifecycleStage as never);
+  const subtitle = [contact.jobTitle, contact.department].filter(Boolean).join(', ');
 
   return (
-    <Box flex flexDirection="row" flexWrap="wrap">
-      <Box flexGrow={1} width={[1, 1, 2 / 3]} pr="lg">
-        <Box variant="white" mb="lg" data-testid="hero">
-          <Box flex alignItems="center">
-            <Box
-              width={64}
-              height={64}
-              mr="lg"
-              bg="primary100"
-              color="white"
-              flex
-              alignItems="center"
-              justifyContent="center"
-              style={{ borderRadius: '50%', fontSize: 24 }}
-            >
-              {initials(contact)}
-            </Box>
-            <Box>
-              <H2 mb="sm">
-                {contact.fullName}{' '}
-                <Badge variant="primary" data-testid="lifecycle-badge">
-                  {words(contact.lifecycleStage)}
-                </Badge>
-              </H2>
-              <Text>{[contact.jobTitle, contact.company?.name].filter(Boolean).join(' at ')}</Text>
-              <Box mt="sm">
-                {contact.tags.map((t) => (
-                  <Badge key={t} mr="sm" outline>
-                    {t}
+    <Box>
+      <RecordHeader kind="Contact" id={id} name={contact.fullName} listHref="/admin/pages/contacts" listLabel="Contacts" deletePath={`/contacts/${id}`} />
+      <Box flex flexDirection="row" flexWrap="wrap">
+        <Box flexGrow={1} width={[1, 1, 2 / 3]} pr={[0, 0, 'lg']}>
+          <Box variant="white" mb="lg" data-testid="hero">
+            <Box flex alignItems="center">
+              <Box
+                width={64}
+                height={64}
+                mr="lg"
+                bg="primary100"
+                color="white"
+                flex
+                alignItems="center"
+                justifyContent="center"
+                style={{ borderRadius: '50%', fontSize: 24, flexShrink: 0 }}
+                aria-hidden="true"
+              >
+                {initials(contact)}
+              </Box>
+              <Box>
+                <H2 mb="sm" data-testid="contact-title">
+                  {contact.fullName}{' '}
+                  <Badge variant="primary" data-testid="lifecycle-badge">
+                    {words(contact.lifecycleStage)}
                   </Badge>
-                ))}
+                </H2>
+                <Text data-testid="hero-role">
+                  {subtitle}
+                  {subtitle && contact.company ? ' at ' : ''}
+                  {contact.company ? (
+                    <a href={`/admin/resources/Company/records/${contact.company.id}/show`} data-testid="company-link">
+                      {contact.company.name}
+                    </a>
+                  ) : null}
+                </Text>
+                <Text color="grey60" fontSize="sm">
+                  {[contact.email, contact.display?.phone ?? contact.phone, contact.display?.country].filter(Boolean).join(' · ')}
+                </Text>
+                <Box mt="sm">
+                  {contact.tags.map((t) => (
+                    <Badge key={t} mr="sm" outline>
+                      {t}
+                    </Badge>
+                  ))}
+                </Box>
               </Box>
             </Box>
-          </Box>
-          <Box flex mt="lg" data-testid="action-bar">
-            {ACTIONS.map(([value, label]) => (
-              <Button
-                key={value}
-                size="sm"
-                mr="default"
-                variant={action === value ? 'contained' : 'outlined'}
-                onClick={() => {
-                  setAction(action === value ? null : value);
-                  setForm({});
+            <Box flex flexWrap="wrap" mt="lg" data-testid="action-bar">
+              {LOG_ACTIONS.map(([value, label]) => (
+                <Button
+                  key={value}
+                  size="sm"
+                  mr="default"
+                  mb="sm"
+                  variant={action === value ? 'contained' : 'outlined'}
+                  aria-pressed={action === value}
+                  onClick={() => {
+                    setAction(action === value ? null : value);
+                    setSaved(null);
+                  }}
+                >
+                  {label}
+                </Button>
+              ))}
+              {panels
+                .filter((p) => p.placement === 'actions')
+                .map((p) => (
+                  <PluginPanel key={p.component} panel={p} contactId={id} version={version} />
+                ))}
+            </Box>
+            {action ? (
+              <LogForm
+                key={action}
+                action={action}
+                contactId={id}
+                onSaved={async (message) => {
+                  setAction(null);
+                  setSaved(message);
+                  await refresh();
                 }}
-              >
-                {label}
-              </Button>
-            ))}
+              />
+            ) : null}
+            <InlineMessage text={saved} variant="success" testId="action-saved" onClose={() => setSaved(null)} />
             {panels
-              .filter((p) => p.placement === 'actions')
+              .filter((p) => p.placement === 'hero')
               .map((p) => (
                 <PluginPanel key={p.component} panel={p} contactId={id} version={version} />
               ))}
           </Box>
-          {action ? (
-            <Box mt="lg" data-testid="action-form">
-              {action === 'DEAL' ? (
-                <>
-                  <Label>Deal title</Label>
-                  <Input
-                    width={1}
-                    value={form.title ?? ''}
-                    onChange={(e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, title: e.target.value })}
-                  />
-                  <Box flex mt="default">
-                    <Box mr="default">
-                      <Label>Value</Label>
-                      <Input value={form.value ?? ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, value: e.target.value })} />
-                    </Box>
-                    <Box>
-                      <Label>Currency</Label>
-                      <Input
-                        value={form.currency ?? 'EUR'}
-                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, currency: e.target.value.toUpperCase() })}
-                      />
-                    </Box>
-                  </Box>
-                </>
-              ) : (
-                <>
-                  {action !== 'NOTE' ? (
-                    <>
-                      <Label>Subject</Label>
-                      <Input
-                        width={1}
-                        value={form.subject ?? ''}
-                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, subject: e.target.value })}
-                      />
-                    </>
-                  ) : null}
-                  {action === 'MEETING' ? (
-                    <>
-                      <Label mt="default">When</Label>
-                      <Input
-                        type="datetime-local"
-                        value={form.when ?? ''}
-                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, when: e.target.value })}
-                      />
-                    </>
-                  ) : null}
-                  <Label mt="default">{action === 'NOTE' ? 'Note' : 'Details'}</Label>
-                  <TextArea
-                    width={1}
-                    rows={3}
-                    value={form.body ?? ''}
-                    onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setForm({ ...form, body: e.target.value })}
-                  />
-                </>
-              )}
-              <Button mt="default" variant="contained" onClick={submitAction}>
-                Save
-              </Button>
+          <Box variant="white" mb="lg" data-testid="chevrons">
+            <H4>Lifecycle</H4>
+            <Box flex role="list">
+              {STAGES.map((stage, i) => (
+                <Button
+                  key={stage}
+                  role="listitem"
+                  size="sm"
+                  mr="sm"
+                  mb="sm"
+                  variant="contained"
+                  aria-current={i === stageIndex ? 'step' : undefined}
+                  style={i <= stageIndex ? CHEVRON : AHEAD}
+                  onClick={() => (i === stageIndex ? undefined : i < stageIndex ? setBackTo(stage) : moveTo(stage))}
+                >
+                  {words(stage)}
+                </Button>
+              ))}
             </Box>
+            <InlineMessage text={stageError} testId="lifecycle-error" onClose={() => setStageError(null)} />
+          </Box>
+          {backTo ? (
+            <ConfirmDialog
+              title="Move the contact back?"
+              message={`${contact.fullName} is at ${words(contact.lifecycleStage)}. Move back to ${words(backTo)}? The change is logged on the timeline.`}
+              confirmLabel={`Move back to ${words(backTo)}`}
+              onConfirm={() => moveTo(backTo)}
+              onCancel={() => setBackTo(null)}
+            />
           ) : null}
-          {panels
-            .filter((p) => p.placement === 'hero')
-            .map((p) => (
-              <PluginPanel key={p.component} panel={p} contactId={id} version={version} />
-            ))}
-        </Box>
-        {message ? <MessageBox message={message.text} variant={message.variant} onCloseClick={() => setMessage(null)} mb="lg" /> : null}
-        <Box variant="white" mb="lg" data-testid="chevrons">
-          <H4>Lifecycle</H4>
-          <Box flex>
-            {STAGES.map((stage, i) => (
-              <Button
-                key={stage}
-                size="sm"
-                mr="sm"
-                variant={i <= stageIndex ? 'contained' : 'outlined'}
-                style={{ clipPath: 'polygon(0 0, 90% 0, 100% 50%, 90% 100%, 0 100%, 10% 50%)', minWidth: 120 }}
-                onClick={() => run(() => api(`/contacts/${id}/lifecycle`, { method: 'POST', body: { stage } }), `Moved to ${words(stage)}`)}
-              >
-                {words(stage)}
-              </Button>
-            ))}
-          </Box>
-        </Box>
-        <Box variant="white" data-testid="timeline">
-          <H4>Timeline</H4>
-          <Box flex mb="lg">
-            {TABS.map(([value, label]) => (
-              <Button key={value} size="sm" mr="sm" variant={tab === value ? 'contained' : 'text'} onClick={() => setTab(value)}>
-                {label}
-              </Button>
-            ))}
-          </Box>
-          {timeline.length === 0 ? <Text color="grey60">Nothing here yet.</Text> : null}
-          {timeline.map((a) => (
-            <Box key={a.id} py="default" style={{ borderBottom: '1px solid #eee' }} data-testid="timeline-entry">
-              <Text fontWeight="bold">
-                {words(a.type)}
-                {a.subject ? ` · ${a.subject}` : ''}
-              </Text>
-              <Text color="grey60" fontSize="sm">
-                {when(a.occurredAt)}
-                {a.user ? ` · ${a.user.name}` : ''}
-              </Text>
-              {a.body ? <Text mt="sm">{a.body}</Text> : null}
-            </Box>
-          ))}
-        </Box>
-      </Box>
-      <Box width={[1, 1, 1 / 3]}>
-        <Box variant="white" mb="lg" data-testid="details">
-          <H4>Details</H4>
-          {[
-            ['Email', contact.email],
-            ['Phone', contact.phone],
-            ['Mobile', contact.mobile],
-            ['Type', words(contact.type)],
-            ['Status', words(contact.status)],
-            ['Buying role', words(contact.buyingRole)],
-            ['Intent', words(contact.intentLevel)],
-            ['Lead source', contact.leadSource],
-            ['Owner', contact.owner?.name],
-            ['LinkedIn', contact.linkedinUrl],
-            ['Location', [contact.city, contact.region, contact.country].filter(Boolean).join(', ')],
-            ['Time zone', contact.timezone],
-          ]
-            .filter(([, v]) => v)
-            .map(([label, value]) => (
-              <Box key={label} mb="sm">
-                <Text color="grey60" fontSize="sm">
+          <Box variant="white" mb="lg" data-testid="timeline">
+            <H4>Timeline</H4>
+            <Box flex flexWrap="wrap" mb="lg">
+              {TABS.map(([value, label]) => (
+                <Button key={value} size="sm" mr="sm" variant={tab === value ? 'contained' : 'text'} onClick={() => setTab(value)}>
                   {label}
+                </Button>
+              ))}
+            </Box>
+            {timeline.length === 0 ? <Text color="grey60">Nothing here yet.</Text> : null}
+            {timeline.map((a) => (
+              <Box key={a.id} py="default" style={{ borderBottom: '1px solid #eee' }} data-testid="timeline-entry">
+                <Text fontWeight="bold">
+                  {words(a.type)}
+                  {a.subject ? ` · ${a.subject}` : ''}
                 </Text>
-                <Text>{value}</Text>
-              </Box>
-            ))}
-          <Button as="a" size="sm" variant="outlined" href={`/admin/resources/Contact/records/${id}/edit`}>
-            Edit
-          </Button>
-        </Box>
-        {contact.customFields && Object.keys(contact.customFields).length ? (
-          <Box variant="white" mb="lg" data-testid="custom-fields">
-            <H4>Custom fields</H4>
-            {Object.entries(contact.customFields).map(([key, value]) => (
-              <Box key={key} mb="sm">
                 <Text color="grey60" fontSize="sm">
-                  {key}
+                  {[when(a.occurredAt), howItWent(a), a.user?.name].filter(Boolean).join(' · ')}
                 </Text>
-                <Text>{Array.isArray(value) ? value.join(', ') : String(value)}</Text>
+                {a.body ? (
+                  <Text mt="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                    {a.body}
+                  </Text>
+                ) : null}
               </Box>
             ))}
           </Box>
-        ) : null}
-        <Box variant="white" data-testid="history">
-          <H4>Customer history</H4>
-          {history.map((m) => (
-            <Box key={m.key} mb="sm">
-              <Text fontWeight="bold">{m.label}</Text>
-              <Text color="grey60" fontSize="sm">
-                {when(m.at)}
-              </Text>
-            </Box>
-          ))}
+        </Box>
+        <Box width={[1, 1, 1 / 3]}>
+          <ContactDetails contact={contact} />
+          <DealsPanel contactId={id} version={version} />
+          <TasksPanel contactId={id} version={version} />
+          <Box variant="white" data-testid="history">
+            <H4>Customer history</H4>
+            {history.map((m) => (
+              <Box key={m.key} mb="sm">
+                <Text fontWeight="bold">{m.label}</Text>
+                <Text color="grey60" fontSize="sm">
+                  {when(m.at)}
+                </Text>
+              </Box>
+            ))}
+          </Box>
         </Box>
       </Box>
     </Box>
