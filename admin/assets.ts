@@ -38,7 +38,7 @@ interface Asset {
 
 function asset(name: string, body: Buffer, type: string): Asset {
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-  const dot = name.indexOf('.');
+  const dot = name.lastIndexOf('.');
   return { name, hashed: `${name.slice(0, dot)}.${hash}${name.slice(dot)}`, type, body, etag: `"${hash}"`, compressed: new Map() };
 }
 
