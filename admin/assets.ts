@@ -80,7 +80,7 @@ export class AdminAssets {
   ) {
     const assetsUrl = `${root}/frontend/assets`;
     this.fontFiles = `${assetsUrl}/roboto-${ROBOTO_VERSION}`;
-    const scripts = sources.filter((s) => s.path.startsWith('/frontend/assets/') && s.path.endsWith('.bundle.js'));
+    const scripts = sources.filter((s) => s.path.startsWith('/frontend/assets/') && s.path.endsWith('.bundle.js') && existsSync(s.src));
     for (const { path: url, src } of scripts) {
       const production = src.replace(/\.development\.js$/, '.production.js');
       this.add(asset(url.slice('/frontend/assets/'.length), readFileSync(existsSync(production) ? production : src), 'text/javascript; charset=utf-8'));
