@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, ensureBuild } from './build.mjs';
 
@@ -70,6 +70,8 @@ async function timeStart(dataDir: string): Promise<number> {
 }
 
 await ensureBuild();
+// On a shared machine the wall times scale with its load: print it beside them.
+console.log(`load average before: ${loadavg()[0]!.toFixed(1)} (${process.env.START_RUNS ?? 2} later starts)`);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'crm-start-'));
 try {
   const first = await timeStart(dataDir);
