@@ -1,6 +1,5 @@
-import { rmSync } from 'node:fs';
 import path from 'node:path';
-import AdminJS, { AppController, type AdminJSOptions, type ResourceWithOptions } from 'adminjs';
+import AdminJS, { type AdminJSOptions, type ResourceWithOptions } from 'adminjs';
 import { Database as PrismaDatabase, Resource as PrismaResource } from '@adminjs/prisma';
 import { buildAssets, buildRoutes } from '@adminjs/express';
 import express, { type Request, type Response, type Router } from 'express';
@@ -17,6 +16,8 @@ import { HOST_ACCESS, hostResources } from './host-resources.js';
 import { adminBody, adminErrors, closeUnreadBody, hardenAdminHtml, knownResource, loginBody } from './http-guards.js';
 import { withEnumLabels, withReadOnlySystemFields } from './dmmf.js';
 import { ADMIN_BUNDLE_DIR } from './bundle-dir.js';
+import { AdminAssets } from './assets.js';
+import { bundleComponents } from './component-bundle.js';
 
 AdminJS.registerAdapter({ Database: PrismaDatabase, Resource: PrismaResource });
 
@@ -195,14 +196,15 @@ export async function buildAdmin(host: Host, options: { bundle?: boolean } = {})
   // In production AdminJS bundles the custom components here (or serves a pre-built bundle when
   // ADMIN_JS_SKIP_BUNDLE=true); in development it would wait for the first page: bundle now instead.
   await admin.initialize();
-  if (options.bundle && process.env.NODE_ENV !== 'production') {
-    // AdminJS serves an existing bundle file as is: remove it so the current components are built.
-    rmSync(path.join(process.env.ADMIN_JS_TMP_DIR ?? ADMIN_BUNDLE_DIR, 'bundle.js'), { force: true });
-    await new AppController({ admin }, undefined as never).bundleComponents();
-  }
+  const bundleDir = process.env.ADMIN_JS_TMP_DIR ?? ADMIN_BUNDLE_DIR;
+  if (options.bundle && process.env.NODE_ENV !== 'production') await bundleComponents(admin, bundleDir);
+  const hashedAssets = new AdminAssets(ADMIN_ROOT, AdminRouter.assets, path.join(bundleDir, 'bundle.js'));
   const router = express.Router();
-  // Every HTML page gets its state escaped and a nonce-based Content-Security-Policy.
+  // Every HTML page gets its state escaped and a nonce-based Content-Security-Policy, and links
+  // the assets by their hashed names, which are served compressed and cached before sign-in.
   router.use(hardenAdminHtml);
+  router.use(hashedAssets.linkPages());
+  router.use(hashedAssets.router());
 
   const renderLogin = async (res: Response, status: number, errorMessage: string | null) => {
     res.status(status).send(await admin.renderLogin({ action: admin.options.loginPath, errorMessage }));

@@ -27,6 +27,12 @@ function shareRuntime(schema) {
 
 for (const schema of schemas) {
   if (!existsSync(schema)) continue;
-  execFileSync(prisma, ['generate', '--schema', schema], { stdio: 'inherit' });
+  // Prisma's own chatter (which config it loaded) is shown only when generating fails.
+  try {
+    execFileSync(prisma, ['generate', '--schema', schema], { stdio: 'pipe' });
+  } catch (err) {
+    process.stderr.write(`${err.stdout ?? ''}${err.stderr ?? ''}`);
+    throw err;
+  }
   shareRuntime(schema);
 }

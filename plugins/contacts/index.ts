@@ -167,7 +167,7 @@ export const contactsPlugin = definePlugin({
         await services.list.prepareSearch();
         if (ctx.settings.demoData && (await ctx.prisma.contact.count()) === 0) {
           const { seedDemoData } = await import('./demo/demo-data.js');
-          const counts = await seedDemoData(ctx.prisma, services);
+          const counts = await seedDemoData(ctx.prisma, services, ctx.events);
           ctx.logger.info(counts, 'seeded demo data');
         }
       },

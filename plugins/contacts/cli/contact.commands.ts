@@ -88,6 +88,6 @@ export default defineCommands<ContactsServices>('contacts', [
   {
     name: 'demo:seed',
     description: 'Add demo companies, contacts, activities and deals',
-    run: async ({ services: s, host }) => (await import('../demo/demo-data.js')).seedDemoData(host.prisma, s),
+    run: async ({ services: s, host }) => (await import('../demo/demo-data.js')).seedDemoData(host.prisma, s, host.events),
   },
 ]);
