@@ -7,6 +7,7 @@ import type { CustomFieldService } from '../people/custom-field.service.js';
 import type { ContactPage, ContactView } from '../people/contact-view.js';
 import { BASE_SORTS, baseListQuery, CUSTOM_FILTER_PREFIX, orderFor, range, type BaseListQuery, type ContributedListFields } from './list-query.js';
 import type { ContactPageReader } from './page-store.js';
+import { searchKeyOf } from '../people/normalize.js';
 import type { ListStore } from './list.store.js';
 
 /** Query keys that a page read in index order allows besides its lifecycle and status filters. */
@@ -67,7 +68,7 @@ export class ContactListService {
   /** The where clause for a parsed list query, shared by the list, the export and bulk-by-filter. */
   async where(query: BaseListQuery & Record<string, unknown>): Promise<Prisma.ContactWhereInput> {
     const and: Prisma.ContactWhereInput[] = [];
-    if (query.q) and.push({ searchText: { contains: query.q.normalize('NFKC').toLowerCase() } });
+    if (query.q) and.push({ searchText: { contains: searchKeyOf(query.q) } });
     if (query.preset === 'QUALIFIED') and.push({ lifecycleStage: 'QUALIFIED' });
     if (query.preset === 'CUSTOMERS') and.push({ type: 'CUSTOMER' });
     if (query.preset === 'INACTIVE') and.push({ lifecycleStage: 'INACTIVE' });

@@ -129,12 +129,15 @@ export class CompanyService {
   }
 
   private async refreshContactSearch(tx: Prisma.TransactionClient, companyId: number | null, ids?: number[]) {
-    const select = { id: true, firstName: true, lastName: true, email: true, company: { select: { name: true } } } as const;
+    const select = { id: true, firstName: true, lastName: true, email: true, phone: true, mobile: true, company: { select: { name: true } } } as const;
     const contacts = ids
       ? await findInChunks(ids, (chunk) => tx.contact.findMany({ where: { id: { in: chunk } }, select }))
       : await tx.contact.findMany({ where: { companyId }, select });
     for (const c of contacts) {
-      await tx.contact.update({ where: { id: c.id }, data: { searchText: searchTextOf([c.firstName, c.lastName, c.email, c.company?.name]) } });
+      await tx.contact.update({
+        where: { id: c.id },
+        data: { searchText: searchTextOf([c.firstName, c.lastName, c.email, c.company?.name], [c.phone, c.mobile]) },
+      });
     }
   }
 

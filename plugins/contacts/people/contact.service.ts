@@ -211,9 +211,15 @@ export class ContactService {
     };
   }
 
-  async searchText(tx: Prisma.TransactionClient, data: Pick<ContactData, 'firstName' | 'lastName' | 'email' | 'companyId'>): Promise<string> {
+  async searchText(
+    tx: Prisma.TransactionClient,
+    data: Pick<ContactData, 'firstName' | 'lastName' | 'email' | 'companyId' | 'phone' | 'mobile' | 'country'>,
+  ): Promise<string> {
     const company = data.companyId ? await tx.company.findUnique({ where: { id: data.companyId }, select: { name: true } }) : null;
-    return searchTextOf([data.firstName, data.lastName, data.email, company?.name]);
+    return searchTextOf(
+      [data.firstName, data.lastName, data.email, company?.name],
+      [normalizePhone(data.phone, data.country), normalizePhone(data.mobile, data.country)],
+    );
   }
 
   /** Screens a person about to be created (or to take a new email) with every plugin's screen: 409 with the refusal's code. */
