@@ -78,6 +78,16 @@ describe.each(kinds)('contact search on %s', (kind, available) => {
     expect(await both('2079460018')).toEqual(['francois@search.test']);
   });
 
+  it.runIf(available)('changes every contact a search matches at once, and deletes them only when confirmed', async () => {
+    const tagged = await rep.post('/api/v1/contacts/bulk-matching').send({ query: { q: 'muller' }, action: 'addTags', tags: ['german'] });
+    expect(tagged.body).toEqual({ action: 'addTags', affected: 1 });
+    expect(await found('', '&tags=german')).toEqual(['jurgen@search.test']);
+    const refused = await rep.post('/api/v1/contacts/bulk-matching').send({ query: { q: 'muller' }, action: 'delete' });
+    expect([refused.status, refused.body.error.message]).toEqual([400, expect.stringContaining('confirm')]);
+    const unknown = await rep.post('/api/v1/contacts/bulk-matching').send({ query: { colour: 'red' }, action: 'setStatus', status: 'ACTIVE' });
+    expect([unknown.status, unknown.body.error.message]).toEqual([400, expect.stringContaining('colour')]);
+  });
+
   it.runIf(available)('folds the search text of contacts written before, in the migration', async () => {
     const folder = readdirSync(MIGRATIONS_DIR).find((d) => d.endsWith('_search_text_folded'))!;
     const sql = readFileSync(path.join(MIGRATIONS_DIR, folder, kind === 'sqlite' ? 'migration.sql' : 'postgresql.sql'), 'utf8');

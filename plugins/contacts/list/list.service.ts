@@ -131,6 +131,17 @@ export class ContactListService {
     return plain ? this.store.searchPage(query) : null;
   }
 
+  /** Ids of every contact the query matches (its page and sort aside), for a change to all of them. */
+  async matchingIds(query: BaseListQuery & Record<string, unknown>): Promise<number[]> {
+    const { page: _page, pageSize: _size, sort: _sort, ...filters } = query;
+    const rows = await this.prisma.contact.findMany({
+      where: await this.where({ ...filters, page: 1, pageSize: 1 }),
+      select: { id: true },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((r) => r.id);
+  }
+
   /** Gets search ready for a large contact table (its reader thread started) before the first search. */
   prepareSearch(): Promise<void> {
     return this.store.prepare();
