@@ -5,7 +5,19 @@ import { ValidationError } from '../../../server/errors.js';
 import type { ContactsExtensions } from '../extensions.js';
 import type { CustomFieldService } from '../people/custom-field.service.js';
 import type { ContactPage, ContactView } from '../people/contact-view.js';
-import { BASE_SORTS, baseListQuery, CUSTOM_FILTER_PREFIX, orderFor, range, type BaseListQuery, type ContributedListFields } from './list-query.js';
+import { CONTACT_STATUSES, CONTACT_TYPES, LIFECYCLE_STAGES } from '../people/contact.schemas.js';
+import {
+  BASE_SORTS,
+  baseListQuery,
+  PRESETS,
+  QUALITY_VIEWS,
+  type ListFilterChoices,
+  CUSTOM_FILTER_PREFIX,
+  orderFor,
+  range,
+  type BaseListQuery,
+  type ContributedListFields,
+} from './list-query.js';
 import type { ContactPageReader } from './page-store.js';
 import { searchKeyOf } from '../people/normalize.js';
 import type { ListStore } from './list.store.js';
@@ -38,6 +50,11 @@ export class ContactListService {
     const fields = (pick: (e: (typeof lists)[number]) => object | undefined) =>
       lists.flatMap((e) => Object.keys(pick(e) ?? {}).map((key) => ({ key, label: e.labels?.[key] ?? key })));
     return { filters: fields((e) => e.filters), sorts: fields((e) => e.sorts), columns: fields((e) => e.columns) };
+  }
+
+  /** The values the list's base filters take, for the list page to offer. */
+  filterChoices(): ListFilterChoices {
+    return { lifecycle: LIFECYCLE_STAGES, status: CONTACT_STATUSES, type: CONTACT_TYPES, quality: QUALITY_VIEWS, preset: PRESETS };
   }
 
   /** Sort keys the list accepts, base and contributed. */

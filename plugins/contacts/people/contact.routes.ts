@@ -39,6 +39,13 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
     }),
     defineRoute({
       method: 'get',
+      path: '/contacts/list-choices',
+      summary: 'The values the base list filters take (lifecycle, status, type, quality, preset)',
+      tags: ['contacts'],
+      handler: () => s.list.filterChoices(),
+    }),
+    defineRoute({
+      method: 'get',
       path: '/contacts/timeline-types',
       summary: 'The timeline activity types with their labels, those other plugins describe included',
       tags: ['contacts'],

@@ -1,0 +1,61 @@
+import React, { useState } from 'react';
+import { Box, Button, Input, Label, Modal, Text } from '@adminjs/design-system';
+
+export interface DialogRequest {
+  title: string;
+  /** Asks for a value (a tag, a view's name) when set: the input's label. */
+  input?: string;
+  message?: string;
+  confirm: string;
+  danger?: boolean;
+  onConfirm: (value: string) => void | Promise<void>;
+}
+
+/** The admin's own dialog for a value or a confirmation (in place of prompt() and confirm()). */
+export const ListDialog: React.FC<{ request: DialogRequest; onClose: () => void }> = ({ request, onClose }) => {
+  const [value, setValue] = useState('');
+  const ready = !request.input || value.trim() !== '';
+  const submit = async () => {
+    if (!ready) return;
+    onClose();
+    await request.onConfirm(value.trim());
+  };
+  return (
+    <Modal
+      title={request.title}
+      onClose={onClose}
+      onOverlayClick={onClose}
+      buttons={[
+        { label: 'Cancel', variant: 'outlined', onClick: onClose },
+        {
+          label: request.confirm,
+          variant: request.danger ? 'danger' : 'contained',
+          onClick: submit,
+          disabled: !ready,
+          'data-testid': 'dialog-confirm',
+        } as never,
+      ]}
+    >
+      <Box data-testid="dialog">
+        {request.message ? <Text mb="default">{request.message}</Text> : null}
+        {request.input ? (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              submit();
+            }}
+          >
+            <Label>{request.input}</Label>
+            <Input
+              width={1}
+              autoFocus
+              value={value}
+              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValue(e.target.value)}
+              data-testid="dialog-input"
+            />
+          </form>
+        ) : null}
+      </Box>
+    </Modal>
+  );
+};
