@@ -21,30 +21,17 @@ export const ListDialog: React.FC<{ request: DialogRequest; onClose: () => void 
     await request.onConfirm(value.trim());
   };
   return (
-    <Modal
-      title={request.title}
-      onClose={onClose}
-      onOverlayClick={onClose}
-      buttons={[
-        { label: 'Cancel', variant: 'outlined', onClick: onClose },
-        {
-          label: request.confirm,
-          variant: request.danger ? 'danger' : 'contained',
-          onClick: submit,
-          disabled: !ready,
-          'data-testid': 'dialog-confirm',
-        } as never,
-      ]}
-    >
-      <Box data-testid="dialog">
+    <Modal title={request.title} onClose={onClose} onOverlayClick={onClose}>
+      <form
+        data-testid="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
         {request.message ? <Text mb="default">{request.message}</Text> : null}
         {request.input ? (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              submit();
-            }}
-          >
+          <>
             <Label>{request.input}</Label>
             <Input
               width={1}
@@ -53,9 +40,17 @@ export const ListDialog: React.FC<{ request: DialogRequest; onClose: () => void 
               onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValue(e.target.value)}
               data-testid="dialog-input"
             />
-          </form>
+          </>
         ) : null}
-      </Box>
+        <Box flex justifyContent="flex-end" mt="lg" style={{ gap: 8 }}>
+          <Button type="button" variant="outlined" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" variant={request.danger ? 'danger' : 'contained'} disabled={!ready} data-testid="dialog-confirm">
+            {request.confirm}
+          </Button>
+        </Box>
+      </form>
     </Modal>
   );
 };
