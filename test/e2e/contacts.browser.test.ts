@@ -53,9 +53,7 @@ describe.runIf(available)('contacts in the admin, in a real browser', () => {
 
     await page.click('[data-testid="contact-row"] input[type="checkbox"] >> nth=0', { force: true });
     await page.waitForSelector('[data-testid="bulk-bar"]');
-    await page.click('[data-testid="bulk-owner"]');
-    await page.keyboard.type('UI Rep');
-    await page.keyboard.press('Enter');
+    await page.selectOption('[data-testid="bulk-owner"]', { label: 'UI Rep' });
     const owner = await t.host.prisma.user.findUniqueOrThrow({ where: { email: 'ui@example.test' } });
     await expect.poll(async () => (await s.contacts.findByEmail('qualified@ui.test'))!.ownerId).toBe(owner.id);
   }, 60_000);

@@ -62,11 +62,11 @@ describe('generated Prisma schema', () => {
     expect(read(path.join(dir, latest, 'schema.prisma'))).toBe(read(SCHEMA_FILES.sqlite));
   });
 
-  it('has SQL for SQLite and PostgreSQL in each migration', () => {
+  it('has SQL for SQLite and PostgreSQL in each migration (a schema change or a backfill)', () => {
     const sqlite = readMigrations('sqlite');
     const postgres = readMigrations('postgres');
     expect(sqlite.map((m) => m.name)).toEqual(postgres.map((m) => m.name));
-    expect(sqlite.every((m) => /\b(CREATE|ALTER|DROP)\b/.test(m.sql))).toBe(true);
+    expect(sqlite.every((m) => /\b(CREATE|ALTER|DROP|UPDATE)\b/.test(m.sql))).toBe(true);
     expect(postgres[0]!.sql).toMatch(/CREATE TYPE "Role" AS ENUM/);
   });
 });

@@ -108,7 +108,8 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
       {
         resource: prismaResource(prisma, 'Contact'),
         options: {
-          navigation: CRM,
+          // Its records' pages and forms stay; the list in the navigation is the contacts page.
+          navigation: false,
           listProperties: ['email', 'firstName', 'lastName', 'company', 'jobTitle', 'type', 'lifecycleStage', 'status', 'owner', 'lastActivityAt'],
           filterProperties: [
             'email',
@@ -188,10 +189,10 @@ export function contactAdmin(prisma: Database, s: ContactsServices): AdminContri
               component: false,
               handler: async (_request: ActionRequest, _response: unknown, context: ActionContext) => {
                 const query = await s.views.query(Number(context.record!.id()));
-                const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [`filters.${k}`, v]));
+                const params = new URLSearchParams({ ...query, view: String(context.record!.id()) });
                 return {
                   record: context.record!.toJSON(context.currentAdmin),
-                  redirectUrl: `${context.h.resourceUrl({ resourceId: 'Contact' })}?${params}`,
+                  redirectUrl: `${context.h.pageUrl('contacts')}?${params}`,
                 };
               },
             },

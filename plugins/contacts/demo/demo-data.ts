@@ -161,7 +161,10 @@ export async function seedDemoData(prisma: Database, s: ContactsServices, events
           const person = people[i]!;
           return {
             ...s.contacts.columns({ ...data, companyId: companyOf(person) }),
-            searchText: searchTextOf([data.firstName, data.lastName, data.email, person.company === undefined ? null : companyRows[person.company]!.name]),
+            searchText: searchTextOf(
+              [data.firstName, data.lastName, data.email, person.company === undefined ? null : companyRows[person.company]!.name],
+              [data.phone, data.mobile],
+            ),
             sortName: sortNameOf(data.firstName, data.lastName, data.email),
             // A deal is created now, and joins the timeline with it.
             lastActivityAt: person.deal ? new Date(now) : latest(person.activities.map((a) => a.occurredAt as Date)),

@@ -273,7 +273,10 @@ export function mapRow(cells: string[], rowNumber: number, context: MapContext):
   }
   if (columns.phone) columns.phone = normalizePhone(String(columns.phone), data.country);
   if (columns.mobile) columns.mobile = normalizePhone(String(columns.mobile), data.country);
-  columns.searchText = searchTextOf([data.firstName, data.lastName, data.email, result.companyName]);
+  columns.searchText = searchTextOf(
+    [data.firstName, data.lastName, data.email, result.companyName],
+    [columns.phone as string | null, columns.mobile as string | null],
+  );
   columns.sortName = sortNameOf(data.firstName, data.lastName, data.email);
   result.email = data.email;
   result.columns = columns;

@@ -233,8 +233,9 @@ export function updateFor(row: MappedRow, found: ExistingContact, context: MapCo
   const nameChanged = ['firstName', 'lastName'].some((f) => f in columns);
   const firstName = (columns.firstName ?? found.firstName) as string | null;
   const lastName = (columns.lastName ?? found.lastName) as string | null;
-  if (nameChanged || companyName) {
-    columns.searchText = searchTextOf([firstName, lastName, found.email, ...(found.secondaryEmails ?? []), companyName ?? found.companyName]);
+  const phones = ['phone', 'mobile'].map((f) => (f in columns ? columns[f] : found[f]) as string | null);
+  if (nameChanged || companyName || 'phone' in columns || 'mobile' in columns) {
+    columns.searchText = searchTextOf([firstName, lastName, found.email, ...(found.secondaryEmails ?? []), companyName ?? found.companyName], phones);
   }
   if (nameChanged) columns.sortName = sortNameOf(firstName, lastName, found.email);
   return { rowNumber: row.rowNumber, contactId: found.id, columns, companyName, addTags, before, note };

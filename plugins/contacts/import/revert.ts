@@ -61,7 +61,7 @@ async function restore(tx: Prisma.TransactionClient, rows: { contactId: number; 
     (
       await tx.contact.findMany({
         where: { id: { in: rows.map((r) => r.contactId) } },
-        select: { id: true, firstName: true, lastName: true, email: true, companyId: true },
+        select: { id: true, firstName: true, lastName: true, email: true, companyId: true, phone: true, mobile: true },
       })
     ).map((c) => [c.id, c]),
   );
@@ -91,7 +91,10 @@ async function restore(tx: Prisma.TransactionClient, rows: { contactId: number; 
       data: {
         ...fields,
         ...(customFields !== undefined ? { customFields: customFields === null ? Prisma.DbNull : (customFields as Prisma.InputJsonValue) } : {}),
-        searchText: searchTextOf([after.firstName, after.lastName, after.email, after.companyId === null ? null : companyNames.get(after.companyId)]),
+        searchText: searchTextOf(
+          [after.firstName, after.lastName, after.email, after.companyId === null ? null : companyNames.get(after.companyId)],
+          [after.phone, after.mobile],
+        ),
         sortName: sortNameOf(after.firstName, after.lastName, after.email),
       },
     });

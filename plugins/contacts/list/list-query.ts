@@ -19,6 +19,15 @@ export interface ContributedListFields {
   columns: { key: string; label: string }[];
 }
 
+/** The values of the list's base filters, as the list page offers them. */
+export interface ListFilterChoices {
+  lifecycle: readonly string[];
+  status: readonly string[];
+  type: readonly string[];
+  quality: readonly string[];
+  preset: readonly string[];
+}
+
 export const PRESETS = ['ALL', 'QUALIFIED', 'CUSTOMERS', 'INACTIVE'] as const;
 export const QUALITY_VIEWS = ['MISSING_PHONE', 'NO_OWNER', 'NO_COMPANY', 'NO_RECENT_ACTIVITY', 'REQUIRED_CUSTOM_EMPTY'] as const;
 export const BASE_SORTS = [

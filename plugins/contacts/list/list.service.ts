@@ -5,8 +5,21 @@ import { ValidationError } from '../../../server/errors.js';
 import type { ContactsExtensions } from '../extensions.js';
 import type { CustomFieldService } from '../people/custom-field.service.js';
 import type { ContactPage, ContactView } from '../people/contact-view.js';
-import { BASE_SORTS, baseListQuery, CUSTOM_FILTER_PREFIX, orderFor, range, type BaseListQuery, type ContributedListFields } from './list-query.js';
+import { CONTACT_STATUSES, CONTACT_TYPES, LIFECYCLE_STAGES } from '../people/contact.schemas.js';
+import {
+  BASE_SORTS,
+  baseListQuery,
+  PRESETS,
+  QUALITY_VIEWS,
+  type ListFilterChoices,
+  CUSTOM_FILTER_PREFIX,
+  orderFor,
+  range,
+  type BaseListQuery,
+  type ContributedListFields,
+} from './list-query.js';
 import type { ContactPageReader } from './page-store.js';
+import { searchKeyOf } from '../people/normalize.js';
 import type { ListStore } from './list.store.js';
 
 /** Query keys that a page read in index order allows besides its lifecycle and status filters. */
@@ -39,6 +52,11 @@ export class ContactListService {
     return { filters: fields((e) => e.filters), sorts: fields((e) => e.sorts), columns: fields((e) => e.columns) };
   }
 
+  /** The values the list's base filters take, for the list page to offer. */
+  filterChoices(): ListFilterChoices {
+    return { lifecycle: LIFECYCLE_STAGES, status: CONTACT_STATUSES, type: CONTACT_TYPES, quality: QUALITY_VIEWS, preset: PRESETS };
+  }
+
   /** Sort keys the list accepts, base and contributed. */
   sortKeys(): string[] {
     return [...BASE_SORTS, ...this.extensions.lists().flatMap((e) => Object.keys(e.sorts ?? {}))];
@@ -67,7 +85,7 @@ export class ContactListService {
   /** The where clause for a parsed list query, shared by the list, the export and bulk-by-filter. */
   async where(query: BaseListQuery & Record<string, unknown>): Promise<Prisma.ContactWhereInput> {
     const and: Prisma.ContactWhereInput[] = [];
-    if (query.q) and.push({ searchText: { contains: query.q.normalize('NFKC').toLowerCase() } });
+    if (query.q) and.push({ searchText: { contains: searchKeyOf(query.q) } });
     if (query.preset === 'QUALIFIED') and.push({ lifecycleStage: 'QUALIFIED' });
     if (query.preset === 'CUSTOMERS') and.push({ type: 'CUSTOMER' });
     if (query.preset === 'INACTIVE') and.push({ lifecycleStage: 'INACTIVE' });
@@ -128,6 +146,17 @@ export class ContactListService {
   private searchPage(query: BaseListQuery & Record<string, unknown>): Promise<{ ids: number[]; total: number }> | null {
     const plain = Object.entries(query).every(([key, value]) => value === undefined || key === 'q' || INDEX_ORDER_KEYS.has(key));
     return plain ? this.store.searchPage(query) : null;
+  }
+
+  /** Ids of every contact the query matches (its page and sort aside), for a change to all of them. */
+  async matchingIds(query: BaseListQuery & Record<string, unknown>): Promise<number[]> {
+    const { page: _page, pageSize: _size, sort: _sort, ...filters } = query;
+    const rows = await this.prisma.contact.findMany({
+      where: await this.where({ ...filters, page: 1, pageSize: 1 }),
+      select: { id: true },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((r) => r.id);
   }
 
   /** Gets search ready for a large contact table (its reader thread started) before the first search. */

@@ -2,6 +2,7 @@ import type { Database } from '../../../server/db.js';
 import { CONTACT_STATUSES, LIFECYCLE_STAGES } from '../people/contact.schemas.js';
 import type { BaseListQuery } from './list-query.js';
 import { SplitSearch } from './split-search.js';
+import { searchKeyOf } from '../people/normalize.js';
 
 /**
  * The list's raw SQL, one implementation per dialect. Each read answers null where the dialect has no
@@ -75,10 +76,7 @@ export class SqliteListStore implements ListStore {
   /** A scan of the covering name index (split across two threads on large tables). */
   searchPage(query: BaseListQuery): Promise<{ ids: number[]; total: number }> | null {
     if (!query.q || (query.sort && query.sort.replace(/^-/, '') !== 'name')) return null;
-    const pattern = `%${query.q
-      .normalize('NFKC')
-      .toLowerCase()
-      .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = `%${searchKeyOf(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const { conditions, values } = lifecycleAndStatus(query);
     return this.search.page(NAME_INDEX_FROM, `"searchText" LIKE ? ESCAPE '\\'${conditions.map((c) => ` AND ${c}`).join('')}`, [pattern, ...values], {
       direction: query.sort?.startsWith('-') ? 'DESC' : 'ASC',

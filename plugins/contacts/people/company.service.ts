@@ -135,6 +135,8 @@ export class CompanyService {
       firstName: true,
       lastName: true,
       email: true,
+      phone: true,
+      mobile: true,
       company: { select: { name: true } },
       secondaryEmails: { select: { email: true } },
     } as const;
@@ -144,7 +146,9 @@ export class CompanyService {
     for (const c of contacts) {
       await tx.contact.update({
         where: { id: c.id },
-        data: { searchText: searchTextOf([c.firstName, c.lastName, c.email, ...c.secondaryEmails.map((e) => e.email), c.company?.name]) },
+        data: {
+          searchText: searchTextOf([c.firstName, c.lastName, c.email, ...c.secondaryEmails.map((e) => e.email), c.company?.name], [c.phone, c.mobile]),
+        },
       });
     }
   }

@@ -4,7 +4,7 @@ import { hasRole } from '../../../server/auth/roles.js';
 import { defineRoute, idParams, type ApiRoute } from '../../../server/http/route.js';
 import { activityInput, TIMELINE_FILTERS, type ActivityService, type TimelineFilter } from '../timeline/activity.service.js';
 import { contactCreateInput, contactUpdateInput, LIFECYCLE_STAGES } from './contact.schemas.js';
-import { bulkInput, type ContactService } from './contact.service.js';
+import { bulkInput, bulkMatchingInput, type ContactService } from './contact.service.js';
 import type { ContactListService } from '../list/list.service.js';
 import type { ExportService } from '../export/export.service.js';
 import { conversionInput, type LifecycleService } from './lifecycle.service.js';
@@ -36,6 +36,13 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
       summary: 'The list filters, sort keys and columns that other plugins add, with their labels',
       tags: ['contacts'],
       handler: () => s.list.contributedListFields(),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/contacts/list-choices',
+      summary: 'The values the base list filters take (lifecycle, status, type, quality, preset)',
+      tags: ['contacts'],
+      handler: () => s.list.filterChoices(),
     }),
     defineRoute({
       method: 'get',
@@ -76,6 +83,18 @@ export function contactRoutes(s: ContactRouteServices): ApiRoute[] {
       handler: ({ body, actor }) => {
         if (body.action === 'delete' && !hasRole(actor.role, 'MANAGER')) throw new ForbiddenError('Deleting contacts needs the MANAGER role or higher');
         return s.contacts.bulk(body);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/contacts/bulk-matching',
+      summary: 'The same changes as /contacts/bulk for every contact the list query (search and filters) matches',
+      tags: ['contacts'],
+      body: bulkMatchingInput,
+      handler: async ({ body, actor }) => {
+        if (body.action === 'delete' && !hasRole(actor.role, 'MANAGER')) throw new ForbiddenError('Deleting contacts needs the MANAGER role or higher');
+        const { query, ...change } = body;
+        return s.contacts.change(await s.list.matchingIds(s.list.parseListQuery(query)), change);
       },
     }),
     defineRoute({

@@ -15,22 +15,28 @@ import { contactDisplay } from './contact-display.js';
 
 export const BULK_ACTIONS = ['setStatus', 'addTags', 'removeTags', 'assignOwner', 'delete'] as const;
 
-export const bulkInput = z
-  .strictObject({
-    ids: z.array(z.number().int().positive()).min(1).max(10_000),
-    action: z.enum(BULK_ACTIONS),
-    status: contactCreateInput.shape.status,
-    tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
-    ownerId: z.number().int().positive().nullable().optional(),
-    confirm: z.literal(true).optional(),
-  })
-  .superRefine((input, ctx) => {
-    const need = { setStatus: 'status', addTags: 'tags', removeTags: 'tags', assignOwner: 'ownerId', delete: 'confirm' } as const;
-    const field = need[input.action];
-    if (input[field] === undefined) {
-      ctx.addIssue({ code: 'custom', path: [field], message: input.action === 'delete' ? 'must be true to delete' : `is required for ${input.action}` });
-    }
-  });
+const bulkChangeShape = {
+  action: z.enum(BULK_ACTIONS),
+  status: contactCreateInput.shape.status,
+  tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+  ownerId: z.number().int().positive().nullable().optional(),
+  confirm: z.literal(true).optional(),
+};
+type BulkChange = z.output<z.ZodObject<typeof bulkChangeShape>>;
+
+/** Each action names the field it needs. */
+function requireActionField(input: BulkChange, ctx: z.RefinementCtx): void {
+  const need = { setStatus: 'status', addTags: 'tags', removeTags: 'tags', assignOwner: 'ownerId', delete: 'confirm' } as const;
+  const field = need[input.action];
+  if (input[field] === undefined) {
+    ctx.addIssue({ code: 'custom', path: [field], message: input.action === 'delete' ? 'must be true to delete' : `is required for ${input.action}` });
+  }
+}
+
+export const bulkInput = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), ...bulkChangeShape }).superRefine(requireActionField);
+
+/** A bulk change for every contact a list query matches (`query`: the list's query parameters). */
+export const bulkMatchingInput = z.strictObject({ query: z.record(z.string(), z.string()), ...bulkChangeShape }).superRefine(requireActionField);
 
 /**
  * People: create with duplicate check, update, list with filters (including other plugins'),
@@ -145,8 +151,14 @@ export class ContactService {
   async bulk(input: z.input<typeof bulkInput>): Promise<{ action: string; affected: number }> {
     const parsed = bulkInput.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-    const { ids, action } = parsed.data;
-    if (action === 'assignOwner' && parsed.data.ownerId && !(await this.prisma.user.findUnique({ where: { id: parsed.data.ownerId } }))) {
+    return this.change(parsed.data.ids, parsed.data);
+  }
+
+  /** One checked change for every contact in `ids` (all those a list query matches, say), in one transaction. */
+  async change(ids: number[], change: BulkChange): Promise<{ action: string; affected: number }> {
+    const { action } = change;
+    if (!ids.length) return { action, affected: 0 };
+    if (action === 'assignOwner' && change.ownerId && !(await this.prisma.user.findUnique({ where: { id: change.ownerId } }))) {
       throw ValidationError.field('ownerId', 'no such user');
     }
     // Chunked: a statement binds a bounded number of ids (server/id-lists.ts).
@@ -155,21 +167,21 @@ export class ContactService {
         const eachChunk = (write: (chunk: number[]) => Promise<{ count: number }>) => countInChunks(ids, write);
         switch (action) {
           case 'setStatus':
-            return eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { status: parsed.data.status } }));
+            return eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { status: change.status } }));
           case 'assignOwner':
-            return eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { ownerId: parsed.data.ownerId ?? null } }));
+            return eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { ownerId: change.ownerId ?? null } }));
           case 'addTags': {
             const existing = await findInChunks(ids, (chunk) => tx.contact.findMany({ where: { id: { in: chunk } }, select: { id: true } }));
             await this.addTags(
               tx,
               existing.map((c) => c.id),
-              parsed.data.tags!,
+              change.tags!,
             );
             await eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { updatedAt: this.now() } }));
             return existing.length;
           }
           case 'removeTags': {
-            await eachChunk((chunk) => tx.contactTag.deleteMany({ where: { contactId: { in: chunk }, tag: { name: { in: parsed.data.tags! } } } }));
+            await eachChunk((chunk) => tx.contactTag.deleteMany({ where: { contactId: { in: chunk }, tag: { name: { in: change.tags! } } } }));
             return eachChunk((chunk) => tx.contact.updateMany({ where: { id: { in: chunk } }, data: { updatedAt: this.now() } }));
           }
           case 'delete':
@@ -216,11 +228,17 @@ export class ContactService {
     };
   }
 
-  /** What list search matches: the name, the email, the secondary emails of a saved contact (`id`) and the company's name. */
-  async searchText(tx: Prisma.TransactionClient, data: Pick<ContactData, 'firstName' | 'lastName' | 'email' | 'companyId'> & { id?: number }): Promise<string> {
+  /** What list search matches: the name, the email, the secondary emails of a saved contact (`id`), the company's name and the phones' digits. */
+  async searchText(
+    tx: Prisma.TransactionClient,
+    data: Pick<ContactData, 'firstName' | 'lastName' | 'email' | 'companyId' | 'phone' | 'mobile' | 'country'> & { id?: number },
+  ): Promise<string> {
     const company = data.companyId ? await tx.company.findUnique({ where: { id: data.companyId }, select: { name: true } }) : null;
     const secondary = data.id === undefined ? [] : await secondaryEmailsOf(tx, data.id);
-    return searchTextOf([data.firstName, data.lastName, data.email, ...secondary, company?.name]);
+    return searchTextOf(
+      [data.firstName, data.lastName, data.email, ...secondary, company?.name],
+      [normalizePhone(data.phone, data.country), normalizePhone(data.mobile, data.country)],
+    );
   }
 
   /** Screens a person about to be created (or to take a new email) with every plugin's screen: 409 with the refusal's code. */

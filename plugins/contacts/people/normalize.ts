@@ -117,7 +117,43 @@ export function sortNameOf(firstName: string | null | undefined, lastName: strin
   return `${lastName ?? ''} ${firstName ?? ''} ${email}`.trim().normalize('NFKC').toLowerCase();
 }
 
-/** Lower-cased text the list search matches against. */
-export function searchTextOf(parts: (string | null | undefined)[]): string {
-  return parts.filter(Boolean).join(' ').normalize('NFKC').toLowerCase();
+// Letters that carry no combining mark to strip but still have a plain spelling.
+const PLAIN_LETTERS: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h', ŧ: 't', ŀ: 'l' };
+const PLAIN_LETTER = new RegExp(`[${Object.keys(PLAIN_LETTERS).join('')}]`, 'g');
+
+/** Lower-cased with accents removed ("Müller" → "muller", "Øre" → "ore"): the form search compares text in. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(PLAIN_LETTER, (c) => PLAIN_LETTERS[c]!)
+    .normalize('NFKC');
+}
+
+/** The digits of a phone number, as the search text keeps them ("+1 415-555-0100" → "14155550100"). */
+export function phoneDigits(phone: string | null | undefined): string {
+  return (phone ?? '').replace(/\D/g, '');
+}
+
+/**
+ * The text the list search matches against: the contact's names, email and company folded
+ * (`foldText`), then the digits of its phone numbers.
+ */
+export function searchTextOf(parts: (string | null | undefined)[], phones: (string | null | undefined)[]): string {
+  return [foldText(parts.filter(Boolean).join(' ')), ...phones.map(phoneDigits)].filter(Boolean).join(' ');
+}
+
+const PHONE_SHAPED = /^[\d\s+().\-/]+$/;
+
+/**
+ * What a search box entry is looked for as in the search text: a phone number typed any way
+ * ("(415) 555-0100", "+1 415 555 0100", "020 7946 0000") becomes its digits without the leading
+ * zeros of a trunk or international prefix, so it is found inside the stored international digits;
+ * anything else is folded like the text.
+ */
+export function searchKeyOf(query: string): string {
+  const digits = phoneDigits(query);
+  if (PHONE_SHAPED.test(query) && digits.length >= 3) return digits.replace(/^0+/, '') || digits;
+  return foldText(query.trim());
 }
