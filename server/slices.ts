@@ -18,10 +18,10 @@ export class Slices {
   }
 
   /** `items.map(fn)`, pausing between slices. */
-  async map<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {
+  async map<T, R>(items: readonly T[], fn: (item: T, index: number) => R): Promise<R[]> {
     const out = new Array<R>(items.length);
     for (let i = 0; i < items.length; i++) {
-      out[i] = fn(items[i]!);
+      out[i] = fn(items[i]!, i);
       if ((i & 63) === 63 && this.due()) await this.pause();
     }
     return out;

@@ -23,6 +23,7 @@ import { claim, emailsBefore, interruptedImports } from './resume.js';
 import { revertImport } from './revert.js';
 import { applySettings, importSettingsInput } from './settings.js';
 import { addToReport, emptyReport, LostClaimError, writeBatches, type ImportStores } from './write.js';
+import { Slices } from '../../../server/slices.js';
 
 export { importSettingsInput } from './settings.js';
 export type { RowPreview } from './preview.js';
@@ -244,7 +245,8 @@ export class ImportService {
         from: resumeAfter,
         batchSize: this.limits.batchSize,
         rollback: record.dryRun,
-        rows: (start, size) => records.rows(start, start + size).map((row, i) => mapRow(row, start + i + 1, context)),
+        // Mapped in slices: a batch of rows is long CPU work, and requests are answered in between.
+        rows: (start, size) => new Slices().map(records.rows(start, start + size), (row, i) => mapRow(row, start + i + 1, context)),
         plan: (mapped) => lookUpAndPlan(this.prisma, store, mapped, fileEmails, settings, context),
         settle: async (plan, result) => {
           if (record.dryRun) addToReport(report, plan);

@@ -76,7 +76,7 @@ export async function writeBatches<Row>(steps: {
   batchSize: number;
   rollback: boolean;
   /** The mapped rows `start` to `start + size` (fewer at the end, none past it). */
-  rows: (start: number, size: number) => Row[];
+  rows: (start: number, size: number) => Row[] | Promise<Row[]>;
   plan: (rows: Row[]) => Promise<BatchPlan>;
   /** After a batch is written (in order): report it, tell others. */
   settle: (plan: BatchPlan, result: BatchResult) => Promise<void>;
@@ -87,7 +87,7 @@ export async function writeBatches<Row>(steps: {
   try {
     let size = Math.min(FIRST_BATCH_ROWS, batchSize);
     let start = steps.from;
-    let mapped = steps.rows(start, size);
+    let mapped = await steps.rows(start, size);
     while (mapped.length) {
       const plan = await steps.plan(mapped);
       const previous = writing;
@@ -95,7 +95,7 @@ export async function writeBatches<Row>(steps: {
       writing.result.catch(() => undefined); // settled below, possibly after an earlier batch has failed
       start += mapped.length;
       size = Math.min(Math.round(size * 1.5), batchSize);
-      mapped = steps.rows(start, size);
+      mapped = await steps.rows(start, size);
       if (previous) await settle(previous);
     }
     if (writing) await settle(writing);
