@@ -127,6 +127,12 @@ describe.runIf(available)('the contact list in a real browser at 1440x900', () =
     expect(query().sort).toBeUndefined();
   }, 60_000);
 
+  it("shows the same list at the Contact resource's own address, with its state from the URL", async () => {
+    await page.goto(`${base}/admin/resources/Contact?q=muller`);
+    await expect.poll(names).toEqual(['Jürgen Müller']);
+    expect(await page.inputValue('[data-testid="search"]')).toBe('muller');
+  }, 60_000);
+
   it('searches without case or accents, and phone numbers however they are typed, as you type', async () => {
     await page.goto(`${base}/admin/pages/contacts`);
     await page.waitForSelector('[data-testid="contact-row"]');

@@ -93,6 +93,8 @@ function contactActions(s: ContactsServices) {
       };
     };
   return {
+    // One contacts list, whatever the way in: the resource's own list is the contacts page.
+    list: { component: Components.ContactsPage, hideActionHeader: true },
     new: { handler: save('new') },
     edit: { handler: save('edit') },
     // The page draws its own header: the contact's name as its title, with Edit and Delete.
