@@ -19,6 +19,7 @@ export async function api<T = any>(path: string, init: { method?: string; body?:
   return data as T;
 }
 
+/** A date and time as people read them, the same on every page: "2 Dec 2026, 17:24". */
 export function when(value: string | null | undefined): string {
-  return value ? new Date(value).toLocaleString() : '—';
+  return value ? new Date(value).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }) : '—';
 }
