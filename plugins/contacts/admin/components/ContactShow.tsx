@@ -3,7 +3,7 @@ import type { ActionProps } from 'adminjs';
 import { Box, Button, H2, H4, Text, Badge } from '@adminjs/design-system';
 import { api, words, when } from '../../../../admin/components/api.ts';
 import type { Contact } from './record/contact.ts';
-import ConfirmDialog from './record/ConfirmDialog.tsx';
+import { ConfirmDialog } from '../../../../admin/components/ConfirmDialog.tsx';
 import ContactDetails from './record/ContactDetails.tsx';
 import DealsPanel from './record/DealsPanel.tsx';
 import InlineMessage from './record/InlineMessage.tsx';

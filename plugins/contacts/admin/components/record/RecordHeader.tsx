@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Button, Text } from '@adminjs/design-system';
 import { api } from '../../../../../admin/components/api.ts';
-import ConfirmDialog from './ConfirmDialog.tsx';
+import { ConfirmDialog } from '../../../../../admin/components/ConfirmDialog.tsx';
 import InlineMessage from './InlineMessage.tsx';
 
 /**
