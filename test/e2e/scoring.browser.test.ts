@@ -67,6 +67,7 @@ describe.runIf(chromiumAvailable())('lead scoring in the admin, in a real browse
     await page.goto(`${base}/admin/pages/contacts`);
     await page.waitForSelector('[data-testid="contact-row"]');
     await page.fill('[data-testid="filter-scoreMin"]', '20');
+    await page.press('[data-testid="filter-scoreMin"]', 'Enter');
     await expect.poll(async () => page.locator('[data-testid="contact-name"]').allTextContents()).toEqual(['Hana Hot']);
     const score = await page.textContent('[data-testid="cell-score"]');
     expect(Number(score)).toBeGreaterThanOrEqual(20);

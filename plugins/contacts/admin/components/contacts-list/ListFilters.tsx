@@ -29,6 +29,7 @@ const TextFilter: React.FC<{ name: string; value?: string; placeholder: string; 
     key={value ?? ''}
     className="cl-short"
     name={name}
+    data-testid={`filter-${name}`}
     aria-label={placeholder}
     placeholder={placeholder}
     defaultValue={value ?? ''}
