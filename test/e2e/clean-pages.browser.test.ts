@@ -76,7 +76,7 @@ describe.runIf(available)('the admin pages load cleanly in a real browser', () =
     const company = await t.host.prisma.company.findFirstOrThrow({ orderBy: { id: 'asc' } });
     const pages: [string, string][] = [
       ['/admin', '[data-widget]'],
-      ['/admin/pages/contacts', `text=${contact.lastName}`],
+      ['/admin/pages/contacts', '[data-testid="contact-row"]'],
       [`/admin/resources/Contact/records/${contact.id}/show`, `text=${contact.email}`],
       [`/admin/resources/Company/records/${company.id}/show`, `text=${company.name}`],
       ['/admin/pages/contactImport', 'input[type="file"]'],
