@@ -77,6 +77,21 @@ describe.runIf(chromiumAvailable())('deduplication in the admin, in a real brows
     expect(await page.textContent('[data-testid="secondary-emails"]')).toContain('mia.w@gmail.com');
   }, 60_000);
 
+  it('does not recreate the merged duplicate when its row is imported again', async () => {
+    const before = await t.host.prisma.contact.count();
+    await page.goto(`${base}/admin/pages/contactImport`);
+    const again = 'Email,First Name,Last Name\nmia.w@gmail.com,Mia,Wong\n';
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'again.csv', mimeType: 'text/csv', buffer: Buffer.from(again) });
+    await page.waitForSelector('[data-testid="mapping"]');
+    await page.click('[data-testid="preview"] button');
+    await page.waitForSelector('[data-testid="preview-row"]');
+    await page.click('[data-testid="run"] button:has-text("Import")');
+    await page.waitForSelector('[data-testid="progress"]:has-text("COMPLETED")', { timeout: 30_000 });
+    expect(await page.textContent('[data-testid="import-result"]')).toContain('0 created, 0 updated, 1 flagged');
+    expect(await t.host.prisma.contact.count()).toBe(before);
+    expect(await t.host.prisma.contact.findUnique({ where: { email: 'mia.w@gmail.com' } })).toBeNull();
+  }, 60_000);
+
   it('sets a merge rule on the deduplication page', async () => {
     await page.goto(`${base}/admin/pages/deduplication`);
     await page.waitForSelector('[data-testid="merge-rule-jobTitle"]');
