@@ -65,7 +65,10 @@ function secondaryEmailStory(name: string, boot: () => Promise<{ t: TestHost; dr
       expect(updated.result).toMatchObject({ created: 0, updated: 1 });
       expect(await t.host.prisma.contact.count({ where: { email: 'john.maier@gmail.com' } })).toBe(0);
       expect((await manager.get(`/api/v1/contacts/${jon.id}`)).body).toMatchObject({ jobTitle: 'Buyer', secondaryEmails: ['john.maier@gmail.com'] });
-      // The update kept the merged address searchable.
+      // The update kept the merged address searchable, and so does its revert.
+      expect((await manager.get('/api/v1/contacts?q=john.maier%40gmail')).body.data.map((c: { id: number }) => c.id)).toEqual([jon.id]);
+      expect((await manager.post(`/api/v1/imports/${updated.id}/revert`)).status).toBe(200);
+      expect((await manager.get(`/api/v1/contacts/${jon.id}`)).body.jobTitle).not.toBe('Buyer');
       expect((await manager.get('/api/v1/contacts?q=john.maier%40gmail')).body.data.map((c: { id: number }) => c.id)).toEqual([jon.id]);
 
       // Undo: the duplicate has its address back, the survivor no longer holds it, the pair is open again.

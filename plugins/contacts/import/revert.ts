@@ -61,7 +61,16 @@ async function restore(tx: Prisma.TransactionClient, rows: { contactId: number; 
     (
       await tx.contact.findMany({
         where: { id: { in: rows.map((r) => r.contactId) } },
-        select: { id: true, firstName: true, lastName: true, email: true, companyId: true, phone: true, mobile: true },
+        select: {
+          id: true,
+          firstName: true,
+          lastName: true,
+          email: true,
+          companyId: true,
+          phone: true,
+          mobile: true,
+          secondaryEmails: { select: { email: true } },
+        },
       })
     ).map((c) => [c.id, c]),
   );
@@ -92,7 +101,13 @@ async function restore(tx: Prisma.TransactionClient, rows: { contactId: number; 
         ...fields,
         ...(customFields !== undefined ? { customFields: customFields === null ? Prisma.DbNull : (customFields as Prisma.InputJsonValue) } : {}),
         searchText: searchTextOf(
-          [after.firstName, after.lastName, after.email, after.companyId === null ? null : companyNames.get(after.companyId)],
+          [
+            after.firstName,
+            after.lastName,
+            after.email,
+            ...current.secondaryEmails.map((e) => e.email),
+            after.companyId === null ? null : companyNames.get(after.companyId),
+          ],
           [after.phone, after.mobile],
         ),
         sortName: sortNameOf(after.firstName, after.lastName, after.email),
